@@ -1,0 +1,27 @@
+namespace Seq2Seq.Inference.Generation;
+
+/// <summary>
+/// One input to translate: its source token ids (tokenizer ids with the end-of-sequence id appended),
+/// the resolved settings, and a token that removes it from its batch between decoder steps.
+/// </summary>
+public sealed class GenerationRequest
+{
+    public GenerationRequest(ReadOnlyMemory<int> sourceIds, GenerationSettings settings, CancellationToken cancellation = default)
+    {
+        if (sourceIds.IsEmpty)
+        {
+            throw new ArgumentException("A request needs at least one source token.", nameof(sourceIds));
+        }
+
+        ArgumentNullException.ThrowIfNull(settings);
+        SourceIds = sourceIds;
+        Settings = settings;
+        Cancellation = cancellation;
+    }
+
+    public ReadOnlyMemory<int> SourceIds { get; }
+
+    public GenerationSettings Settings { get; }
+
+    public CancellationToken Cancellation { get; }
+}

@@ -1,0 +1,27 @@
+namespace Seq2Seq.Inference.Generation;
+
+/// <summary>Greedy search: the arg-max token each step, lowest id on ties.</summary>
+internal sealed class GreedySearch(GenerationSettings settings, int vocabSize) : SequenceSearch(settings, vocabSize, 1)
+{
+    private GeneratedSequence? _result;
+    private double _score;
+
+    public override void Advance(Span<float> logits, NextRows next)
+    {
+        ScoreRows(logits);
+        var token = LogSoftmax.ArgMax(logits[..VocabSize]);
+        _score += logits[token];
+        var eos = token == Settings.EosTokenId;
+        if (eos || Generated + 1 == Settings.MaxNewTokens)
+        {
+            _result = new GeneratedSequence(Histories.Finish(0, token), _score, eos ? FinishReason.Eos : FinishReason.Length);
+            IsDone = true;
+            return;
+        }
+
+        next.Add(0, token);
+        Histories.Advance([0], [token]);
+    }
+
+    public override IReadOnlyList<GeneratedSequence> Sequences() => _result is null ? [] : [_result];
+}

@@ -1,0 +1,78 @@
+namespace Seq2Seq.Inference.Generation;
+
+/// <summary>
+/// The per-row logits processors of DECODING_SPEC.md, applied in its order: repetition penalty,
+/// no-repeat n-grams, bad words, min length. One instance per request (it owns scratch space).
+/// </summary>
+internal sealed class LogitsProcessor
+{
+    private readonly GenerationSettings _settings;
+    private readonly int[] _distinct;
+
+    public LogitsProcessor(GenerationSettings settings)
+    {
+        _settings = settings;
+        _distinct = settings.RepetitionPenalty != 1f ? new int[settings.MaxNewTokens + 1] : [];
+    }
+
+    /// <summary>Processes one row's logits; <paramref name="ids"/> is the row so far, decoder start included.</summary>
+    public void Apply(Span<float> logits, ReadOnlySpan<int> ids)
+    {
+        if (_settings.RepetitionPenalty != 1f)
+        {
+            ApplyRepetitionPenalty(logits, ids, _settings.RepetitionPenalty, _distinct);
+        }
+
+        if (_settings.NoRepeatNgramSize > 0)
+        {
+            BanRepeatedNgrams(logits, ids, _settings.NoRepeatNgramSize);
+        }
+
+        foreach (var id in _settings.BadWordIds)
+        {
+            logits[id] = float.NegativeInfinity;
+        }
+
+        // The start token counts towards min_length, as in Hugging Face: ids.Length = generated + 1.
+        if (ids.Length < _settings.MinLength)
+        {
+            logits[_settings.EosTokenId] = float.NegativeInfinity;
+        }
+    }
+
+    /// <summary>Penalises each distinct token of <paramref name="ids"/> once.</summary>
+    internal static void ApplyRepetitionPenalty(Span<float> logits, ReadOnlySpan<int> ids, float penalty, Span<int> scratch)
+    {
+        var sorted = scratch[..ids.Length];
+        ids.CopyTo(sorted);
+        sorted.Sort();
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0 && sorted[i] == sorted[i - 1])
+            {
+                continue;
+            }
+
+            ref var logit = ref logits[sorted[i]];
+            logit = logit < 0 ? logit * penalty : logit / penalty;
+        }
+    }
+
+    /// <summary>Forbids every token that would complete an n-gram already present in <paramref name="ids"/>.</summary>
+    internal static void BanRepeatedNgrams(Span<float> logits, ReadOnlySpan<int> ids, int n)
+    {
+        if (ids.Length + 1 < n)
+        {
+            return;
+        }
+
+        var prefix = ids[(ids.Length - n + 1)..];
+        for (var start = 0; start + n <= ids.Length; start++)
+        {
+            if (ids.Slice(start, n - 1).SequenceEqual(prefix))
+            {
+                logits[ids[start + n - 1]] = float.NegativeInfinity;
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+namespace Seq2Seq.Inference.Generation;
+
+/// <summary>
+/// One request's decoding strategy. It owns the request's rows of the cohort's batch: after each decoder
+/// step it reads their logits and says which rows continue with which tokens.
+/// </summary>
+internal abstract class SequenceSearch
+{
+    protected SequenceSearch(GenerationSettings settings, int vocabSize, int maxRows)
+    {
+        Settings = settings;
+        VocabSize = vocabSize;
+        Processor = new LogitsProcessor(settings);
+        Histories = new RowHistories(maxRows, settings.MaxNewTokens + 1, settings.DecoderStartTokenId);
+    }
+
+    protected GenerationSettings Settings { get; }
+
+    protected int VocabSize { get; }
+
+    protected LogitsProcessor Processor { get; }
+
+    protected RowHistories Histories { get; }
+
+    /// <summary>Rows this request has in the batch.</summary>
+    public int Rows => Histories.Rows;
+
+    /// <summary>Tokens generated so far per row (g in DECODING_SPEC.md).</summary>
+    public int Generated => Histories.Length - 1;
+
+    public bool IsDone { get; protected set; }
+
+    /// <summary>Creates the strategy the settings ask for.</summary>
+    public static SequenceSearch Create(GenerationSettings settings, int vocabSize, ulong seed) =>
+        settings.NumBeams > 1 ? new BeamSearch(settings, vocabSize)
+        : settings.DoSample ? new SamplingSearch(settings, vocabSize, seed)
+        : new GreedySearch(settings, vocabSize);
+
+    /// <summary>
+    /// Consumes the logits of this request's rows (Rows × vocabulary, modified in place) and adds the
+    /// continuing rows to <paramref name="next"/>. Sets <see cref="IsDone"/> when nothing continues.
+    /// </summary>
+    public abstract void Advance(Span<float> logits, NextRows next);
+
+    /// <summary>The finished sequences, in the order the result reports them.</summary>
+    public abstract IReadOnlyList<GeneratedSequence> Sequences();
+
+    /// <summary>Applies the logits processors and log-softmax to every row.</summary>
+    protected void ScoreRows(Span<float> logits)
+    {
+        for (var row = 0; row < Rows; row++)
+        {
+            var scores = logits.Slice(row * VocabSize, VocabSize);
+            Processor.Apply(scores, Histories.Row(row));
+            LogSoftmax.InPlace(scores);
+        }
+    }
+}
