@@ -73,7 +73,8 @@ public sealed record GenerationSettings
     public void Validate()
     {
         RequireInt("max_new_tokens", MaxNewTokens, 1, MaxNewTokensLimit);
-        RequireInt("min_length", MinLength, 0, MaxNewTokens);
+        // Hugging Face counts the start token in min_length, hence the + 1.
+        RequireInt("min_length", MinLength, 0, MaxNewTokensLimit + 1);
         RequireInt("num_beams", NumBeams, 1, Math.Min(MaxBeams, VocabSize / 2));
         if (DoSample && NumBeams > 1)
         {
@@ -81,7 +82,8 @@ public sealed record GenerationSettings
         }
 
         RequireFloat("temperature", Temperature, 1e-3f, 100f, "a number in [0.001, 100]");
-        RequireInt("top_k", TopK, 0, VocabSize);
+        // As in Hugging Face, a top_k beyond the vocabulary keeps every token.
+        RequireInt("top_k", TopK, 0, int.MaxValue);
         if (!(TopP > 0f && TopP <= 1f))
         {
             throw new InvalidGenerationSettingException("top_p", "a number in (0, 1]", TopP);

@@ -1,0 +1,1 @@
+global using Seq2Seq.Inference.Generation;
