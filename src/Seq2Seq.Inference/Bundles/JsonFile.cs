@@ -1,0 +1,117 @@
+using System.Text.Json;
+
+namespace Seq2Seq.Inference.Bundles;
+
+/// <summary>Reads typed fields of a JSON object file, reporting the file and field on any mismatch.</summary>
+internal sealed class JsonFile
+{
+    private readonly JsonElement _root;
+
+    private JsonFile(string path, JsonElement root)
+    {
+        Path = path;
+        _root = root;
+    }
+
+    public string Path { get; }
+
+    public static JsonFile Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelBundleException(path, null, "is missing.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ModelBundleException(path, null, "is not a JSON object.");
+            }
+
+            return new JsonFile(path, document.RootElement.Clone());
+        }
+        catch (JsonException e)
+        {
+            throw new ModelBundleException(path, null, $"is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    public int Int(string name, int? fallback = null)
+    {
+        if (!Has(name))
+        {
+            return fallback ?? throw new ModelBundleException(Path, name, "is missing.");
+        }
+
+        var value = _root.GetProperty(name);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var result)
+            ? result
+            : throw new ModelBundleException(Path, name, $"must be an integer, not {value.GetRawText()}.");
+    }
+
+    public int? OptionalInt(string name) => Has(name) ? Int(name) : null;
+
+    public float? OptionalFloat(string name)
+    {
+        if (!Has(name))
+        {
+            return null;
+        }
+
+        var value = _root.GetProperty(name);
+        return value.ValueKind == JsonValueKind.Number
+            ? value.GetSingle()
+            : throw new ModelBundleException(Path, name, $"must be a number, not {value.GetRawText()}.");
+    }
+
+    public bool? OptionalBool(string name)
+    {
+        if (!Has(name))
+        {
+            return null;
+        }
+
+        var value = _root.GetProperty(name);
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ModelBundleException(Path, name, $"must be true or false, not {value.GetRawText()}."),
+        };
+    }
+
+    public string? OptionalString(string name)
+    {
+        if (!Has(name))
+        {
+            return null;
+        }
+
+        var value = _root.GetProperty(name);
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new ModelBundleException(Path, name, $"must be a string, not {value.GetRawText()}.");
+    }
+
+    /// <summary>A list of token-id lists, e.g. bad_words_ids.</summary>
+    public int[][]? OptionalIdLists(string name)
+    {
+        if (!Has(name))
+        {
+            return null;
+        }
+
+        try
+        {
+            return _root.GetProperty(name).Deserialize<int[][]>();
+        }
+        catch (JsonException e)
+        {
+            throw new ModelBundleException(Path, name, "must be a list of lists of token ids.", e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+namespace Seq2Seq.Inference.Bundles;
+
+/// <summary>The fields of a bundle's config.json that the engine relies on.</summary>
+public sealed record ModelConfig
+{
+    public required string ModelType { get; init; }
+    public required int DModel { get; init; }
+    public required int EncoderLayers { get; init; }
+    public required int DecoderLayers { get; init; }
+    public required int EncoderAttentionHeads { get; init; }
+    public required int DecoderAttentionHeads { get; init; }
+
+    /// <summary>Size of the decoder's output vocabulary (Marian's decoder_vocab_size when present).</summary>
+    public required int VocabSize { get; init; }
+
+    public required int MaxPositionEmbeddings { get; init; }
+    public required int PadTokenId { get; init; }
+    public required int EosTokenId { get; init; }
+    public required int DecoderStartTokenId { get; init; }
+
+    public int DecoderHeadSize => DModel / DecoderAttentionHeads;
+
+    internal static ModelConfig Read(string path)
+    {
+        var json = JsonFile.Read(path);
+        var pad = json.Int("pad_token_id");
+        var config = new ModelConfig
+        {
+            ModelType = json.OptionalString("model_type") ?? throw new ModelBundleException(path, "model_type", "is missing."),
+            DModel = Positive(json, "d_model"),
+            EncoderLayers = Positive(json, "encoder_layers"),
+            DecoderLayers = Positive(json, "decoder_layers"),
+            EncoderAttentionHeads = Positive(json, "encoder_attention_heads"),
+            DecoderAttentionHeads = Positive(json, "decoder_attention_heads"),
+            VocabSize = json.OptionalInt("decoder_vocab_size") ?? Positive(json, "vocab_size"),
+            MaxPositionEmbeddings = Positive(json, "max_position_embeddings"),
+            PadTokenId = pad,
+            EosTokenId = json.Int("eos_token_id"),
+            DecoderStartTokenId = json.Int("decoder_start_token_id", pad),
+        };
+
+        if (config.DModel % config.DecoderAttentionHeads != 0)
+        {
+            throw new ModelBundleException(path, "decoder_attention_heads", $"({config.DecoderAttentionHeads}) does not divide d_model ({config.DModel}).");
+        }
+
+        foreach (var (name, id) in new[] { ("pad_token_id", pad), ("eos_token_id", config.EosTokenId), ("decoder_start_token_id", config.DecoderStartTokenId) })
+        {
+            if (id < 0 || id >= config.VocabSize)
+            {
+                throw new ModelBundleException(path, name, $"({id}) is outside the vocabulary of {config.VocabSize}.");
+            }
+        }
+
+        return config;
+    }
+
+    private static int Positive(JsonFile json, string name)
+    {
+        var value = json.Int(name);
+        return value > 0 ? value : throw new ModelBundleException(json.Path, name, $"must be positive, not {value}.");
+    }
+}

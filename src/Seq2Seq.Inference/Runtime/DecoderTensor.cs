@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+
+namespace Seq2Seq.Inference.Runtime;
+
+/// <summary>What a decoder graph input or output carries, parsed from its Optimum name.</summary>
+internal readonly partial record struct DecoderTensor(DecoderTensorKind Kind, int Layer = -1, bool Encoder = false, bool Value = false)
+{
+    /// <summary>Position of a cache tensor among a layer's four: decoder key, decoder value, encoder key, encoder value.</summary>
+    public int CacheSlot => (Encoder ? 2 : 0) + (Value ? 1 : 0);
+
+    public static DecoderTensor Parse(string name)
+    {
+        switch (name)
+        {
+            case "input_ids": return new(DecoderTensorKind.InputIds);
+            case "encoder_attention_mask": return new(DecoderTensorKind.EncoderAttentionMask);
+            case "encoder_hidden_states": return new(DecoderTensorKind.EncoderHiddenStates);
+            case "use_cache_branch": return new(DecoderTensorKind.UseCacheBranch);
+            case "logits": return new(DecoderTensorKind.Logits);
+        }
+
+        var match = CacheName().Match(name);
+        if (!match.Success)
+        {
+            return new(DecoderTensorKind.Unknown);
+        }
+
+        return new(match.Groups[1].Value == "past_key_values" ? DecoderTensorKind.Past : DecoderTensorKind.Present,
+            int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
+            match.Groups[3].Value == "encoder", match.Groups[4].Value == "value");
+    }
+
+    [GeneratedRegex(@"^(past_key_values|present)\.(\d+)\.(decoder|encoder)\.(key|value)$")]
+    private static partial Regex CacheName();
+}
+
+internal enum DecoderTensorKind
+{
+    Unknown,
+    InputIds,
+    EncoderAttentionMask,
+    EncoderHiddenStates,
+    UseCacheBranch,
+    Past,
+    Logits,
+    Present,
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Seq2Seq.Inference.Bundles;
+using Seq2Seq.OnnxRuntime;
+
+namespace Seq2Seq.Inference.Runtime;
+
+/// <summary>
+/// Runs an Optimum export: the encoder once per batch, then the decoder one token per step with a KV
+/// cache — either the merged decoder (use_cache_branch false at step 1 with empty past placeholders, true
+/// afterwards) or decoder_model.onnx then decoder_with_past_model.onnx. Sessions are shared by all
+/// decoder states and may run from several threads at once.
+/// </summary>
+public sealed class OnnxModelRunner : IModelRunner
+{
+    private readonly InferenceSession[] _sessions;
+
+    private OnnxModelRunner(ModelConfig config, InferenceSession encoder, DecoderGraph first, DecoderGraph withPast, InferenceSession[] sessions)
+    {
+        Config = config;
+        Encoder = encoder;
+        FirstStep = first;
+        WithPast = withPast;
+        _sessions = sessions;
+    }
+
+    public ModelConfig Config { get; }
+
+    public int VocabSize => Config.VocabSize;
+
+    public bool SupportsJoins => false;
+
+    internal InferenceSession Encoder { get; }
+
+    internal DecoderGraph FirstStep { get; }
+
+    internal DecoderGraph WithPast { get; }
+
+    /// <summary>Opens the bundle's sessions and checks each graph against <paramref name="config"/>.</summary>
+    /// <exception cref="ModelBundleException">A graph does not match; names the file and tensor.</exception>
+    public static OnnxModelRunner Open(BundleFiles files, ModelConfig config, RunnerOptions? options = null)
+    {
+        options ??= new RunnerOptions();
+        var sessions = new List<InferenceSession>();
+        try
+        {
+            var encoder = OpenSession(files.Encoder, options, sessions);
+            SignatureCheck.Encoder(encoder, files.Encoder, config);
+            if (files.MergedDecoder is { } mergedPath)
+            {
+                var merged = OpenSession(mergedPath, options, sessions);
+                SignatureCheck.Decoder(merged, mergedPath, config, DecoderRole.Merged);
+                var graph = new DecoderGraph(merged);
+                return new OnnxModelRunner(config, encoder, graph, graph, [.. sessions]);
+            }
+
+            var first = OpenSession(files.Decoder!, options, sessions);
+            SignatureCheck.Decoder(first, files.Decoder!, config, DecoderRole.NoPast);
+            var withPast = OpenSession(files.DecoderWithPast!, options, sessions);
+            SignatureCheck.Decoder(withPast, files.DecoderWithPast!, config, DecoderRole.WithPast);
+            return new OnnxModelRunner(config, encoder, new DecoderGraph(first), new DecoderGraph(withPast), [.. sessions]);
+        }
+        catch
+        {
+            sessions.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
+    public IDecoderState Encode(IReadOnlyList<ReadOnlyMemory<int>> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            throw new ArgumentException("At least one source is needed.", nameof(sources));
+        }
+
+        var timings = default(RunnerTimings);
+        var started = Stopwatch.GetTimestamp();
+        var length = sources.Max(s => s.Length);
+        if (length > Config.MaxPositionEmbeddings)
+        {
+            throw new ArgumentException(
+                $"A source has {length} tokens; the model accepts at most {Config.MaxPositionEmbeddings}.", nameof(sources));
+        }
+
+        long[] shape = [sources.Count, length];
+        using var ids = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, Config.PadTokenId, ids: true), length);
+        var mask = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, 0, ids: false), length);
+        try
+        {
+            var run = Stopwatch.GetTimestamp();
+            timings.PrepareTicks += run - started;
+            using var outputs = Encoder.Run(["input_ids", "attention_mask"], [ids.Value, mask.Value]);
+            timings.RunTicks += Stopwatch.GetTimestamp() - run;
+            var hidden = PooledTensor<float>.Wrap(outputs.Detach(0));
+            return new OnnxDecoderState(this, sources.Count, length, hidden, mask, timings);
+        }
+        catch
+        {
+            mask.Dispose();
+            throw;
+        }
+    }
+
+    private static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long fill, bool ids)
+    {
+        target.Fill(ids ? fill : 0);
+        for (var r = 0; r < sources.Count; r++)
+        {
+            var source = sources[r].Span;
+            var row = target.Slice(r * width, source.Length);
+            for (var i = 0; i < source.Length; i++)
+            {
+                row[i] = ids ? source[i] : 1;
+            }
+        }
+    }
+
+    private static InferenceSession OpenSession(string path, RunnerOptions options, List<InferenceSession> opened)
+    {
+        using var sessionOptions = new SessionOptions();
+        if (options.IntraOpThreads > 0)
+        {
+            sessionOptions.SetIntraOpThreads(options.IntraOpThreads);
+        }
+
+        if (options.InterOpThreads > 0)
+        {
+            sessionOptions.SetInterOpThreads(options.InterOpThreads);
+        }
+
+        sessionOptions.SetGraphOptimizationLevel(GraphOptimizationLevel.All);
+        try
+        {
+            var session = new InferenceSession(path, sessionOptions);
+            opened.Add(session);
+            return session;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.OrtMessage}", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var session in _sessions)
+        {
+            session.Dispose();
+        }
+    }
+}
+
+/// <summary>ONNX Runtime settings for a model's sessions; 0 keeps ONNX Runtime's default.</summary>
+public sealed record RunnerOptions
+{
+    public int IntraOpThreads { get; init; }
+
+    public int InterOpThreads { get; init; }
+}
