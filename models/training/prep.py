@@ -59,7 +59,7 @@ def write_tsv(path, pairs):
             f.write(f"{en}\t{fr}\n")
 
 
-def train_spm(train_pairs, prefix, vocab_size, seed, max_sentences=0):
+def train_spm(train_pairs, prefix, vocab_size, seed, max_sentences=0, normalization="nmt_nfkc"):
     text_path = prefix + ".train.txt"
     lines = [en for en, _ in train_pairs] + [fr for _, fr in train_pairs]
     if max_sentences:
@@ -71,7 +71,7 @@ def train_spm(train_pairs, prefix, vocab_size, seed, max_sentences=0):
     spm.SentencePieceTrainer.train(
         input=text_path, model_prefix=prefix, model_type="unigram", vocab_size=vocab_size - 1,
         eos_id=0, unk_id=1, bos_id=-1, pad_id=-1, character_coverage=1.0,
-        normalization_rule_name="nmt_nfkc", num_threads=2,
+        normalization_rule_name=normalization, num_threads=2,
         input_sentence_size=0, shuffle_input_sentence=True, minloglevel=1)
     os.remove(text_path)
 

@@ -1,0 +1,156 @@
+"""Checks the ONNX files against PyTorch by running them in ONNX Runtime through node (ort_check.js)."""
+import json
+import os
+import subprocess
+
+import numpy as np
+import torch
+
+from decode import DecodeSettings, greedy, pad_batch
+from onnx_export import KINDS, past_names, present_names
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DTYPES = {torch.float32: "float32", torch.int64: "int64", torch.bool: "bool"}
+NP = {"float32": np.float32, "int64": np.int64, "bool": np.uint8}
+TOLERANCE = 1e-4
+
+
+def run_node(ort_package, tasks, work):
+    os.makedirs(work, exist_ok=True)
+    job = os.path.join(work, "job.json")
+    with open(job, "w") as f:
+        json.dump({"tasks": tasks}, f)
+    subprocess.run(["node", os.path.join(HERE, "ort_check.js"), ort_package, job], check=True)
+
+
+def write_inputs(feeds, folder):
+    os.makedirs(folder, exist_ok=True)
+    specs = {}
+    for name, t in feeds.items():
+        dtype = DTYPES[t.dtype]
+        path = os.path.join(folder, f"in_{name}.bin")
+        t.numpy().astype(NP[dtype]).tofile(path)
+        specs[name] = {"dtype": dtype, "dims": list(t.shape), "file": path}
+    return specs
+
+
+def read_outputs(folder):
+    with open(os.path.join(folder, "outputs.json")) as f:
+        meta = json.load(f)
+    return {name: np.fromfile(os.path.join(folder, f"{name}.bin"), dtype=NP[m["type"]]).reshape(m["dims"])
+            for name, m in meta.items()}
+
+
+class Report:
+    def __init__(self):
+        self.rows = []
+
+    def compare(self, label, ort_out, torch_out, names):
+        worst = 0.0
+        for name in names:
+            a, b = ort_out[name], torch_out[name].numpy()
+            if a.shape != b.shape:
+                self.rows.append((label, f"{name} shape {a.shape} != {b.shape}", False))
+                return
+            worst = max(worst, float(np.abs(a - b).max()) if a.size else 0.0)
+        self.rows.append((label, f"max abs diff {worst:.2e} over {len(names)} outputs", worst <= TOLERANCE))
+
+    def add(self, label, detail, ok):
+        self.rows.append((label, detail, ok))
+
+    def ok(self):
+        return all(r[2] for r in self.rows)
+
+    def print(self):
+        for label, detail, ok in self.rows:
+            print(f"[{'PASS' if ok else 'FAIL'}] {label}: {detail}")
+        print("PARITY " + ("PASSED" if self.ok() else "FAILED"))
+
+
+@torch.no_grad()
+def torch_reference(model, ids, mask, dec_ids, next_ids):
+    """Encoder output, the first decoder call, and a with-past call continuing it."""
+    enc = model.encode(ids, mask)
+    dec = model.model.decoder
+    cross = dec.cross_kv(enc)
+    h, selfkv = dec(dec_ids, mask, cross)
+    first = {"logits": model.logits(h)}
+    for i, ((sk, sv), (ck, cv)) in enumerate(zip(selfkv, cross)):
+        first.update({f"present.{i}.decoder.key": sk, f"present.{i}.decoder.value": sv,
+                      f"present.{i}.encoder.key": ck, f"present.{i}.encoder.value": cv})
+    h2, selfkv2 = dec(next_ids, mask, cross, selfkv)
+    second = {"logits": model.logits(h2)}
+    for i, (sk, sv) in enumerate(selfkv2):
+        second.update({f"present.{i}.decoder.key": sk, f"present.{i}.decoder.value": sv})
+    return enc, first, second
+
+
+def check_tensors(model, paths, ort_package, work, report, sources, pad_id, start_id):
+    n = model.cfg.decoder_layers
+    ids, mask = pad_batch(sources, pad_id)
+    assert (mask == 0).any(), "the parity batch must contain padding"
+    gen = torch.Generator().manual_seed(0)
+    dec_ids = torch.cat([torch.full((len(sources), 1), start_id),
+                         torch.randint(2, model.cfg.vocab_size - 1, (len(sources), 3), generator=gen)], dim=1)
+    next_ids = torch.randint(2, model.cfg.vocab_size - 1, (len(sources), 1), generator=gen)
+    enc, first, second = torch_reference(model, ids, mask, dec_ids, next_ids)
+    past = {}
+    for i in range(n):
+        for k in KINDS:
+            past[f"past_key_values.{i}.{k}"] = first[f"present.{i}.{k}"]
+    empty = torch.zeros(len(sources), model.cfg.decoder_attention_heads, 0,
+                        model.cfg.d_model // model.cfg.decoder_attention_heads)
+    feeds = {
+        "encoder": {"input_ids": ids, "attention_mask": mask},
+        "decoder": {"encoder_attention_mask": mask, "input_ids": dec_ids, "encoder_hidden_states": enc},
+        "decoder_with_past": {"encoder_attention_mask": mask, "input_ids": next_ids, **past},
+        "merged_no_past": {"encoder_attention_mask": mask, "input_ids": dec_ids, "encoder_hidden_states": enc,
+                           **{k: empty for k in past_names(n)},
+                           "use_cache_branch": torch.tensor([False])},
+        "merged_with_past": {"encoder_attention_mask": mask, "input_ids": next_ids,
+                             "encoder_hidden_states": torch.zeros(len(sources), 0, model.cfg.d_model),
+                             **past, "use_cache_branch": torch.tensor([True])},
+    }
+    files = {"encoder": "encoder_model", "decoder": "decoder_model", "decoder_with_past": "decoder_with_past_model",
+             "merged_no_past": "decoder_model_merged", "merged_with_past": "decoder_model_merged"}
+    tasks = [{"kind": "run", "model": paths[files[k]], "inputs": write_inputs(v, os.path.join(work, k)),
+              "out_dir": os.path.join(work, k, "out")} for k, v in feeds.items() if files[k] in paths]
+    run_node(ort_package, tasks, work)
+    out = lambda k: read_outputs(os.path.join(work, k, "out"))
+    report.compare("encoder (padded batch)", out("encoder"), {"last_hidden_state": enc}, ["last_hidden_state"])
+    first_names = ["logits"] + present_names(n)
+    second_names = ["logits"] + present_names(n, with_encoder=False)
+    if "decoder_model" in paths:
+        report.compare("decoder_model (no past)", out("decoder"), first, first_names)
+        report.compare("decoder_with_past_model", out("decoder_with_past"), second, second_names)
+    if "decoder_model_merged" in paths:
+        report.compare("decoder_model_merged, use_cache_branch=false", out("merged_no_past"), first, first_names)
+        report.compare("decoder_model_merged, use_cache_branch=true", out("merged_with_past"), second, second_names)
+
+
+def check_greedy(model, paths, ort_package, work, report, sources, start_id, eos_id, pad_id, max_new_tokens):
+    """ONNX greedy (node loop) vs PyTorch greedy, one source at a time on both sides."""
+    settings = DecodeSettings(max_new_tokens=max_new_tokens, bad_words_ids=[[pad_id]])
+    expected = [greedy(model, [s], settings, start_id, eos_id, pad_id)[0][0] for s in sources]
+    cfg = model.cfg
+    layouts = []
+    if "decoder_model_merged" in paths:
+        layouts.append(("merged", paths["decoder_model_merged"], None))
+    if "decoder_model" in paths:
+        layouts.append(("separate", paths["decoder_model"], paths["decoder_with_past_model"]))
+    tasks = []
+    for name, dec, dec_past in layouts:
+        tasks.append({"kind": "greedy", "encoder": paths["encoder_model"], "decoder": dec,
+                      "decoder_with_past": dec_past, "sources": sources, "max_new_tokens": max_new_tokens,
+                      "start_id": start_id, "eos_id": eos_id, "banned_ids": [pad_id],
+                      "layers": cfg.decoder_layers, "heads": cfg.decoder_attention_heads,
+                      "head_dim": cfg.d_model // cfg.decoder_attention_heads,
+                      "out": os.path.join(work, f"greedy_{name}.json")})
+    run_node(ort_package, tasks, work)
+    for task, (name, _, _) in zip(tasks, layouts):
+        with open(task["out"]) as f:
+            got = json.load(f)["outputs"]
+        same = sum(a == b for a, b in zip(got, expected))
+        report.add(f"greedy through ONNX ({name} decoder) == PyTorch greedy",
+                   f"{same}/{len(sources)} sentences identical", same == len(sources))
+    return expected
