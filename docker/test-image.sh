@@ -85,6 +85,8 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 install_tools() {
     local missing=() tool
@@ -265,7 +267,7 @@ check_user() {
     cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
     [[ $cmdline == *Seq2SeqService.dll* ]] || fail "the container's main process is '$cmdline'"
     [[ $uids == "$app_uid $app_uid $app_uid $app_uid" ]] || fail "the app runs as uids '$uids', not $app_uid"
-    log "process '$cmdline' runs as uid $app_uid"
+    log "process '$cmdline' runs as uid $app_uid; peak RSS so far $(awk '/^VmHWM:/ {printf "%d MB", $2 / 1024}' "/proc/$pid/status")"
 }
 
 check_sigterm() {
