@@ -28,37 +28,6 @@ public sealed unsafe class RunOptions : IDisposable
     /// <summary>Clears the flag set by <see cref="Terminate"/> so the options can be used again.</summary>
     public void ResetTerminate() => Apply(OrtApi.RunOptionsUnsetTerminate);
 
-    /// <summary>Tags this run's log messages.</summary>
-    public void SetLogTag(string tag)
-    {
-        fixed (byte* bytes = Utf8.Encode(tag))
-        {
-            var handle = _handle.Enter();
-            try
-            {
-                OnnxRuntimeException.ThrowIfFailed(OrtApi.RunOptionsSetRunTag(handle, bytes));
-            }
-            finally
-            {
-                _handle.Leave();
-            }
-        }
-    }
-
-    /// <summary>The least severe message this run logs (still subject to the environment's level).</summary>
-    public void SetLogSeverity(OrtLoggingLevel level)
-    {
-        var handle = _handle.Enter();
-        try
-        {
-            OnnxRuntimeException.ThrowIfFailed(OrtApi.RunOptionsSetRunLogSeverityLevel(handle, (int)level));
-        }
-        finally
-        {
-            _handle.Leave();
-        }
-    }
-
     public void Dispose() => _handle.Dispose();
 
     internal nint Enter() => _handle.Enter();

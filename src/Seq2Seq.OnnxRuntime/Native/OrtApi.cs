@@ -31,8 +31,6 @@ internal static unsafe class OrtApi
     internal static readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetInputName;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetOutputName;
     internal static readonly delegate* unmanaged[Cdecl]<nint*, nint> CreateRunOptions;
-    internal static readonly delegate* unmanaged[Cdecl]<nint, int, nint> RunOptionsSetRunLogSeverityLevel;
-    internal static readonly delegate* unmanaged[Cdecl]<nint, byte*, nint> RunOptionsSetRunTag;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nint> RunOptionsSetTerminate;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nint> RunOptionsUnsetTerminate;
     internal static readonly delegate* unmanaged[Cdecl]<nint, void*, nuint, long*, nuint, int, nint*, nint> CreateTensorWithDataAsOrtValue;
@@ -105,8 +103,6 @@ internal static unsafe class OrtApi
         SessionGetInputName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)table[36];
         SessionGetOutputName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)table[37];
         CreateRunOptions = (delegate* unmanaged[Cdecl]<nint*, nint>)table[39];
-        RunOptionsSetRunLogSeverityLevel = (delegate* unmanaged[Cdecl]<nint, int, nint>)table[41];
-        RunOptionsSetRunTag = (delegate* unmanaged[Cdecl]<nint, byte*, nint>)table[42];
         RunOptionsSetTerminate = (delegate* unmanaged[Cdecl]<nint, nint>)table[46];
         RunOptionsUnsetTerminate = (delegate* unmanaged[Cdecl]<nint, nint>)table[47];
         CreateTensorWithDataAsOrtValue = (delegate* unmanaged[Cdecl]<nint, void*, nuint, long*, nuint, int, nint*, nint>)table[49];
