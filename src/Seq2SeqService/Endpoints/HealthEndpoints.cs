@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Seq2SeqService.Health;
+
+namespace Seq2SeqService.Endpoints;
+
+/// <summary>GET /health/live and GET /health/ready.</summary>
+public static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health/live", Live)
+            .WithName("Live")
+            .WithTags("Health")
+            .Produces<HealthStatus>();
+        app.MapGet("/health/ready", Ready)
+            .WithName("Ready")
+            .WithTags("Health")
+            .Produces<HealthStatus>()
+            .Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>200 while the process is up.</summary>
+    public static HealthStatus Live() => new("live");
+
+    /// <summary>200 once every model is loaded and has translated a warm-up text; 503 until then.</summary>
+    public static IResult Ready(Readiness readiness) => readiness.IsReady
+        ? TypedResults.Ok(new HealthStatus("ready"))
+        : TypedResults.Json(new HealthStatus("warming-up"), statusCode: StatusCodes.Status503ServiceUnavailable);
+}
+
+/// <summary>A health probe's answer.</summary>
+/// <param name="Status"><c>live</c>, <c>ready</c> or <c>warming-up</c>. <example>ready</example></param>
+public sealed record HealthStatus([property: JsonPropertyName("status")] string Status);

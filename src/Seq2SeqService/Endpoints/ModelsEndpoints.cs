@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using Seq2SeqService.Catalog;
+using Seq2SeqService.Contracts;
+using Seq2SeqService.Options;
+
+namespace Seq2SeqService.Endpoints;
+
+/// <summary>GET /models.</summary>
+public static class ModelsEndpoints
+{
+    public static void MapModelsEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/models", ListModels)
+            .WithName("Models")
+            .WithTags("Models")
+            .Produces<ModelsResponse>();
+
+    /// <summary>Lists the loaded models with their languages, limits and default generation settings.</summary>
+    public static ModelsResponse ListModels(IModelCatalog catalog, IOptions<RequestLimitsOptions> options)
+    {
+        var limits = options.Value;
+        return new ModelsResponse(catalog.Default.Name, catalog.Models.Select(m => new ModelInfo(
+            m.Name,
+            m.SourceLanguage,
+            m.TargetLanguage,
+            new ModelLimits(m.MaxInputTokens, Math.Min(limits.MaxNewTokens, m.Defaults.MaxNewTokensLimit),
+                Math.Min(limits.MaxBeams, Seq2Seq.Inference.Generation.GenerationSettings.MaxBeams),
+                limits.MaxTexts, limits.MaxTextLength),
+            new GenerationOptions
+            {
+                MaxNewTokens = m.Defaults.MaxNewTokens,
+                NumBeams = m.Defaults.NumBeams,
+                DoSample = m.Defaults.DoSample,
+                Temperature = m.Defaults.Temperature,
+                TopK = m.Defaults.TopK,
+                TopP = m.Defaults.TopP,
+                Seed = m.Defaults.Seed,
+                LengthPenalty = m.Defaults.LengthPenalty,
+                NoRepeatNgramSize = m.Defaults.NoRepeatNgramSize,
+                RepetitionPenalty = m.Defaults.RepetitionPenalty,
+                NumReturnSequences = m.Defaults.NumReturnSequences,
+            })).ToList());
+    }
+}

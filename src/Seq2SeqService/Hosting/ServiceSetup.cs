@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Seq2SeqService.Catalog;
+using Seq2SeqService.Endpoints;
+using Seq2SeqService.Errors;
+using Seq2SeqService.Health;
+using Seq2SeqService.Logging;
+using Seq2SeqService.Metrics;
+using Seq2SeqService.OpenApi;
+using Seq2SeqService.Options;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
+
+namespace Seq2SeqService.Hosting;
+
+/// <summary>Wires the stages together: options, queue, scheduler, catalog, metrics, errors, endpoints.</summary>
+public static class ServiceSetup
+{
+    public static void AddSeq2SeqService(this WebApplicationBuilder builder)
+    {
+        AddShippedSettingsFallback(builder);
+        var services = builder.Services;
+        AddValidatedOptions<ModelsOptions, ModelsOptionsValidator>(builder, ModelsOptions.Section);
+        AddValidatedOptions<BatchingOptions, BatchingOptionsValidator>(builder, BatchingOptions.Section);
+        AddValidatedOptions<QueueOptions, QueueOptionsValidator>(builder, QueueOptions.Section);
+        AddValidatedOptions<RequestLimitsOptions, RequestLimitsOptionsValidator>(builder, RequestLimitsOptions.Section);
+        AddValidatedOptions<LoggingOptions, LoggingOptionsValidator>(builder, LoggingOptions.Section);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
+            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+
+        services.AddSingleton<RequestQueue>();
+        services.AddSingleton<Readiness>();
+        services.AddSingleton<ServiceMetrics>();
+        services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            ServiceMetrics.MeterName));
+        services.AddSingleton<IModelCatalog, BundleCatalog>();
+        services.AddSingleton<IBatchRunner, ModelBatchRunner>();
+        services.AddHostedService<BatchScheduler>();
+        services.AddServiceErrors();
+        services.AddServiceOpenApi();
+    }
+
+    public static void UseSeq2SeqService(this WebApplication app)
+    {
+        // Created now so that its listener sees the instruments as they are created.
+        app.Services.GetRequiredService<PrometheusExporter>();
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseServiceErrors();
+        app.UseServiceOpenApi();
+        app.MapTranslateEndpoints();
+        app.MapTokenizeEndpoints();
+        app.MapModelsEndpoints();
+        app.MapHealthEndpoints();
+        app.MapMetricsEndpoints();
+    }
+
+    /// <summary>
+    /// Started from a folder without appsettings.json (e.g. <c>dotnet path/to/Seq2SeqService.dll</c>), the app
+    /// still gets the settings shipped beside it, at the lowest precedence so environment and command line win.
+    /// </summary>
+    private static void AddShippedSettingsFallback(WebApplicationBuilder builder)
+    {
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")) ||
+            !File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))
+        {
+            return;
+        }
+
+        builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(WebApplicationBuilder builder, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

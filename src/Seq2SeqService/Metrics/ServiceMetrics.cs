@@ -1,0 +1,53 @@
+using System.Diagnostics.Metrics;
+using Seq2SeqService.Queue;
+
+namespace Seq2SeqService.Metrics;
+
+/// <summary>The service's instruments, on a meter owned by this host's <see cref="IMeterFactory"/>.</summary>
+public sealed class ServiceMetrics
+{
+    public const string MeterName = "Seq2SeqService";
+
+    private static readonly double[] SecondsBuckets =
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _generatedTokens;
+    private readonly Histogram<double> _queueWait;
+    private readonly Histogram<double> _translateDuration;
+
+    public ServiceMetrics(IMeterFactory meterFactory, RequestQueue queue)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("seq2seq.requests", "{request}",
+            "HTTP requests answered, by route and status code.");
+        meter.CreateObservableGauge("seq2seq.queue.depth", () => queue.Waiting, "{request}",
+            "Accepted translate requests not yet started by a batch.");
+        _batchSize = meter.CreateHistogram("seq2seq.batch.size", "{sequence}", "Sequences per generation batch.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+        _generatedTokens = meter.CreateCounter<long>("seq2seq.generated.tokens", "{token}",
+            "Tokens generated, end-of-sequence included, by model.");
+        _queueWait = meter.CreateHistogram("seq2seq.queue.wait", "s",
+            "Time from acceptance of a translate request to the start of its first batch.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _translateDuration = meter.CreateHistogram("seq2seq.translate.duration", "s",
+            "Time from arrival of a translate request to its successful response.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+    }
+
+    public void RequestAnswered(string route, int statusCode) =>
+        _requests.Add(1, new KeyValuePair<string, object?>("route", route),
+            new KeyValuePair<string, object?>("status", statusCode));
+
+    public void BatchRan(string model, int sequences, long generatedTokens)
+    {
+        var modelTag = new KeyValuePair<string, object?>("model", model);
+        _batchSize.Record(sequences, modelTag);
+        _generatedTokens.Add(generatedTokens, modelTag);
+    }
+
+    public void QueueWaited(TimeSpan wait) => _queueWait.Record(wait.TotalSeconds);
+
+    public void Translated(TimeSpan elapsed) => _translateDuration.Record(elapsed.TotalSeconds);
+}

@@ -1,0 +1,31 @@
+using Microsoft.OpenApi;
+
+namespace Seq2SeqService.OpenApi;
+
+/// <summary>Swagger UI at /swagger and the OpenAPI document at /swagger/v1/swagger.json, from XML comments.</summary>
+public static class SwaggerSetup
+{
+    public static IServiceCollection AddServiceOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Seq2SeqService",
+                Version = "v1",
+                Description = "Translation with encoder–decoder models exported to ONNX, batched on the CPU. " +
+                              "Every error is application/problem+json.",
+            });
+            swagger.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Seq2SeqService.xml"));
+        });
+        return services;
+    }
+
+    public static WebApplication UseServiceOpenApi(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        return app;
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+
+namespace Seq2SeqService.Options;
+
+/// <summary>Collects failures that name the configuration key, so a bad setting is found from one log line.</summary>
+internal sealed class SettingChecks(string section)
+{
+    private readonly List<string> _failures = [];
+
+    public void Range(string key, double value, double min, double max)
+    {
+        if (!(value >= min && value <= max))
+        {
+            _failures.Add($"{section}:{key} = {value} is outside [{min}, {max}]");
+        }
+    }
+
+    public void Require(bool condition, string key, string problem)
+    {
+        if (!condition)
+        {
+            _failures.Add($"{section}:{key} {problem}");
+        }
+    }
+
+    public ValidateOptionsResult Result() =>
+        _failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_failures);
+}
+
+internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ModelsOptions options)
+    {
+        var checks = new SettingChecks(ModelsOptions.Section);
+        checks.Require(options.Bundles.Count > 0, "Bundles", "must list at least one model bundle");
+        for (var i = 0; i < options.Bundles.Count; i++)
+        {
+            checks.Require(!string.IsNullOrWhiteSpace(options.Bundles[i].Path), $"Bundles:{i}:Path", "is empty");
+        }
+
+        var names = options.Bundles.Select(BundleNames.Of).ToList();
+        foreach (var duplicate in names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            checks.Require(false, "Bundles", $"names the model '{duplicate.Key}' more than once");
+        }
+
+        if (options.Default is { } fallback)
+        {
+            checks.Require(names.Contains(fallback, StringComparer.OrdinalIgnoreCase), "Default",
+                $"= '{fallback}' is not the name of a configured bundle ({string.Join(", ", names)})");
+        }
+
+        checks.Range(nameof(options.IntraOpThreads), options.IntraOpThreads, 0, 256);
+        checks.Range(nameof(options.InterOpThreads), options.InterOpThreads, 0, 256);
+        return checks.Result();
+    }
+}
+
+internal sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BatchingOptions options)
+    {
+        var checks = new SettingChecks(BatchingOptions.Section);
+        checks.Range(nameof(options.MaxBatchSequences), options.MaxBatchSequences, 1, 1024);
+        checks.Range(nameof(options.MaxBatchTokens), options.MaxBatchTokens, 1, 1_000_000);
+        checks.Range(nameof(options.MaxWaitMilliseconds), options.MaxWaitMilliseconds, 0, 10_000);
+        checks.Range(nameof(options.DrainTimeoutSeconds), options.DrainTimeoutSeconds, 0, 600);
+        return checks.Result();
+    }
+}
+
+internal sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
+{
+    public ValidateOptionsResult Validate(string? name, QueueOptions options)
+    {
+        var checks = new SettingChecks(QueueOptions.Section);
+        checks.Range(nameof(options.Capacity), options.Capacity, 1, 1_000_000);
+        checks.Range(nameof(options.RetryAfterSeconds), options.RetryAfterSeconds, 1, 3600);
+        return checks.Result();
+    }
+}
+
+internal sealed class RequestLimitsOptionsValidator : IValidateOptions<RequestLimitsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RequestLimitsOptions options)
+    {
+        var checks = new SettingChecks(RequestLimitsOptions.Section);
+        checks.Range(nameof(options.MaxTexts), options.MaxTexts, 1, 10_000);
+        checks.Range(nameof(options.MaxTextLength), options.MaxTextLength, 1, 10_000_000);
+        checks.Range(nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes, 64, 1L << 30);
+        checks.Range(nameof(options.MaxBeams), options.MaxBeams, 1, 64);
+        checks.Range(nameof(options.MaxNewTokens), options.MaxNewTokens, 1, 65_536);
+        return checks.Result();
+    }
+}
+
+internal sealed class LoggingOptionsValidator : IValidateOptions<LoggingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LoggingOptions options)
+    {
+        var checks = new SettingChecks(LoggingOptions.Section);
+        checks.Require(Enum.IsDefined(options.ConsoleFormat), nameof(options.ConsoleFormat), "must be Text or Json");
+        return checks.Result();
+    }
+}
+
+/// <summary>The name a bundle answers to.</summary>
+internal static class BundleNames
+{
+    public static string Of(ModelBundleOptions bundle) =>
+        !string.IsNullOrWhiteSpace(bundle.Name)
+            ? bundle.Name
+            : System.IO.Path.GetFileName(bundle.Path.TrimEnd('/', '\\'));
+}

@@ -1,0 +1,98 @@
+namespace Seq2SeqService.Options;
+
+/// <summary>One model bundle to load at start-up.</summary>
+public sealed class ModelBundleOptions
+{
+    /// <summary>Name clients use in the request's <c>model</c> field; defaults to the folder name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Bundle folder: absolute, or relative to the content root or to the application folder.</summary>
+    public string Path { get; set; } = "";
+}
+
+/// <summary>The models section: which bundles to load and which one answers requests that name none.</summary>
+public sealed class ModelsOptions
+{
+    public const string Section = "Service:Models";
+
+    public List<ModelBundleOptions> Bundles { get; set; } = [];
+
+    /// <summary>Name of the bundle used when a request names none; the first bundle when unset.</summary>
+    public string? Default { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads per session; 0 lets the runtime choose (one per core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>ONNX Runtime inter-op threads per session; 0 lets the runtime choose.</summary>
+    public int InterOpThreads { get; set; }
+}
+
+/// <summary>How the scheduler forms batches.</summary>
+public sealed class BatchingOptions
+{
+    public const string Section = "Service:Batching";
+
+    /// <summary>Most sequences (texts or sentences) in one batch.</summary>
+    public int MaxBatchSequences { get; set; } = 32;
+
+    /// <summary>Most source tokens (sum over the batch's sequences) in one batch.</summary>
+    public int MaxBatchTokens { get; set; } = 4096;
+
+    /// <summary>How long the first request of a batch waits for company before the batch runs.</summary>
+    public double MaxWaitMilliseconds { get; set; } = 5;
+
+    /// <summary>How long a stopping service keeps running queued work before failing the rest with 503.</summary>
+    public double DrainTimeoutSeconds { get; set; } = 5;
+}
+
+/// <summary>The bounded request queue in front of the scheduler.</summary>
+public sealed class QueueOptions
+{
+    public const string Section = "Service:Queue";
+
+    /// <summary>Most requests waiting or running at once; more get 503 with Retry-After.</summary>
+    public int Capacity { get; set; } = 256;
+
+    /// <summary>The Retry-After value (seconds) sent with a 503.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+}
+
+/// <summary>Limits on one request.</summary>
+public sealed class RequestLimitsOptions
+{
+    public const string Section = "Service:Limits";
+
+    /// <summary>Most entries in <c>texts</c>.</summary>
+    public int MaxTexts { get; set; } = 64;
+
+    /// <summary>Most characters in one text.</summary>
+    public int MaxTextLength { get; set; } = 10_000;
+
+    /// <summary>Most bytes in a request body (Kestrel answers 413 beyond it).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1_048_576;
+
+    /// <summary>Largest <c>num_beams</c> a request may ask for.</summary>
+    public int MaxBeams { get; set; } = 8;
+
+    /// <summary>Largest <c>max_new_tokens</c> a request may ask for.</summary>
+    public int MaxNewTokens { get; set; } = 512;
+}
+
+/// <summary>Console and file logging; levels come from the <c>Serilog:MinimumLevel</c> section.</summary>
+public sealed class LoggingOptions
+{
+    public const string Section = "Service:Logging";
+
+    /// <summary><c>Text</c> (human-readable lines) or <c>Json</c> (one compact JSON object per event).</summary>
+    public ConsoleLogFormat ConsoleFormat { get; set; } = ConsoleLogFormat.Text;
+
+    /// <summary>Also write logs to this file (rolled daily) when set.</summary>
+    public string? FilePath { get; set; }
+}
+
+/// <summary>Console log layouts.</summary>
+public enum ConsoleLogFormat
+{
+    Text,
+    Json,
+}

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Seq2SeqService.Catalog;
+using Seq2SeqService.Health;
+using Seq2SeqService.Metrics;
+using Seq2SeqService.Options;
+using Seq2SeqService.Queue;
+
+namespace Seq2SeqService.Scheduling;
+
+/// <summary>
+/// The hosted loop between the request queue and the engine: warms every model up, then repeatedly moves
+/// accepted jobs into its waiting room, lets the <see cref="BatchPlanner"/> pick a batch, runs it and hands
+/// each row's output to its job. On shutdown it stops admission, keeps running batches until the waiting
+/// room is empty or the drain timeout passes, and fails whatever is left with 503 — no accepted job is lost.
+/// </summary>
+public sealed partial class BatchScheduler(
+    RequestQueue queue,
+    IBatchRunner runner,
+    IModelCatalog catalog,
+    Readiness readiness,
+    ServiceMetrics metrics,
+    IOptions<BatchingOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<BatchScheduler> logger) : BackgroundService
+{
+    private const string WarmUpText = "Hello.";
+
+    private readonly BatchPlanner _planner = new(options.Value);
+    private readonly List<WorkItem> _waiting = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var runStopping = new CancellationTokenSource();
+        try
+        {
+            if (await TryWarmUpAsync(stoppingToken))
+            {
+                await ServeAsync(stoppingToken, runStopping);
+            }
+        }
+        finally
+        {
+            queue.Complete();
+            FailLeftovers();
+        }
+    }
+
+    private async Task<bool> TryWarmUpAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WarmUpAsync(stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            LogWarmUpFailed(logger, e.Message);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+            return false;
+        }
+    }
+
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        foreach (var model in catalog.Models)
+        {
+            var ids = model.Tokenize(WarmUpText).Ids;
+            var settings = model.Defaults with { MaxNewTokens = Math.Min(8, model.Defaults.MaxNewTokens) };
+            var batch = new Batch(model, settings, [new BatchSequence(WarmUpText, ids, CancellationToken.None)]);
+            var output = await runner.RunAsync(batch, stoppingToken);
+            if (output.Rows.Count != 1 || output.Rows[0] is null)
+            {
+                throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
+            }
+        }
+
+        readiness.MarkReady();
+        LogReady(logger, catalog.Models.Count);
+    }
+
+    private async Task ServeAsync(CancellationToken stoppingToken, CancellationTokenSource runStopping)
+    {
+        var drain = TimeSpan.FromSeconds(options.Value.DrainTimeoutSeconds);
+        var drainDeadline = long.MaxValue;
+        // Registered rather than polled: a batch may be running when the stop signal comes, and its
+        // rows must learn of the deadline while it runs.
+        using var onStop = stoppingToken.Register(() =>
+        {
+            queue.Complete();
+            Volatile.Write(ref drainDeadline, Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency));
+            runStopping.CancelAfter(drain);
+        });
+        while (true)
+        {
+            var stopping = stoppingToken.IsCancellationRequested;
+            MoveAcceptedJobsToWaitingRoom();
+            if (stopping && (_waiting.Count == 0 || Stopwatch.GetTimestamp() >= Volatile.Read(ref drainDeadline)))
+            {
+                return;
+            }
+
+            var plan = _planner.Plan(_waiting, Stopwatch.GetTimestamp(), flush: stopping);
+            if (plan.Batch.Count > 0)
+            {
+                foreach (var item in plan.Batch)
+                {
+                    _waiting.Remove(item);
+                }
+
+                await RunAsync(plan.Batch, runStopping.Token);
+                continue;
+            }
+
+            await WaitForWorkAsync(plan.WaitFor, stoppingToken);
+        }
+    }
+
+    private void MoveAcceptedJobsToWaitingRoom()
+    {
+        while (queue.Reader.TryRead(out var job))
+        {
+            for (var i = 0; i < job.Segments.Count; i++)
+            {
+                _waiting.Add(new WorkItem(job, i));
+            }
+        }
+
+        _waiting.RemoveAll(item => item.Job.IsFinished);
+    }
+
+    private async Task WaitForWorkAsync(TimeSpan waitFor, CancellationToken stoppingToken)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        if (_waiting.Count > 0)
+        {
+            wake.CancelAfter(waitFor);
+        }
+
+        try
+        {
+            await queue.Reader.WaitToReadAsync(wake.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Either the wait for company ran out or the service is stopping; the loop tells which.
+        }
+    }
+
+    private async Task RunAsync(IReadOnlyList<WorkItem> items, CancellationToken runStopping)
+    {
+        var first = items[0].Job;
+        var jobs = items.Select(i => i.Job).Distinct().ToList();
+        var startedAt = Stopwatch.GetTimestamp();
+        foreach (var job in jobs)
+        {
+            if (job.OnBatchStarted(items.Count, startedAt))
+            {
+                metrics.QueueWaited(job.QueueTime);
+            }
+        }
+
+        var sequences = items
+            .Select(i => new BatchSequence(i.Job.Segments[i.Index].Text, i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
+            .ToList();
+        BatchOutput output;
+        try
+        {
+            output = await runner.RunAsync(new Batch(first.Model, first.Settings, sequences), runStopping);
+        }
+        catch (OperationCanceledException) when (runStopping.IsCancellationRequested)
+        {
+            jobs.ForEach(job => job.Fail(StoppedBeforeDone));
+            return;
+        }
+        catch (Exception e)
+        {
+            LogBatchFailed(logger, first.Model.Name, items.Count, e);
+            var failure = new JobRejectedException(500, "Generation failed",
+                "The model failed to generate this batch; the error was logged.");
+            jobs.ForEach(job => job.Fail(failure));
+            return;
+        }
+
+        jobs.ForEach(job => job.OnBatchFinished(output.EncodeTime, output.DecodeTime));
+        long generated = 0;
+        for (var row = 0; row < items.Count; row++)
+        {
+            var item = items[row];
+            if (output.Rows[row] is { } result)
+            {
+                generated += result.Candidates.Sum(c => c.OutputTokens);
+                item.Job.SetOutput(item.Index, result);
+            }
+            else if (!item.Job.IsFinished)
+            {
+                item.Job.Fail(StoppedBeforeDone);
+            }
+        }
+
+        metrics.BatchRan(first.Model.Name, items.Count, generated);
+        LogBatch(logger, first.Model.Name, items.Count, generated, output.EncodeTime.TotalMilliseconds,
+            output.DecodeTime.TotalMilliseconds);
+    }
+
+    private void FailLeftovers()
+    {
+        MoveAcceptedJobsToWaitingRoom();
+        foreach (var job in _waiting.Select(i => i.Job).Distinct())
+        {
+            job.Fail(StoppedBeforeDone);
+        }
+
+        _waiting.Clear();
+    }
+
+    private static JobRejectedException StoppedBeforeDone => new(503, "Service unavailable",
+        "The service stopped before this request could be translated; retry it.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up done; {ModelCount} model(s) ready")]
+    private static partial void LogReady(ILogger logger, int modelCount);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Warm-up translation failed: {Reason}")]
+    private static partial void LogWarmUpFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch of {BatchSize} on {Model} failed")]
+    private static partial void LogBatchFailed(ILogger logger, string model, int batchSize, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Batch of {BatchSize} on {Model}: {GeneratedTokens} tokens, encode {EncodeMs:0.0} ms, decode {DecodeMs:0.0} ms")]
+    private static partial void LogBatch(ILogger logger, string model, int batchSize, long generatedTokens,
+        double encodeMs, double decodeMs);
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Tests.Infrastructure;
+
+namespace Seq2SeqService.Tests.Api;
+
+/// <summary>
+/// Admission and cancellation, made deterministic by a gated batch runner: with the gate closed, a batch
+/// holds its request and the queue's single slot is observable.
+/// </summary>
+public sealed class QueueTests
+{
+    private static readonly Dictionary<string, string?> OneSlot = new()
+    {
+        ["Service:Queue:Capacity"] = "1",
+        ["Service:Queue:RetryAfterSeconds"] = "7",
+        ["Service:Batching:MaxWaitMilliseconds"] = "0",
+    };
+
+    private static async Task<GatedBatchRunner> StartedPastWarmUpAsync(ServiceFactory factory, GatedBatchRunner runner)
+    {
+        _ = factory.Server;
+        await runner.NextStartedAsync();
+        runner.Release();
+        return runner;
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_503_with_retry_after_and_recovers()
+    {
+        var runner = new GatedBatchRunner();
+        using var factory = ScriptedService.Create(OneSlot, runner);
+        await StartedPastWarmUpAsync(factory, runner);
+        var client = factory.CreateClient();
+
+        var first = client.PostAsJsonAsync("/translate", new { text = "first" });
+        await runner.NextStartedAsync();
+        var rejected = await client.PostAsJsonAsync("/translate", new { text = "second" });
+
+        rejected.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        rejected.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(7));
+        rejected.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await rejected.Content.ReadAsStringAsync()).Should().Contain("queue is full");
+
+        runner.Release();
+        (await first).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var after = client.PostAsJsonAsync("/translate", new { text = "third" });
+        (await runner.NextStartedAsync()).Sequences.Single().Text.Should().Be("third");
+        runner.Release();
+        (await after).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_cancelled_request_frees_its_slot_and_leaves_its_batch()
+    {
+        var runner = new GatedBatchRunner();
+        using var factory = ScriptedService.Create(OneSlot, runner);
+        await StartedPastWarmUpAsync(factory, runner);
+        var client = factory.CreateClient();
+        var queue = factory.Services.GetRequiredService<RequestQueue>();
+
+        using var abandon = new CancellationTokenSource();
+        var abandoned = client.PostAsJsonAsync("/translate", new { text = "abandoned" }, abandon.Token);
+        var batch = await runner.NextStartedAsync();
+        (await client.PostAsJsonAsync("/translate", new { text = "refused" })).StatusCode
+            .Should().Be(HttpStatusCode.ServiceUnavailable);
+
+        await abandon.CancelAsync();
+        await FluentActions.Awaiting(() => abandoned).Should().ThrowAsync<OperationCanceledException>();
+        await Wait.UntilAsync(() => queue.Admitted == 0, "the server has seen the cancellation");
+        batch.Sequences.Single().Cancellation.IsCancellationRequested.Should().BeTrue();
+
+        var next = client.PostAsJsonAsync("/translate", new { text = "accepted" });
+        runner.Release();
+        (await runner.NextStartedAsync()).Sequences.Single().Text.Should().Be("accepted");
+        runner.Release();
+        var response = await next;
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        body.GetProperty("translations")[0].GetProperty("text").GetString().Should().Be("<0>accepted");
+    }
+
+    [Fact]
+    public async Task Requests_waiting_together_share_a_batch_and_keep_their_order()
+    {
+        var runner = new GatedBatchRunner();
+        using var factory = ScriptedService.Create(new Dictionary<string, string?>
+        {
+            ["Service:Batching:MaxWaitMilliseconds"] = "0",
+        }, runner);
+        await StartedPastWarmUpAsync(factory, runner);
+        var client = factory.CreateClient();
+        var queue = factory.Services.GetRequiredService<RequestQueue>();
+
+        var blocker = client.PostAsJsonAsync("/translate", new { text = "blocker" });
+        await runner.NextStartedAsync();
+        var waiting = Enumerable.Range(0, 5)
+            .Select(i => client.PostAsJsonAsync("/translate", new { texts = new[] { $"a{i}", $"b{i} c{i}" } }))
+            .ToList();
+        await Wait.UntilAsync(() => queue.Waiting == 5, "all five requests are queued");
+
+        runner.Release();
+        var batch = await runner.NextStartedAsync();
+        runner.Release();
+        await blocker;
+
+        batch.Sequences.Should().HaveCount(10);
+        for (var i = 0; i < 5; i++)
+        {
+            var body = JsonDocument.Parse(await (await waiting[i]).Content.ReadAsStringAsync()).RootElement;
+            var texts = body.GetProperty("translations").EnumerateArray().Select(t => t.GetProperty("text").GetString());
+            texts.Should().Equal($"<0>a{i}", $"<0>b{i} c{i}");
+        }
+    }
+}

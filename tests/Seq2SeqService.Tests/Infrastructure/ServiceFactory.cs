@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Seq2SeqService.Tests.Infrastructure;
+
+/// <summary>
+/// The service in-process with extra settings and service replacements (e.g. a gated batch runner). Logs only
+/// warnings and worse to keep test output readable.
+/// </summary>
+public sealed class ServiceFactory(
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var all = new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Warning" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(all));
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
+    }
+}
