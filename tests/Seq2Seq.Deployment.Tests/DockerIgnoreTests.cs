@@ -27,12 +27,7 @@ public class DockerIgnoreTests
 
         foreach (var source in sources)
         {
-            var files = Directory.Exists(Repo.PathOf(source))
-                ? Directory.EnumerateFiles(Repo.PathOf(source), "*", SearchOption.AllDirectories)
-                    .Select(f => Path.GetRelativePath(Repo.Root, f).Replace('\\', '/'))
-                    .Where(f => !f.Split('/').Intersect(["bin", "obj"]).Any())
-                    .ToList()
-                : [source];
+            var files = Repo.FilesAt(source).Where(f => !f.Split('/').Intersect(["bin", "obj"]).Any()).ToList();
             files.Should().NotBeEmpty(source);
             files.Where(Ignore.Excludes).Should().BeEmpty($"COPY {source} needs them in the build context");
         }

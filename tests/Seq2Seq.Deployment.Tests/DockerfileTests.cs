@@ -107,9 +107,6 @@ public class DockerfileTests
     private static HashSet<string> CopiedFiles(IEnumerable<Instruction> instructions) =>
         instructions.Where(i => i.Keyword == "COPY" && !i.Arguments.StartsWith("--from"))
             .SelectMany(i => i.CopyPaths().Sources)
-            .SelectMany(s => Directory.Exists(Repo.PathOf(s))
-                ? Directory.EnumerateFiles(Repo.PathOf(s), "*", SearchOption.AllDirectories)
-                    .Select(f => Path.GetRelativePath(Repo.Root, f).Replace('\\', '/'))
-                : [s])
+            .SelectMany(Repo.FilesAt)
             .ToHashSet();
 }
