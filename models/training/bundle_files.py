@@ -98,7 +98,8 @@ def tokenizer_json(proto, vocab):
     pieces.append(["<pad>", 0.0])
     special = lambda tid, content: {"id": tid, "content": content, "single_word": False, "lstrip": False,
                                     "rstrip": False, "normalized": False, "special": True}
-    meta = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True, "prepend_scheme": "always"}
+    meta = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True, "prepend_scheme": "always",
+            "split": True}
     norm = proto.normalizer_spec
     normalizers = []
     if norm.precompiled_charsmap:
