@@ -101,8 +101,9 @@ def main():
     ap.add_argument("--data", required=True, help="folder written by prep.py")
     ap.add_argument("--run", required=True, help="run folder (checkpoints, log)")
     ap.add_argument("--steps", type=int, default=6000, help="step budget; the schedule ends here")
-    ap.add_argument("--minutes", type=float, default=0,
-                    help="training-time budget; when set it replaces --steps as the schedule's end")
+    ap.add_argument("--minutes", type=float, default=None,
+                    help="training-time budget; when set it replaces --steps as the schedule's end. Given on "
+                         "resume, it changes the saved budget (e.g. to extend a run before its cool-down)")
     ap.add_argument("--max-tokens", type=int, default=3000, help="rows x longest side per batch")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup", type=int, default=800)
@@ -118,7 +119,8 @@ def main():
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--dev-every", type=int, default=500)
     ap.add_argument("--snapshot-from", type=float, default=0.85,
-                    help="keep model-only snapshots every dev-every steps after this fraction (averaging)")
+                    help="keep model-only snapshots after this fraction of the budget (for averaging)")
+    ap.add_argument("--snapshot-every", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--stop-after", type=int, default=0,
                     help="checkpoint and exit after this many steps in this process (resume tests)")
@@ -139,9 +141,12 @@ def main():
     if resume:
         cfg = MarianSize(**resume["size"])
         saved_args = resume["args"]
-        for k in ("steps", "minutes", "max_tokens", "lr", "warmup", "cooldown", "smoothing", "seed", "limit"):
+        if args.minutes is None:
+            args.minutes = saved_args["minutes"]
+        for k in ("steps", "max_tokens", "lr", "warmup", "cooldown", "smoothing", "seed", "limit"):
             setattr(args, k, saved_args[k])
     else:
+        args.minutes = args.minutes or 0
         cfg = MarianSize(vocab_size=data["vocab_size"], d_model=args.d_model, encoder_layers=args.layers,
                          decoder_layers=args.layers, encoder_attention_heads=args.heads,
                          decoder_attention_heads=args.heads, encoder_ffn_dim=args.ffn, decoder_ffn_dim=args.ffn,
@@ -205,9 +210,9 @@ def main():
                 dl = dev_loss(model, dev, pad_id, args.max_tokens)
                 state["best_dev"] = dl if state["best_dev"] is None else min(dl, state["best_dev"])
                 log(event="dev", step=step, dev_loss=round(dl, 4), dev_ppl=round(math.exp(dl), 3))
-                if progress(state, args) >= args.snapshot_from:
-                    atomic_save(model.state_dict(), os.path.join(args.run, f"model_step{step}.pt"))
                 win_start = time.time()
+            if step % args.snapshot_every == 0 and progress(state, args) >= args.snapshot_from:
+                atomic_save(model.state_dict(), os.path.join(args.run, f"model_step{step}.pt"))
             if args.stop_after and step - start_step >= args.stop_after:
                 save()
                 log(event="stopped", step=step)
