@@ -177,7 +177,7 @@ def main():
     model.train()
     start_step = state["step"]
     last_ckpt = time.time()
-    win_tokens, win_loss, win_start = 0, 0.0, time.time()
+    win_tokens, win_loss, win_steps, win_start = 0, 0.0, 0, time.time()
     done = lambda: progress(state, args) >= 1.0
     while not done():
         batches = make_batches(src, tgt, args.max_tokens, args.seed, state["epoch"])
@@ -199,18 +199,19 @@ def main():
             state["train_seconds"] += time.time() - t0
             win_tokens += n_tok
             win_loss += float(loss)
+            win_steps += 1
             step = state["step"]
             if step % args.log_every == 0:
                 dt = time.time() - win_start
                 log(event="train", step=step, epoch=state["epoch"], lr=round(lr, 7),
-                    loss=round(win_loss / args.log_every, 4), tokens_per_s=round(win_tokens / dt),
+                    loss=round(win_loss / win_steps, 4), tokens_per_s=round(win_tokens / dt),
                     train_minutes=round(state["train_seconds"] / 60, 1))
-                win_tokens, win_loss, win_start = 0, 0.0, time.time()
+                win_tokens, win_loss, win_steps, win_start = 0, 0.0, 0, time.time()
             if step % args.dev_every == 0 or done():
                 dl = dev_loss(model, dev, pad_id, args.max_tokens)
                 state["best_dev"] = dl if state["best_dev"] is None else min(dl, state["best_dev"])
                 log(event="dev", step=step, dev_loss=round(dl, 4), dev_ppl=round(math.exp(dl), 3))
-                win_start = time.time()
+                win_tokens, win_loss, win_steps, win_start = 0, 0.0, 0, time.time()
             if step % args.snapshot_every == 0 and progress(state, args) >= args.snapshot_from:
                 atomic_save(model.state_dict(), os.path.join(args.run, f"model_step{step}.pt"))
             if args.stop_after and step - start_step >= args.stop_after:
