@@ -26,6 +26,16 @@ ONNX_FILES = {"merged": ["encoder_model", "decoder_model_merged"],
               "separate": ["encoder_model", "decoder_model", "decoder_with_past_model"]}
 
 
+# Golden files: the defaults, and the same searches with every logits processor of the spec switched on.
+PROCESSORS = dict(repetition_penalty=1.3, no_repeat_ngram_size=3, min_length=5)
+GOLDEN_SETTINGS = {
+    "greedy": {},
+    "beam4": {"num_beams": 4},
+    "greedy_processors": PROCESSORS,
+    "beam4_processors": {"num_beams": 4, "length_penalty": 0.6, "early_stopping": True, **PROCESSORS},
+}
+
+
 def load_trained(run, average):
     """Final weights of a run; with average > 1, the mean of its last `average` snapshots."""
     ckpt = torch.load(os.path.join(run, "checkpoint.pt"))
@@ -150,12 +160,10 @@ def main():
     test = read_pairs(os.path.join(args.data, "test.tsv"))
     test_src = [t for t in dict.fromkeys(en for en, _ in test) if fits(t)][:args.n_golden]
     os.makedirs(args.golden, exist_ok=True)
-    base = dict(max_new_tokens=max_new, bad_words_ids=[[pad_id]])
-    write_json(os.path.join(args.golden, "greedy.json"),
-               golden(model, sp, test_src, DecodeSettings(**base), pad_id, eos_id, bundle_name, beam=False))
-    write_json(os.path.join(args.golden, "beam4.json"),
-               golden(model, sp, test_src, DecodeSettings(num_beams=4, **base), pad_id, eos_id, bundle_name,
-                      beam=True))
+    for name, extra in GOLDEN_SETTINGS.items():
+        settings = DecodeSettings(max_new_tokens=max_new, bad_words_ids=[[pad_id]], **extra)
+        write_json(os.path.join(args.golden, f"{name}.json"),
+                   golden(model, sp, test_src, settings, pad_id, eos_id, bundle_name, beam=settings.num_beams > 1))
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))
              if f != "MODEL_CARD.md"}
     print(json.dumps({"bundle": args.out, "weights": source, "training_state": info, "bytes": sizes,
