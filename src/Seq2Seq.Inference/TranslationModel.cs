@@ -1,6 +1,8 @@
 using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Generation;
 using Seq2Seq.Inference.Runtime;
+using Seq2Seq.Tokenizers;
+using Seq2Seq.Tokenizers.Marian;
 
 namespace Seq2Seq.Inference;
 
@@ -11,8 +13,9 @@ namespace Seq2Seq.Inference;
 public sealed class TranslationModel : IDisposable
 {
     private TranslationModel(string name, BundleFiles files, ModelConfig config, GenerationSettings defaults, IModelRunner runner,
-        string? sourceLanguage, string? targetLanguage)
+        ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage)
     {
+        Tokenizer = tokenizer;
         Name = name;
         Files = files;
         Config = config;
@@ -33,6 +36,9 @@ public sealed class TranslationModel : IDisposable
     public GenerationSettings DefaultSettings { get; }
 
     public IModelRunner Runner { get; }
+
+    /// <summary>The bundle's Marian tokenizer (source.spm, target.spm, vocab.json).</summary>
+    public ITokenizer Tokenizer { get; }
 
     /// <summary>tokenizer_config.json's source_lang, when the bundle states it.</summary>
     public string? SourceLanguage { get; }
@@ -60,8 +66,59 @@ public sealed class TranslationModel : IDisposable
         }
 
         var runner = OnnxModelRunner.Open(files, config, options);
+        ITokenizer tokenizer;
+        try
+        {
+            tokenizer = LoadTokenizer(folder, config);
+        }
+        catch
+        {
+            runner.Dispose();
+            throw;
+        }
+
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
-        return new TranslationModel(name, files, config, defaults, runner, source, target);
+        return new TranslationModel(name, files, config, defaults, runner, tokenizer, source, target);
+    }
+
+    /// <summary>Source ids of <paramref name="text"/>, eos included.</summary>
+    /// <exception cref="SourceTooLongException">More tokens than the model's positions.</exception>
+    public int[] EncodeSource(string text)
+    {
+        var ids = Tokenizer.Encode(text).Ids;
+        return ids.Length <= MaxSourceTokens ? ids : throw new SourceTooLongException(ids.Length, MaxSourceTokens);
+    }
+
+    /// <summary>Text of a generated sequence, special tokens left out.</summary>
+    public string DecodeOutput(GeneratedSequence sequence) => Tokenizer.Decode(sequence.TokenIds);
+
+    /// <summary>Translates the texts as one batch and returns the best sequence's text for each.</summary>
+    public string[] Translate(IReadOnlyList<string> texts, GenerationOptions? options = null)
+    {
+        var settings = Settings(options);
+        var results = Generate([.. texts.Select(t => new GenerationRequest(EncodeSource(t), settings))]);
+        return [.. results.Select(r => DecodeOutput(r.Sequences[0]))];
+    }
+
+    private static ITokenizer LoadTokenizer(string folder, ModelConfig config)
+    {
+        MarianTokenizer tokenizer;
+        try
+        {
+            tokenizer = MarianTokenizer.Load(folder);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new ModelBundleException(Path.Combine(folder, "vocab.json"), null, $"(with source.spm and target.spm) cannot be loaded: {e.Message}", e);
+        }
+
+        if (tokenizer.VocabSize != config.VocabSize || tokenizer.EosId != config.EosTokenId || tokenizer.PadId != config.PadTokenId)
+        {
+            throw new ModelBundleException(Path.Combine(folder, "vocab.json"), null,
+                $"has {tokenizer.VocabSize} ids (eos {tokenizer.EosId}, pad {tokenizer.PadId}), but config.json says vocab_size {config.VocabSize} (eos {config.EosTokenId}, pad {config.PadTokenId}).");
+        }
+
+        return tokenizer;
     }
 
     /// <summary>The defaults with a call's overrides applied.</summary>

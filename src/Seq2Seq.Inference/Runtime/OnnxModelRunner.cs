@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Seq2Seq.Inference.Bundles;
+using Seq2Seq.Inference.Generation;
 using Seq2Seq.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;
@@ -79,13 +80,12 @@ public sealed class OnnxModelRunner : IModelRunner
         var length = sources.Max(s => s.Length);
         if (length > Config.MaxPositionEmbeddings)
         {
-            throw new ArgumentException(
-                $"A source has {length} tokens; the model accepts at most {Config.MaxPositionEmbeddings}.", nameof(sources));
+            throw new SourceTooLongException(length, Config.MaxPositionEmbeddings);
         }
 
         long[] shape = [sources.Count, length];
-        using var ids = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, Config.PadTokenId, ids: true), length);
-        var mask = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, 0, ids: false), length);
+        using var ids = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, Config.PadTokenId, mask: false), length);
+        var mask = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, 0, mask: true), length);
         try
         {
             var run = Stopwatch.GetTimestamp();
@@ -102,16 +102,17 @@ public sealed class OnnxModelRunner : IModelRunner
         }
     }
 
-    private static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long fill, bool ids)
+    /// <summary>Writes the padded ids, or with <paramref name="mask"/> the attention mask (1 on real tokens).</summary>
+    private static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long padding, bool mask)
     {
-        target.Fill(ids ? fill : 0);
+        target.Fill(padding);
         for (var r = 0; r < sources.Count; r++)
         {
             var source = sources[r].Span;
             var row = target.Slice(r * width, source.Length);
             for (var i = 0; i < source.Length; i++)
             {
-                row[i] = ids ? source[i] : 1;
+                row[i] = mask ? 1 : source[i];
             }
         }
     }

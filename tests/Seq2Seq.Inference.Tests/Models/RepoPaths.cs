@@ -1,0 +1,28 @@
+namespace Seq2Seq.Inference.Tests.Models;
+
+/// <summary>Locations of the committed bundles and fixtures, found from the repository root.</summary>
+internal static class RepoPaths
+{
+    public const string DefaultBundle = "marian-tatoeba-en-fr";
+    public const string TinyBundle = "tiny-marian";
+
+    public static string Root { get; } = FindRoot();
+
+    public static string Bundle(string name) =>
+        name == TinyBundle ? Path.Combine(Root, "tests", "fixtures", TinyBundle) : Path.Combine(Root, "models", name);
+
+    public static string Golden(string bundle, string file) => Path.Combine(Root, "tests", "fixtures", "golden", bundle, file);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Seq2SeqService.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Seq2SeqService.sln not found above " + AppContext.BaseDirectory);
+    }
+}
