@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -22,15 +21,15 @@ public sealed class CommandLineTests
         await Wait.UntilAsync(() => client.GetAsync("/health/ready").Result.IsSuccessStatusCode, "ready");
 
         var ready = await ServiceProcess.RunAsync(["--healthcheck", "--urls", address]);
-        ready.ExitCode.Should().Be(0, ready.StdOut + ready.StdErr);
-        ready.StdOut.Should().Contain("/health/ready: 200");
+        ready.ExitCode.Should().Be(0, ready.Output);
+        ready.Output.Should().Contain("/health/ready: 200");
 
         var port = new Uri(address).Port;
         factory.Dispose();
         var down = await ServiceProcess.RunAsync(["--healthcheck"],
             new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://+:{port}" });
         down.ExitCode.Should().Be(1);
-        down.StdOut.Should().Contain($"http://127.0.0.1:{port}/health/ready");
+        down.Output.Should().Contain($"http://127.0.0.1:{port}/health/ready");
     }
 
     [Theory]
@@ -58,18 +57,62 @@ public sealed class CommandLineTests
     [InlineData("Service__Models__Bundles__0__Path", "no/such/bundle", "no/such/bundle")]
     public async Task Invalid_configuration_exits_1_with_one_log_line_naming_it(string key, string value, string expected)
     {
-        var (exitCode, stdout, stderr) = await ServiceProcess.RunAsync(["--urls", $"http://127.0.0.1:{FreePort()}"],
+        var (exitCode, output) = await ServiceProcess.RunAsync(["--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}"],
             new Dictionary<string, string> { [key] = value });
 
         exitCode.Should().Be(1);
-        var lines = (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle(stdout + stderr).Which.Should().Contain("Start-up failed").And.Contain(expected);
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(output)
+            .Which.Should().Contain("Start-up failed").And.Contain(expected);
     }
 
-    private static int FreePort()
+    [Fact]
+    public async Task A_corrupt_model_file_exits_1_with_one_line_naming_the_file()
     {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var bundle = Directory.CreateTempSubdirectory("corrupt-bundle-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(Bundles.RepoRoot, "tests", "fixtures", Bundles.Tiny)))
+            {
+                File.Copy(file, Path.Combine(bundle, Path.GetFileName(file)));
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(bundle, "encoder_model.onnx"), "not an onnx graph"u8.ToArray());
+            var (exitCode, output) = await ServiceProcess.RunAsync(["--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}"],
+                new Dictionary<string, string> { ["Service__Models__Bundles__0__Path"] = bundle });
+
+            exitCode.Should().Be(1);
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(output)
+                .Which.Should().Contain("Start-up failed").And.Contain("encoder_model.onnx");
+        }
+        finally
+        {
+            Directory.Delete(bundle, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_a_serving_process_cleanly_with_exit_code_0()
+    {
+        var port = ServiceProcess.FreePort();
+        using var process = ServiceProcess.Start(["--urls", $"http://127.0.0.1:{port}"],
+            Bundles.SettingsFor(Bundles.Tiny).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value!));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Wait.UntilAsync(() => IsReady(http), "the process is ready");
+
+        process.SendSigterm();
+
+        (await process.WaitForExitAsync(TimeSpan.FromSeconds(10))).Should().Be(0, process.Output);
+    }
+
+    private static bool IsReady(HttpClient http)
+    {
+        try
+        {
+            return http.GetAsync("/health/ready").Result.IsSuccessStatusCode;
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
     }
 }

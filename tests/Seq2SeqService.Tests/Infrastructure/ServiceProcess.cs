@@ -1,12 +1,17 @@
 using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Seq2SeqService.Tests.Infrastructure;
 
-/// <summary>Runs the built service as its own process (the way a container or an operator starts it).</summary>
-public static class ServiceProcess
+/// <summary>The built service as its own process, started the way a container or an operator starts it.</summary>
+public sealed partial class ServiceProcess : IDisposable
 {
-    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
-        IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServiceProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,20 +31,78 @@ public static class ServiceProcess
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Everything the process wrote to stdout and stderr so far, one line per event.</summary>
+    public string Output
+    {
+        get
         {
-            await process.WaitForExitAsync(timeout.Token);
+            lock (_output)
+            {
+                return _output.ToString();
+            }
         }
-        catch (OperationCanceledException)
+    }
+
+    public static ServiceProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(args, environment);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Start(args, environment);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, process.Output);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Asks the process to stop, as <c>docker stop</c> and Kubernetes do.</summary>
+    public void SendSigterm() => Kill(_process.Id, 15).Should().Be(0);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
         {
-            process.Kill();
-            throw;
+            _process.Kill();
         }
 
-        return (process.ExitCode, await stdout, await stderr);
+        _process.Dispose();
     }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Append(line).Append('\n');
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 }

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
+using Seq2SeqService.Tests.Infrastructure;
+
+namespace Seq2SeqService.Tests.Api;
+
+/// <summary>The service over real bundles: the default one and the tiny fixture of another shape.</summary>
+public sealed class TranslationTests
+{
+    public static TheoryData<string, string> GoldenFiles => new()
+    {
+        { Bundles.Default, "greedy" },
+        { Bundles.Default, "beam4" },
+        { Bundles.Tiny, "greedy" },
+        { Bundles.Tiny, "beam4" },
+    };
+
+    [Theory]
+    [MemberData(nameof(GoldenFiles))]
+    public async Task Known_sentences_translate_to_the_golden_outputs(string bundle, string strategy)
+    {
+        var golden = Bundles.ReadGolden(bundle, strategy);
+        using var factory = new ServiceFactory(Bundles.SettingsFor(bundle));
+        var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/translate", new
+        {
+            texts = golden.Cases.Select(c => c.Source).ToArray(),
+            options = golden.Settings.AsOptions(),
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        body.GetProperty("model").GetString().Should().Be(bundle);
+        var translations = body.GetProperty("translations").EnumerateArray().ToList();
+        translations.Should().HaveCount(golden.Cases.Count);
+        for (var i = 0; i < golden.Cases.Count; i++)
+        {
+            var expected = golden.Cases[i];
+            var actual = translations[i];
+            actual.GetProperty("text").GetString().Should().Be(expected.Text, $"case {i}: {expected.Source}");
+            actual.GetProperty("finish_reason").GetString().Should().Be(expected.FinishReason, $"case {i}");
+            actual.GetProperty("input_tokens").GetInt32().Should().Be(expected.InputIds.Length, $"case {i}");
+            actual.GetProperty("output_tokens").GetInt32().Should().Be(expected.OutputIds.Length, $"case {i}");
+        }
+
+        var tokens = JsonDocument.Parse(await (await client.PostAsJsonAsync("/tokenize",
+            new { text = golden.Cases[0].Source })).Content.ReadAsStringAsync()).RootElement;
+        tokens.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(golden.Cases[0].InputIds);
+        tokens.GetProperty("pieces").GetArrayLength().Should().Be(golden.Cases[0].InputIds.Length);
+    }
+
+    [Fact]
+    public async Task Sixty_four_concurrent_requests_all_succeed_and_are_served_in_batches()
+    {
+        var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
+        var runner = new GatedBatchRunner();
+        using var factory = new ServiceFactory(new Dictionary<string, string?>
+        {
+            ["Service:Batching:MaxBatchSequences"] = "16",
+        }, services =>
+        {
+            services.RemoveAll<IBatchRunner>();
+            services.AddSingleton<IBatchRunner>(runner);
+        });
+        var client = factory.CreateClient();
+        var queue = factory.Services.GetRequiredService<RequestQueue>();
+        await runner.NextStartedAsync();
+
+        // The warm-up batch is held until all 64 requests are queued, so batching does not depend on timing.
+        var sources = Enumerable.Range(0, 64).Select(i => golden.Cases[i % golden.Cases.Count]).ToList();
+        var requests = sources.Select(c => client.PostAsJsonAsync("/translate",
+            new { text = c.Source, options = golden.Settings.AsOptions() })).ToList();
+        await Wait.UntilAsync(() => queue.Waiting == 64, "all 64 requests are queued");
+        runner.Release(1 + 64);
+
+        var responses = await Task.WhenAll(requests);
+        for (var i = 0; i < responses.Length; i++)
+        {
+            responses[i].StatusCode.Should().Be(HttpStatusCode.OK);
+            var translation = JsonDocument.Parse(await responses[i].Content.ReadAsStringAsync()).RootElement
+                .GetProperty("translations")[0];
+            translation.GetProperty("text").GetString().Should().Be(sources[i].Text, $"request {i} gets its own translation");
+        }
+
+        var metrics = await client.GetStringAsync("/metrics");
+        var model = $"model=\"{Bundles.Default}\"";
+        var batches = MetricValue(metrics, $"seq2seq_batch_size_count{{{model}}}");
+        var sequences = MetricValue(metrics, $"seq2seq_batch_size_sum{{{model}}}");
+        var singletons = MetricValue(metrics, $"seq2seq_batch_size_bucket{{{model},le=\"1\"}}");
+        sequences.Should().Be(64);
+        batches.Should().BeLessThanOrEqualTo(8);
+        singletons.Should().Be(0);
+        MetricValue(metrics, "seq2seq_requests_total{route=\"/translate\",status=\"200\"}").Should().Be(64);
+    }
+
+    [Fact]
+    public async Task A_real_http_client_translates_through_kestrel()
+    {
+        using var factory = new ServiceFactory();
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var golden = Bundles.ReadGolden(Bundles.Default, "greedy").Cases[0];
+
+        var response = await http.PostAsJsonAsync("/translate", new { text = golden.Source });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        body.GetProperty("translations")[0].GetProperty("text").GetString().Should().NotBeNullOrWhiteSpace();
+        body.GetProperty("timings").GetProperty("total_ms").GetDouble().Should().BePositive();
+        (await http.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_text_longer_than_the_model_positions_is_split_into_sentences_and_rejoined()
+    {
+        var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
+        using var factory = new ServiceFactory();
+        var client = factory.CreateClient();
+        var maxTokens = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement
+            .GetProperty("models")[0].GetProperty("limits").GetProperty("max_input_tokens").GetInt32();
+        var singleSentences = golden.Cases.Where(c => SentenceSplitter.Split(c.Source).Count == 1).ToList();
+        var sentences = new List<GoldenCase>();
+        while (sentences.Sum(c => c.InputIds.Length - 1) < maxTokens)
+        {
+            sentences.AddRange(singleSentences);
+        }
+
+        var response = await client.PostAsJsonAsync("/translate", new
+        {
+            text = string.Join(" ", sentences.Select(c => c.Source)),
+            options = golden.Settings.AsOptions(),
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var translation = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("translations")[0];
+        translation.GetProperty("text").GetString().Should().Be(string.Join(" ", sentences.Select(c => c.Text)));
+        translation.GetProperty("input_tokens").GetInt32().Should().Be(sentences.Sum(c => c.InputIds.Length));
+    }
+
+    private static double MetricValue(string metrics, string series) =>
+        double.Parse(metrics.Split('\n').Single(l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..],
+            System.Globalization.CultureInfo.InvariantCulture);
+}
