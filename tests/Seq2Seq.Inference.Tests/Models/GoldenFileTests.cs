@@ -10,6 +10,8 @@ public class GoldenFileTests(LoadedModels models)
         { RepoPaths.DefaultBundle, "beam4.json" },
         { RepoPaths.TinyBundle, "greedy.json" },
         { RepoPaths.TinyBundle, "beam4.json" },
+        { RepoPaths.TinyBundle, "greedy_processors.json" },
+        { RepoPaths.TinyBundle, "beam4_processors.json" },
     };
 
     [Theory]
