@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using Seq2Seq.Inference;
+using Seq2Seq.Inference.Generation;
+using Seq2Seq.Inference.Runtime;
+
+namespace Seq2Seq.Benchmarks.Inference;
+
+/// <summary>
+/// Timed console harness for the generation engine (BenchmarkDotNet cannot split one operation's time
+/// into ONNX Runtime, tensor preparation and managed loop). For each strategy and batch size it runs whole
+/// batches for a fixed time after a warm-up batch and prints sentences/s, generated tokens/s, the time
+/// split, and managed bytes allocated per generated token.
+/// Usage: engine [--bundle DIR] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
+/// </summary>
+internal static class EngineHarness
+{
+    public static void Run(string[] args)
+    {
+        var root = RepoRoot();
+        var bundle = Option(args, "--bundle") ?? Path.Combine(root, "models", "marian-tatoeba-en-fr");
+        var batches = (Option(args, "--batches") ?? "1,8,32,64").Split(',').Select(int.Parse).ToArray();
+        var modes = (Option(args, "--modes") ?? "greedy,beam4").Split(',');
+        var seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
+        var threads = int.Parse(Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
+        var sentences = File.ReadAllLines(Path.Combine(root, "tests", "Seq2Seq.Inference.Tests", "Data", "sentences.en.txt"));
+
+        using var model = TranslationModel.Load(bundle, new RunnerOptions { IntraOpThreads = threads });
+        var sources = sentences.Select(model.EncodeSource).ToArray();
+        Console.WriteLine($"bundle {model.Name}, {Environment.ProcessorCount} cores, intra-op threads {(threads == 0 ? "default" : threads)}, {seconds} s per row");
+        Console.WriteLine("| strategy | batch | sentences/s | generated tokens/s | ORT Run | tensor prep | managed loop | managed bytes / token |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var mode in modes)
+        {
+            var beams = mode == "greedy" ? 1 : int.Parse(mode["beam".Length..], CultureInfo.InvariantCulture);
+            var settings = model.Settings(new GenerationOptions { NumBeams = beams });
+            foreach (var batch in batches)
+            {
+                Console.WriteLine(Measure(model, sources, settings, batch, seconds).Row(mode, batch));
+            }
+        }
+    }
+
+    private static Totals Measure(TranslationModel model, int[][] sources, GenerationSettings settings, int batch, double seconds)
+    {
+        var next = 0;
+        GenerationRequest[] Batch() => [.. Enumerable.Range(0, batch).Select(_ => new GenerationRequest(sources[next++ % sources.Length], settings))];
+
+        RunBatch(model, Batch(), new Totals());
+        var totals = new Totals();
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline || totals.Batches < 2)
+        {
+            RunBatch(model, Batch(), totals);
+        }
+
+        return totals;
+    }
+
+    private static void RunBatch(TranslationModel model, GenerationRequest[] requests, Totals totals)
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var started = Stopwatch.GetTimestamp();
+        using var cohort = model.Start(requests);
+        while (!cohort.IsCompleted)
+        {
+            cohort.Step();
+        }
+
+        totals.Wall += Stopwatch.GetElapsedTime(started);
+        totals.Allocated += GC.GetTotalAllocatedBytes(precise: false) - allocated;
+        totals.Run += cohort.RunnerTimings.Run;
+        totals.Prepare += cohort.RunnerTimings.Prepare;
+        totals.Sentences += requests.Length;
+        for (var i = 0; i < requests.Length; i++)
+        {
+            totals.Tokens += cohort.Result(i)!.OutputTokens;
+        }
+
+        totals.Batches++;
+    }
+
+    private sealed class Totals
+    {
+        public TimeSpan Wall;
+        public TimeSpan Run;
+        public TimeSpan Prepare;
+        public long Allocated;
+        public long Sentences;
+        public long Tokens;
+        public int Batches;
+
+        public string Row(string mode, int batch)
+        {
+            var wall = Wall.TotalSeconds;
+            string Share(TimeSpan t) => (t.TotalSeconds / wall).ToString("P1", CultureInfo.InvariantCulture);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"| {mode} | {batch} | {Sentences / wall:F1} | {Tokens / wall:F0} | {Share(Run)} | {Share(Prepare)} | {Share(Wall - Run - Prepare)} | {Allocated / (double)Tokens:F0} |");
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Seq2SeqService.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository (no Seq2SeqService.sln above the current folder).");
+    }
+}
