@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
@@ -18,6 +22,8 @@ internal sealed class BeamSearch : SequenceSearch
     private float[] _nextCumulative;
     private readonly int[] _parents;
     private readonly int[] _tokens;
+    private int _found;
+    private float _worst;
 
     public BeamSearch(GenerationSettings settings, int vocabSize)
         : base(settings, vocabSize, settings.NumBeams)
@@ -91,37 +97,64 @@ internal sealed class BeamSearch : SequenceSearch
     /// <summary>Keeps the top 2B (beam, token) pairs by cumulative score; returns how many were found.</summary>
     private int SelectCandidates(ReadOnlySpan<float> logProbs)
     {
-        var capacity = _candidateScores.Length;
-        var count = 0;
-        var worst = float.NegativeInfinity;
+        _found = 0;
+        _worst = float.NegativeInfinity;
         for (var beam = 0; beam < Rows; beam++)
         {
             var cumulative = _cumulative[beam];
             var row = logProbs.Slice(beam * VocabSize, VocabSize);
-            for (var token = 0; token < row.Length; token++)
+            var token = 0;
+            for (; token < row.Length && _found < _candidateScores.Length; token++)
             {
-                var score = cumulative + row[token];
+                Offer(cumulative + row[token], beam * VocabSize + token);
+            }
 
-                // Pairs come in ascending flat order, so an equal score never displaces an earlier pair.
-                if (count == capacity && !(score > worst))
+            // Once the list is full, most pairs lose: test 8 at a time with the same float addition.
+            ref var start = ref MemoryMarshal.GetReference(row);
+            var cumulativeV = Vector256.Create(cumulative);
+            for (; token <= row.Length - Vector256<float>.Count; token += Vector256<float>.Count)
+            {
+                var scores = Vector256.LoadUnsafe(ref start, (nuint)token) + cumulativeV;
+                var winners = Vector256.GreaterThan(scores, Vector256.Create(_worst)).ExtractMostSignificantBits();
+                while (winners != 0)
                 {
-                    continue;
+                    var lane = BitOperations.TrailingZeroCount(winners);
+                    winners &= winners - 1;
+                    Offer(scores[lane], beam * VocabSize + token + lane);
                 }
+            }
 
-                var at = count == capacity ? capacity - 1 : count++;
-                while (at > 0 && _candidateScores[at - 1] < score)
-                {
-                    _candidateScores[at] = _candidateScores[at - 1];
-                    _candidateFlat[at] = _candidateFlat[at - 1];
-                    at--;
-                }
-
-                _candidateScores[at] = score;
-                _candidateFlat[at] = beam * VocabSize + token;
-                worst = _candidateScores[count - 1];
+            for (; token < row.Length; token++)
+            {
+                Offer(cumulative + row[token], beam * VocabSize + token);
             }
         }
 
-        return count;
+        return _found;
+    }
+
+    /// <summary>
+    /// Inserts a pair if it beats the current worst. Pairs arrive in ascending flat order, so an equal
+    /// score never displaces an earlier pair.
+    /// </summary>
+    private void Offer(float score, int flat)
+    {
+        var capacity = _candidateScores.Length;
+        if (_found == capacity && !(score > _worst))
+        {
+            return;
+        }
+
+        var at = _found == capacity ? capacity - 1 : _found++;
+        while (at > 0 && _candidateScores[at - 1] < score)
+        {
+            _candidateScores[at] = _candidateScores[at - 1];
+            _candidateFlat[at] = _candidateFlat[at - 1];
+            at--;
+        }
+
+        _candidateScores[at] = score;
+        _candidateFlat[at] = flat;
+        _worst = _found == capacity ? _candidateScores[capacity - 1] : float.NegativeInfinity;
     }
 }

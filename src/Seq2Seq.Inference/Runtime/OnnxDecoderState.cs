@@ -25,6 +25,7 @@ internal sealed class OnnxDecoderState : IDecoderState
     private PooledTensor<long>? _mask;
     private OrtValueCollection? _outputs;
     private int[] _sourceOfRow;
+    private int[] _nextSourceOfRow = [];
     private long[] _ids;
     private RunnerTimings _timings;
 
@@ -119,7 +120,12 @@ internal sealed class OnnxDecoderState : IDecoderState
     public void Reorder(ReadOnlySpan<int> parents)
     {
         var started = Stopwatch.GetTimestamp();
-        var sources = new int[parents.Length];
+        if (_nextSourceOfRow.Length < parents.Length)
+        {
+            _nextSourceOfRow = new int[parents.Length];
+        }
+
+        var sources = _nextSourceOfRow;
         var sourcesChanged = parents.Length != Rows;
         for (var i = 0; i < parents.Length; i++)
         {
@@ -144,7 +150,7 @@ internal sealed class OnnxDecoderState : IDecoderState
             _encoderHidden = Regather(_encoderHidden, parents);
         }
 
-        _sourceOfRow = sources;
+        (_sourceOfRow, _nextSourceOfRow) = (sources, _sourceOfRow);
         Rows = parents.Length;
         if (_ids.Length < Rows)
         {
