@@ -48,14 +48,22 @@ internal sealed class PrecompiledCharsMap
     }
 
     /// <summary>
-    /// Finds the longest rule whose source is a prefix of <paramref name="input"/>. Returns the source length
-    /// (0 when no rule applies) and the replacement.
+    /// Finds the longest rule whose source is a prefix of <paramref name="input"/>, as SentencePiece does.
+    /// Returns the source length (0 when no rule applies) and the replacement.
     /// </summary>
-    public int LongestPrefix(ReadOnlySpan<byte> input, out ReadOnlySpan<byte> replacement)
+    public int LongestPrefix(ReadOnlySpan<byte> input, out ReadOnlySpan<byte> replacement) =>
+        Match(input, shortest: false, out replacement);
+
+    /// <summary>Finds the shortest rule whose source is a prefix of the input, as Hugging Face's Precompiled does.</summary>
+    public bool ShortestPrefix(ReadOnlySpan<byte> input, out ReadOnlySpan<byte> replacement) =>
+        Match(input, shortest: true, out replacement) > 0;
+
+    /// <summary>Darts-clone common-prefix search over the units.</summary>
+    private int Match(ReadOnlySpan<byte> input, bool shortest, out ReadOnlySpan<byte> replacement)
     {
         replacement = default;
         var units = _units;
-        var longest = 0;
+        var matched = 0;
         var valueOffset = -1;
         uint nodePos = Offset(units[0]);
         for (var i = 0; i < input.Length; i++)
@@ -81,12 +89,16 @@ internal sealed class PrecompiledCharsMap
                     break;
                 }
 
-                longest = i + 1;
+                matched = i + 1;
                 valueOffset = (int)(units[nodePos] & 0x7FFFFFFF);
+                if (shortest)
+                {
+                    break;
+                }
             }
         }
 
-        if (longest == 0)
+        if (matched == 0)
         {
             return 0;
         }
@@ -99,7 +111,7 @@ internal sealed class PrecompiledCharsMap
         var tail = _replacements.AsSpan(valueOffset);
         var end = tail.IndexOf((byte)0);
         replacement = end < 0 ? tail : tail[..end];
-        return longest;
+        return matched;
     }
 
     private static uint Offset(uint unit) => (unit >> 10) << (int)((unit & (1u << 9)) >> 6);

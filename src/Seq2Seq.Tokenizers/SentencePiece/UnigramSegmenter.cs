@@ -3,8 +3,8 @@ namespace Seq2Seq.Tokenizers.SentencePiece;
 /// <summary>
 /// Unigram segmentation: the Viterbi path of highest total piece score. Like SentencePiece's optimized
 /// encoder it keeps only the best path ending at each byte position, and breaks ties in favour of the
-/// candidate found first (earlier start, then shorter piece). Scores are summed in single precision and
-/// the user-defined bonus in double precision, as the reference does, so that near-ties resolve alike.
+/// candidate found first (earlier start, then shorter piece), and keeps the reference's mixed precision:
+/// best scores are stored as float, candidates summed in double.
 /// </summary>
 internal sealed class UnigramSegmenter : ISegmenter
 {
@@ -79,26 +79,17 @@ internal sealed class UnigramSegmenter : ISegmenter
                     continue;
                 }
 
+                // The reference picks the score with a conditional whose other branch (the user-defined bonus)
+                // is double, so every candidate is summed in double and compared with the stored float: a
+                // sum that rounds to the same float can still win. Matching that decides near-ties alike.
                 var length = end - start;
-                if (types[id] == PieceType.UserDefined)
+                var score = types[id] == PieceType.UserDefined ? (double)(length * maxScore) - 0.1 : scores[id];
+                var candidate = score + scoreHere;
+                if (startsAt[end] == -1 || candidate > best[end])
                 {
-                    var candidate = ((double)(length * maxScore) - 0.1) + scoreHere;
-                    if (startsAt[end] == -1 || candidate > best[end])
-                    {
-                        best[end] = (float)candidate;
-                        startsAt[end] = start;
-                        ids[end] = id;
-                    }
-                }
-                else
-                {
-                    var candidate = scores[id] + scoreHere;
-                    if (startsAt[end] == -1 || candidate > best[end])
-                    {
-                        best[end] = candidate;
-                        startsAt[end] = start;
-                        ids[end] = id;
-                    }
+                    best[end] = (float)candidate;
+                    startsAt[end] = start;
+                    ids[end] = id;
                 }
 
                 if (length == charLength)

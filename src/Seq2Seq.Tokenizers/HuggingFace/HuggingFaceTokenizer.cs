@@ -1,0 +1,148 @@
+namespace Seq2Seq.Tokenizers.HuggingFace;
+
+/// <summary>
+/// A tokenizer defined by a Hugging Face tokenizer.json: added tokens are taken out of the text first, each
+/// remaining segment is normalized, pre-tokenized into words and cut by the model; the post-processor's
+/// template then adds special tokens (such as &lt;/s&gt;). Load with <see cref="TokenizerJson.Load"/>.
+/// </summary>
+public sealed class HuggingFaceTokenizer : ITokenizer
+{
+    private readonly AddedTokenMatcher _rawAddedTokens;
+    private readonly AddedTokenMatcher _normalizedAddedTokens;
+    private readonly ITextNormalizer? _normalizer;
+    private readonly MetaspacePreTokenizer? _preTokenizer;
+    private readonly UnigramModel _model;
+    private readonly ITokenDecoder? _decoder;
+    private readonly IReadOnlyList<TemplatePart> _template;
+    private readonly Dictionary<int, AddedToken> _addedById;
+
+    internal HuggingFaceTokenizer(IReadOnlyList<AddedToken> addedTokens, ITextNormalizer? normalizer,
+        MetaspacePreTokenizer? preTokenizer, UnigramModel model, ITokenDecoder? decoder, IReadOnlyList<TemplatePart> template)
+    {
+        _normalizer = normalizer;
+        _preTokenizer = preTokenizer;
+        _model = model;
+        _decoder = decoder;
+        _template = template;
+        _addedById = addedTokens.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.First());
+        _rawAddedTokens = new AddedTokenMatcher(addedTokens.Where(t => !t.Normalized));
+        _normalizedAddedTokens = new AddedTokenMatcher(addedTokens.Where(t => t.Normalized),
+            normalizer is null ? null : normalizer.Normalize);
+        VocabSize = Math.Max(model.Tokens.Length, addedTokens.Count == 0 ? 0 : addedTokens.Max(t => t.Id) + 1);
+        UnkId = model.UnkId ?? -1;
+        EosId = IdOf("</s>");
+        PadId = IdOf("<pad>");
+    }
+
+    public int VocabSize { get; }
+
+    /// <summary>Id of &lt;/s&gt;, or -1 when the vocabulary has none.</summary>
+    public int EosId { get; }
+
+    /// <summary>Id of &lt;pad&gt;, or -1 when the vocabulary has none.</summary>
+    public int PadId { get; }
+
+    public int UnkId { get; }
+
+    public TokenizedText Encode(string text)
+    {
+        var ids = new List<int>();
+        var pieces = new List<string>();
+        foreach (var part in _template)
+        {
+            if (part.SpecialIds is { } specialIds)
+            {
+                ids.AddRange(specialIds);
+                pieces.AddRange(part.SpecialTokens!);
+            }
+            else
+            {
+                EncodeText(text, ids, pieces);
+            }
+        }
+
+        return new TokenizedText(ids.ToArray(), pieces.ToArray());
+    }
+
+    public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens = true)
+    {
+        var tokens = new List<string>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (_addedById.TryGetValue(id, out var added))
+            {
+                if (!(skipSpecialTokens && added.Special))
+                {
+                    tokens.Add(added.Content);
+                }
+            }
+            else if ((uint)id < (uint)_model.Tokens.Length)
+            {
+                tokens.Add(_model.Tokens[id]);
+            }
+            else
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id must be in [0, {VocabSize}).");
+            }
+        }
+
+        return _decoder is null ? string.Join(' ', tokens) : string.Concat(_decoder.Decode(tokens));
+    }
+
+    private void EncodeText(string text, List<int> ids, List<string> pieces)
+    {
+        var segments = new List<TextSegment>();
+        _rawAddedTokens.Split(text, 0, segments);
+        var words = new List<string>();
+        var normalizedSegments = new List<TextSegment>();
+        foreach (var segment in segments)
+        {
+            if (segment.AddedId is { } addedId)
+            {
+                ids.Add(addedId);
+                pieces.Add(segment.Text);
+                continue;
+            }
+
+            var normalized = _normalizer?.Normalize(segment.Text) ?? segment.Text;
+            normalizedSegments.Clear();
+            _normalizedAddedTokens.Split(normalized, segment.Start, normalizedSegments);
+            foreach (var part in normalizedSegments)
+            {
+                if (part.AddedId is { } id)
+                {
+                    ids.Add(id);
+                    pieces.Add(part.Text);
+                    continue;
+                }
+
+                words.Clear();
+                if (_preTokenizer is null)
+                {
+                    words.Add(part.Text);
+                }
+                else
+                {
+                    _preTokenizer.PreTokenize(part.Text, atInputStart: part.Start == 0, words);
+                }
+
+                foreach (var word in words)
+                {
+                    if (word.Length > 0)
+                    {
+                        _model.Tokenize(word, ids, pieces);
+                    }
+                }
+            }
+        }
+    }
+
+    private int IdOf(string token) =>
+        _addedById.Values.FirstOrDefault(t => t.Content == token)?.Id ?? _model.TokenToId(token) ?? -1;
+}
+
+/// <summary>One item of a TemplateProcessing "single" template: the input text, or special tokens.</summary>
+internal sealed record TemplatePart(int[]? SpecialIds, string[]? SpecialTokens)
+{
+    public static readonly TemplatePart Text = new(null, null);
+}

@@ -1,0 +1,57 @@
+namespace Seq2Seq.Tokenizers.HuggingFace;
+
+/// <summary>When Metaspace puts the replacement character in front of a segment.</summary>
+internal enum PrependScheme
+{
+    Always,
+    First,
+    Never,
+}
+
+/// <summary>
+/// The "Metaspace" pre-tokenizer: spaces become the replacement character (▁), a leading one is added
+/// per <see cref="PrependScheme"/>, and with <c>split</c> the text is cut before every replacement character.
+/// </summary>
+internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme prependScheme, bool split)
+{
+    public char Replacement => replacement;
+
+    public PrependScheme PrependScheme => prependScheme;
+
+    /// <param name="normalized">one normalized segment of the input (added tokens already taken out)</param>
+    /// <param name="atInputStart">whether the segment begins the original input, for <see cref="PrependScheme.First"/></param>
+    /// <param name="output">receives the non-empty words</param>
+    public void PreTokenize(string normalized, bool atInputStart, List<string> output)
+    {
+        if (normalized.Length == 0)
+        {
+            return;
+        }
+
+        var text = normalized.Replace(' ', replacement);
+        var prepend = prependScheme == PrependScheme.Always ||
+                      (prependScheme == PrependScheme.First && atInputStart);
+        if (prepend && text[0] != replacement)
+        {
+            text = replacement + text;
+        }
+
+        if (!split)
+        {
+            output.Add(text);
+            return;
+        }
+
+        var start = 0;
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (text[i] == replacement)
+            {
+                output.Add(text[start..i]);
+                start = i;
+            }
+        }
+
+        output.Add(text[start..]);
+    }
+}
