@@ -22,11 +22,11 @@ public static class ServiceSetup
     {
         AddShippedSettingsFallback(builder);
         var services = builder.Services;
-        AddValidatedOptions<ModelsOptions, ModelsOptionsValidator>(builder, ModelsOptions.Section);
-        AddValidatedOptions<BatchingOptions, BatchingOptionsValidator>(builder, BatchingOptions.Section);
-        AddValidatedOptions<QueueOptions, QueueOptionsValidator>(builder, QueueOptions.Section);
-        AddValidatedOptions<RequestLimitsOptions, RequestLimitsOptionsValidator>(builder, RequestLimitsOptions.Section);
-        AddValidatedOptions<LoggingOptions, LoggingOptionsValidator>(builder, LoggingOptions.Section);
+        AddValidatedOptions<ModelsOptions>(builder, ModelsOptions.Section, OptionsRules.Models);
+        AddValidatedOptions<BatchingOptions>(builder, BatchingOptions.Section, OptionsRules.Batching);
+        AddValidatedOptions<QueueOptions>(builder, QueueOptions.Section, OptionsRules.Queue);
+        AddValidatedOptions<RequestLimitsOptions>(builder, RequestLimitsOptions.Section, OptionsRules.Limits);
+        AddValidatedOptions<LoggingOptions>(builder, LoggingOptions.Section, OptionsRules.Logging);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
 
@@ -75,11 +75,11 @@ public static class ServiceSetup
         });
     }
 
-    private static void AddValidatedOptions<TOptions, TValidator>(WebApplicationBuilder builder, string section)
+    private static void AddValidatedOptions<TOptions>(WebApplicationBuilder builder, string section,
+        Action<TOptions, SettingChecks> rules)
         where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
     {
         builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        builder.Services.AddSingleton<IValidateOptions<TOptions>>(new RulesValidator<TOptions>(section, rules));
     }
 }

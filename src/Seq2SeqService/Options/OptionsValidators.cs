@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Seq2SeqService.Options;
 
 /// <summary>Collects failures that name the configuration key, so a bad setting is found from one log line.</summary>
-internal sealed class SettingChecks(string section)
+public sealed class SettingChecks(string section)
 {
     private readonly List<string> _failures = [];
 
@@ -27,11 +27,23 @@ internal sealed class SettingChecks(string section)
         _failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_failures);
 }
 
-internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
+/// <summary>Validates one options class by its rules; registered per class with its section.</summary>
+public sealed class RulesValidator<TOptions>(string section, Action<TOptions, SettingChecks> rules)
+    : IValidateOptions<TOptions> where TOptions : class
 {
-    public ValidateOptionsResult Validate(string? name, ModelsOptions options)
+    public ValidateOptionsResult Validate(string? name, TOptions options)
     {
-        var checks = new SettingChecks(ModelsOptions.Section);
+        var checks = new SettingChecks(section);
+        rules(options, checks);
+        return checks.Result();
+    }
+}
+
+/// <summary>The allowed values of every setting.</summary>
+public static class OptionsRules
+{
+    public static void Models(ModelsOptions options, SettingChecks checks)
+    {
         checks.Require(options.Bundles.Count > 0, "Bundles", "must list at least one model bundle");
         for (var i = 0; i < options.Bundles.Count; i++)
         {
@@ -52,60 +64,37 @@ internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
 
         checks.Range(nameof(options.IntraOpThreads), options.IntraOpThreads, 0, 256);
         checks.Range(nameof(options.InterOpThreads), options.InterOpThreads, 0, 256);
-        return checks.Result();
     }
-}
 
-internal sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, BatchingOptions options)
+    public static void Batching(BatchingOptions options, SettingChecks checks)
     {
-        var checks = new SettingChecks(BatchingOptions.Section);
         checks.Range(nameof(options.MaxBatchSequences), options.MaxBatchSequences, 1, 1024);
         checks.Range(nameof(options.MaxBatchTokens), options.MaxBatchTokens, 1, 1_000_000);
         checks.Range(nameof(options.MaxWaitMilliseconds), options.MaxWaitMilliseconds, 0, 10_000);
         checks.Range(nameof(options.DrainTimeoutSeconds), options.DrainTimeoutSeconds, 0, 600);
-        return checks.Result();
     }
-}
 
-internal sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
-{
-    public ValidateOptionsResult Validate(string? name, QueueOptions options)
+    public static void Queue(QueueOptions options, SettingChecks checks)
     {
-        var checks = new SettingChecks(QueueOptions.Section);
         checks.Range(nameof(options.Capacity), options.Capacity, 1, 1_000_000);
         checks.Range(nameof(options.RetryAfterSeconds), options.RetryAfterSeconds, 1, 3600);
-        return checks.Result();
     }
-}
 
-internal sealed class RequestLimitsOptionsValidator : IValidateOptions<RequestLimitsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, RequestLimitsOptions options)
+    public static void Limits(RequestLimitsOptions options, SettingChecks checks)
     {
-        var checks = new SettingChecks(RequestLimitsOptions.Section);
         checks.Range(nameof(options.MaxTexts), options.MaxTexts, 1, 10_000);
         checks.Range(nameof(options.MaxTextLength), options.MaxTextLength, 1, 10_000_000);
         checks.Range(nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes, 64, 1L << 30);
         checks.Range(nameof(options.MaxBeams), options.MaxBeams, 1, 64);
         checks.Range(nameof(options.MaxNewTokens), options.MaxNewTokens, 1, 65_536);
-        return checks.Result();
     }
-}
 
-internal sealed class LoggingOptionsValidator : IValidateOptions<LoggingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, LoggingOptions options)
-    {
-        var checks = new SettingChecks(LoggingOptions.Section);
+    public static void Logging(LoggingOptions options, SettingChecks checks) =>
         checks.Require(Enum.IsDefined(options.ConsoleFormat), nameof(options.ConsoleFormat), "must be Text or Json");
-        return checks.Result();
-    }
 }
 
 /// <summary>The name a bundle answers to.</summary>
-internal static class BundleNames
+public static class BundleNames
 {
     public static string Of(ModelBundleOptions bundle) =>
         !string.IsNullOrWhiteSpace(bundle.Name)
