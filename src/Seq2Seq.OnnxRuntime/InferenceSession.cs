@@ -10,7 +10,6 @@ public sealed unsafe class InferenceSession : IDisposable
     /// <summary>Up to this many inputs or outputs, a run keeps its argument arrays on the stack.</summary>
     private const int StackArgumentLimit = 128;
 
-    private readonly OrtHandle _handle;
     private readonly NameTable _inputNames;
     private readonly NameTable _outputNames;
     private readonly string[] _allOutputNames;
@@ -26,20 +25,16 @@ public sealed unsafe class InferenceSession : IDisposable
         try
         {
             nint session;
-            var optionsHandle = effectiveOptions.Enter();
-            try
+            using (var optionsLease = effectiveOptions.Native.Use())
             {
                 fixed (byte* path = Utf8.Encode(modelPath))
                 {
-                    OnnxRuntimeException.ThrowIfFailed(OrtApi.CreateSession(environment.Handle, path, optionsHandle, &session));
+                    OnnxRuntimeException.ThrowIfFailed(
+                        OrtApi.CreateSession(environment.Handle, path, optionsLease.Handle, &session));
                 }
             }
-            finally
-            {
-                effectiveOptions.Leave();
-            }
 
-            _handle = new OrtHandle(session, OrtApi.ReleaseSession);
+            Native = new OrtHandle(session, OrtApi.ReleaseSession);
         }
         finally
         {
@@ -54,7 +49,7 @@ public sealed unsafe class InferenceSession : IDisposable
         }
         catch
         {
-            _handle.Dispose();
+            Native.Dispose();
             throw;
         }
 
@@ -99,26 +94,22 @@ public sealed unsafe class InferenceSession : IDisposable
     public void Run(IoBinding binding, RunOptions? runOptions = null)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        var session = _handle.Enter();
-        var bindingHandle = binding.Enter();
-        var options = runOptions is null ? 0 : runOptions.Enter();
+        using var session = Native.Use();
+        using var bindingLease = binding.Native.Use();
+        var options = runOptions?.Native.Enter() ?? 0;
         try
         {
-            OnnxRuntimeException.ThrowIfFailed(OrtApi.RunWithBinding(session, options, bindingHandle));
+            OnnxRuntimeException.ThrowIfFailed(OrtApi.RunWithBinding(session.Handle, options, bindingLease.Handle));
         }
         finally
         {
-            runOptions?.Leave();
-            binding.Leave();
-            _handle.Leave();
+            runOptions?.Native.Leave();
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => Native.Dispose();
 
-    internal nint Enter() => _handle.Enter();
-
-    internal void Leave() => _handle.Leave();
+    internal OrtHandle Native { get; }
 
     private OrtValueCollection Run(
         ReadOnlySpan<string> inputNames,
@@ -152,7 +143,7 @@ public sealed unsafe class InferenceSession : IDisposable
             outputNamePointers[i] = _outputNames.PointerFor(outputNames[i], ref unknownNames);
         }
 
-        var session = _handle.Enter();
+        var session = Native.Enter();
         var enteredInputs = 0;
         nint options = 0;
         var enteredOptions = false;
@@ -161,12 +152,12 @@ public sealed unsafe class InferenceSession : IDisposable
             for (; enteredInputs < inputCount; enteredInputs++)
             {
                 var value = inputValues[enteredInputs] ?? throw new ArgumentNullException(nameof(inputValues), $"Input value {enteredInputs} is null.");
-                inputHandles[enteredInputs] = value.Enter();
+                inputHandles[enteredInputs] = value.Native.Enter();
             }
 
             if (runOptions is not null)
             {
-                options = runOptions.Enter();
+                options = runOptions.Native.Enter();
                 enteredOptions = true;
             }
 
@@ -181,15 +172,15 @@ public sealed unsafe class InferenceSession : IDisposable
         {
             if (enteredOptions)
             {
-                runOptions!.Leave();
+                runOptions!.Native.Leave();
             }
 
             for (var i = 0; i < enteredInputs; i++)
             {
-                inputValues[i].Leave();
+                inputValues[i].Native.Leave();
             }
 
-            _handle.Leave();
+            Native.Leave();
             GC.KeepAlive(unknownNames);
         }
 
@@ -207,7 +198,7 @@ public sealed unsafe class InferenceSession : IDisposable
         delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> getName,
         delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint> getTypeInfo)
     {
-        var session = _handle.DangerousGetHandle();
+        var session = Native.DangerousGetHandle();
         nuint count;
         OnnxRuntimeException.ThrowIfFailed(getCount(session, &count));
         var nodes = new NodeMetadata[(int)count];
@@ -256,7 +247,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private ModelMetadata ReadModelMetadata()
     {
         nint metadata;
-        OnnxRuntimeException.ThrowIfFailed(OrtApi.SessionGetModelMetadata(_handle.DangerousGetHandle(), &metadata));
+        OnnxRuntimeException.ThrowIfFailed(OrtApi.SessionGetModelMetadata(Native.DangerousGetHandle(), &metadata));
         try
         {
             long version;

@@ -9,24 +9,20 @@ namespace Seq2Seq.OnnxRuntime;
 /// </summary>
 public sealed unsafe class IoBinding : IDisposable
 {
-    private readonly OrtHandle _handle;
     private readonly List<string> _outputNames = [];
 
     internal IoBinding(InferenceSession session)
     {
         nint binding;
-        var sessionHandle = session.Enter();
-        try
+        using (var sessionLease = session.Native.Use())
         {
-            OnnxRuntimeException.ThrowIfFailed(OrtApi.CreateIoBinding(sessionHandle, &binding));
-        }
-        finally
-        {
-            session.Leave();
+            OnnxRuntimeException.ThrowIfFailed(OrtApi.CreateIoBinding(sessionLease.Handle, &binding));
         }
 
-        _handle = new OrtHandle(binding, OrtApi.ReleaseIoBinding);
+        Native = new OrtHandle(binding, OrtApi.ReleaseIoBinding);
     }
+
+    internal OrtHandle Native { get; }
 
     public void BindInput(string name, OrtValue value) => BindValue(name, value, OrtApi.BindInput);
 
@@ -40,17 +36,12 @@ public sealed unsafe class IoBinding : IDisposable
     /// <summary>Binds an output for ONNX Runtime to allocate on the CPU, in whatever shape the run produces.</summary>
     public void BindOutputToCpu(string name)
     {
-        var binding = _handle.Enter();
-        try
+        using (var binding = Native.Use())
         {
             fixed (byte* utf8 = Utf8.Encode(name))
             {
-                OnnxRuntimeException.ThrowIfFailed(OrtApi.BindOutputToDevice(binding, utf8, CpuMemoryInfo.Instance));
+                OnnxRuntimeException.ThrowIfFailed(OrtApi.BindOutputToDevice(binding.Handle, utf8, CpuMemoryInfo.Instance));
             }
-        }
-        finally
-        {
-            _handle.Leave();
         }
 
         RememberOutput(name);
@@ -61,14 +52,10 @@ public sealed unsafe class IoBinding : IDisposable
     {
         nint* values;
         nuint count;
-        var binding = _handle.Enter();
-        try
+        using (var binding = Native.Use())
         {
-            OnnxRuntimeException.ThrowIfFailed(OrtApi.GetBoundOutputValues(binding, DefaultAllocator.Instance, &values, &count));
-        }
-        finally
-        {
-            _handle.Leave();
+            OnnxRuntimeException.ThrowIfFailed(
+                OrtApi.GetBoundOutputValues(binding.Handle, DefaultAllocator.Instance, &values, &count));
         }
 
         var outputs = new OrtValue?[(int)count];
@@ -85,19 +72,23 @@ public sealed unsafe class IoBinding : IDisposable
         return new OrtValueCollection([.. _outputNames], outputs);
     }
 
-    public void ClearInputs() => Clear(OrtApi.ClearBoundInputs);
+    public void ClearInputs()
+    {
+        using var binding = Native.Use();
+        OrtApi.ClearBoundInputs(binding.Handle);
+    }
 
     public void ClearOutputs()
     {
-        Clear(OrtApi.ClearBoundOutputs);
+        using (var binding = Native.Use())
+        {
+            OrtApi.ClearBoundOutputs(binding.Handle);
+        }
+
         _outputNames.Clear();
     }
 
-    public void Dispose() => _handle.Dispose();
-
-    internal nint Enter() => _handle.Enter();
-
-    internal void Leave() => _handle.Leave();
+    public void Dispose() => Native.Dispose();
 
     private void RememberOutput(string name)
     {
@@ -112,32 +103,11 @@ public sealed unsafe class IoBinding : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        var binding = _handle.Enter();
-        var valueHandle = value.Enter();
-        try
+        using var binding = Native.Use();
+        using var valueLease = value.Native.Use();
+        fixed (byte* utf8 = Utf8.Encode(name))
         {
-            fixed (byte* utf8 = Utf8.Encode(name))
-            {
-                OnnxRuntimeException.ThrowIfFailed(bind(binding, utf8, valueHandle));
-            }
-        }
-        finally
-        {
-            value.Leave();
-            _handle.Leave();
-        }
-    }
-
-    private void Clear(delegate* unmanaged[Cdecl]<nint, void> clear)
-    {
-        var binding = _handle.Enter();
-        try
-        {
-            clear(binding);
-        }
-        finally
-        {
-            _handle.Leave();
+            OnnxRuntimeException.ThrowIfFailed(bind(binding.Handle, utf8, valueLease.Handle));
         }
     }
 }

@@ -9,14 +9,13 @@ namespace Seq2Seq.OnnxRuntime;
 /// </summary>
 public sealed unsafe class OrtValue : IDisposable
 {
-    private readonly OrtHandle _handle;
     private TensorElementType _elementType;
     private long[]? _shape;
     private void* _data;
 
     private OrtValue(OrtHandle handle, TensorElementType elementType, long[]? shape, void* data)
     {
-        _handle = handle;
+        Native = handle;
         _elementType = elementType;
         _shape = shape;
         _data = data;
@@ -100,16 +99,8 @@ public sealed unsafe class OrtValue : IDisposable
         get
         {
             int type;
-            var handle = _handle.Enter();
-            try
-            {
-                OnnxRuntimeException.ThrowIfFailed(OrtApi.GetValueType(handle, &type));
-            }
-            finally
-            {
-                _handle.Leave();
-            }
-
+            using var value = Native.Use();
+            OnnxRuntimeException.ThrowIfFailed(OrtApi.GetValueType(value.Handle, &type));
             return (OnnxValueType)type;
         }
     }
@@ -130,27 +121,17 @@ public sealed unsafe class OrtValue : IDisposable
         return new Span<T>(DataPointer(), checked((int)ElementCount));
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => Native.Dispose();
 
-    internal nint Enter() => _handle.Enter();
-
-    internal void Leave() => _handle.Leave();
+    internal OrtHandle Native { get; }
 
     private void* DataPointer()
     {
         if (_data == null)
         {
             void* data;
-            var handle = _handle.Enter();
-            try
-            {
-                OnnxRuntimeException.ThrowIfFailed(OrtApi.GetTensorMutableData(handle, &data));
-            }
-            finally
-            {
-                _handle.Leave();
-            }
-
+            using var value = Native.Use();
+            OnnxRuntimeException.ThrowIfFailed(OrtApi.GetTensorMutableData(value.Handle, &data));
             _data = data;
         }
 
@@ -165,14 +146,9 @@ public sealed unsafe class OrtValue : IDisposable
         }
 
         nint info;
-        var handle = _handle.Enter();
-        try
+        using (var value = Native.Use())
         {
-            OnnxRuntimeException.ThrowIfFailed(OrtApi.GetTensorTypeAndShape(handle, &info));
-        }
-        finally
-        {
-            _handle.Leave();
+            OnnxRuntimeException.ThrowIfFailed(OrtApi.GetTensorTypeAndShape(value.Handle, &info));
         }
 
         try

@@ -8,42 +8,33 @@ namespace Seq2Seq.OnnxRuntime;
 /// </summary>
 public sealed unsafe class RunOptions : IDisposable
 {
-    private readonly OrtHandle _handle;
-
     public RunOptions()
     {
         OrtLibrary.EnsureLoaded();
         nint options;
         OnnxRuntimeException.ThrowIfFailed(OrtApi.CreateRunOptions(&options));
-        _handle = new OrtHandle(options, OrtApi.ReleaseRunOptions);
+        Native = new OrtHandle(options, OrtApi.ReleaseRunOptions);
     }
+
+    internal OrtHandle Native { get; }
 
     /// <summary>
     /// Makes runs using these options, the ones in flight and later ones, fail with an
     /// <see cref="OnnxRuntimeException"/> until <see cref="ResetTerminate"/>. Safe to call from any thread,
     /// e.g. from a <see cref="CancellationToken"/> registration.
     /// </summary>
-    public void Terminate() => Apply(OrtApi.RunOptionsSetTerminate);
+    public void Terminate()
+    {
+        using var options = Native.Use();
+        OnnxRuntimeException.ThrowIfFailed(OrtApi.RunOptionsSetTerminate(options.Handle));
+    }
 
     /// <summary>Clears the flag set by <see cref="Terminate"/> so the options can be used again.</summary>
-    public void ResetTerminate() => Apply(OrtApi.RunOptionsUnsetTerminate);
-
-    public void Dispose() => _handle.Dispose();
-
-    internal nint Enter() => _handle.Enter();
-
-    internal void Leave() => _handle.Leave();
-
-    private void Apply(delegate* unmanaged[Cdecl]<nint, nint> call)
+    public void ResetTerminate()
     {
-        var handle = _handle.Enter();
-        try
-        {
-            OnnxRuntimeException.ThrowIfFailed(call(handle));
-        }
-        finally
-        {
-            _handle.Leave();
-        }
+        using var options = Native.Use();
+        OnnxRuntimeException.ThrowIfFailed(OrtApi.RunOptionsUnsetTerminate(options.Handle));
     }
+
+    public void Dispose() => Native.Dispose();
 }

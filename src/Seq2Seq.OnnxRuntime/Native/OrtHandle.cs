@@ -36,6 +36,9 @@ internal sealed unsafe class OrtHandle : SafeHandle
         return true;
     }
 
+    /// <summary>Keeps the handle alive until the lease is disposed: <c>using var lease = handle.Use();</c>.</summary>
+    internal Lease Use() => new(this, Enter());
+
     /// <summary>Keeps the handle alive for the duration of a native call; pair with <see cref="Leave"/>.</summary>
     internal nint Enter()
     {
@@ -45,4 +48,11 @@ internal sealed unsafe class OrtHandle : SafeHandle
     }
 
     internal void Leave() => DangerousRelease();
+
+    internal readonly ref struct Lease(OrtHandle owner, nint handle)
+    {
+        internal nint Handle => handle;
+
+        public void Dispose() => owner.Leave();
+    }
 }
