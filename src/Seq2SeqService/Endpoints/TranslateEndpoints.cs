@@ -123,7 +123,8 @@ public static class TranslateEndpoints
             return model.Defaults.With(options is null ? null : new Seq2Seq.Inference.Generation.GenerationOptions
             {
                 MaxNewTokens = options.MaxNewTokens,
-                NumBeams = options.NumBeams,
+                // Sampling is single-beam here; asking for it alone should not trip over a beam-search default.
+                NumBeams = options.NumBeams ?? (options.DoSample == true ? 1 : null),
                 DoSample = options.DoSample,
                 Temperature = (float?)options.Temperature,
                 TopK = options.TopK,
@@ -137,7 +138,7 @@ public static class TranslateEndpoints
         }
         catch (InvalidGenerationSettingException e)
         {
-            errors[$"options.{e.Parameter}"] = [$"must be {e.Allowed}."];
+            errors.TryAdd($"options.{e.Parameter}", [$"must be {e.Allowed}."]);
             return null;
         }
     }

@@ -101,14 +101,14 @@ public static class TranslateInput
 
     private static void CheckServiceLimits(GenerationOptions options, JsonFields fields, RequestLimitsOptions limits)
     {
-        if (options.NumBeams > limits.MaxBeams)
+        if (options.NumBeams is < 1 || options.NumBeams > limits.MaxBeams)
         {
-            fields.Add("options.num_beams", $"must be at most {limits.MaxBeams} on this service.");
+            fields.Add("options.num_beams", $"must be an integer in [1, {limits.MaxBeams}] on this service.");
         }
 
-        if (options.MaxNewTokens > limits.MaxNewTokens)
+        if (options.MaxNewTokens is < 1 || options.MaxNewTokens > limits.MaxNewTokens)
         {
-            fields.Add("options.max_new_tokens", $"must be at most {limits.MaxNewTokens} on this service.");
+            fields.Add("options.max_new_tokens", $"must be an integer in [1, {limits.MaxNewTokens}] on this service.");
         }
     }
 }

@@ -149,6 +149,25 @@ public sealed class TranslationTests
         translation.GetProperty("input_tokens").GetInt32().Should().Be(sentences.Sum(c => c.InputIds.Length));
     }
 
+    [Fact]
+    public async Task Sampling_with_a_seed_is_reproducible_and_needs_no_num_beams()
+    {
+        using var factory = new ServiceFactory();
+        var client = factory.CreateClient();
+        var request = new { text = "Where is the station?", options = new { do_sample = true, seed = 7, temperature = 1.5 } };
+
+        var texts = new List<string>();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var response = await client.PostAsJsonAsync("/translate", request);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            texts.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement
+                .GetProperty("translations")[0].GetProperty("text").GetString()!);
+        }
+
+        texts[1].Should().Be(texts[0]).And.NotBeEmpty();
+    }
+
     private static double MetricValue(string metrics, string series) =>
         double.Parse(metrics.Split('\n').Single(l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..],
             System.Globalization.CultureInfo.InvariantCulture);
