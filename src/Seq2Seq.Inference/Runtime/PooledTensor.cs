@@ -5,7 +5,7 @@ namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>
 /// An OrtValue whose rows (first dimension) the engine may gather: either an output ONNX Runtime
-/// allocated, or a tensor over an array rented from the shared pool, returned when disposed.
+/// allocated, or a tensor over a buffer rented from <see cref="TensorBufferPool{T}"/>, returned when disposed.
 /// </summary>
 internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
 {
@@ -30,7 +30,7 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
             length *= d;
         }
 
-        var array = ArrayPool<T>.Shared.Rent((int)Math.Max(1, length));
+        var array = TensorBufferPool<T>.Shared.Rent((int)Math.Max(1, length));
         fill(array.AsSpan(0, (int)length), state);
         try
         {
@@ -38,7 +38,7 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
         }
         catch
         {
-            ArrayPool<T>.Shared.Return(array);
+            TensorBufferPool<T>.Shared.Return(array);
             throw;
         }
     }
@@ -53,7 +53,7 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
         shape[0] = parents.Length;
 
         var length = rowSize * parents.Length;
-        var array = ArrayPool<T>.Shared.Rent(Math.Max(1, length));
+        var array = TensorBufferPool<T>.Shared.Rent(Math.Max(1, length));
         var from = Value.GetTensorData<T>();
         for (var i = 0; i < parents.Length; i++)
         {
@@ -66,7 +66,7 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
         }
         catch
         {
-            ArrayPool<T>.Shared.Return(array);
+            TensorBufferPool<T>.Shared.Return(array);
             throw;
         }
     }
@@ -76,7 +76,7 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
         Value.Dispose();
         if (_rented is not null)
         {
-            ArrayPool<T>.Shared.Return(_rented);
+            TensorBufferPool<T>.Shared.Return(_rented);
             _rented = null;
         }
     }

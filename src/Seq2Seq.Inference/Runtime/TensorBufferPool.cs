@@ -1,0 +1,58 @@
+namespace Seq2Seq.Inference.Runtime;
+
+/// <summary>
+/// Reusable buffers for cache tensors. The KV cache grows by one position per step, so a buffer is rented
+/// with headroom and the one returned a step earlier usually fits the next request: in steady state a
+/// decode allocates nothing. (ArrayPool.Shared keeps only a few arrays per size per core, too few for the
+/// dozen multi-megabyte tensors a cohort holds, and rounds to powers of two.) Thread-safe.
+/// </summary>
+internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
+{
+    private const double Headroom = 1.5;
+    private readonly List<T[]> _idle = [];
+    private long _idleBytes;
+
+    public static TensorBufferPool<T> Shared { get; } = new(256L << 20);
+
+    /// <summary>A buffer of at least <paramref name="length"/> elements; the smallest idle one that fits.</summary>
+    public T[] Rent(int length)
+    {
+        lock (_idle)
+        {
+            var best = -1;
+            for (var i = 0; i < _idle.Count; i++)
+            {
+                if (_idle[i].Length >= length && (best < 0 || _idle[i].Length < _idle[best].Length))
+                {
+                    best = i;
+                }
+            }
+
+            if (best >= 0)
+            {
+                var buffer = _idle[best];
+                _idle[best] = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+                _idleBytes -= Bytes(buffer);
+                return buffer;
+            }
+        }
+
+        return GC.AllocateUninitializedArray<T>((int)Math.Min(Array.MaxLength, Math.Max(16, length * Headroom)));
+    }
+
+    /// <summary>Keeps the buffer for reuse unless the idle total would pass the limit.</summary>
+    public void Return(T[] buffer)
+    {
+        lock (_idle)
+        {
+            if (_idleBytes + Bytes(buffer) <= maxIdleBytes)
+            {
+                _idle.Add(buffer);
+                _idleBytes += Bytes(buffer);
+            }
+        }
+    }
+
+    private static unsafe long Bytes(T[] buffer) => (long)buffer.Length * sizeof(T);
+}
