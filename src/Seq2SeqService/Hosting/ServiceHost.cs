@@ -40,7 +40,7 @@ public static class ServiceHost
         try
         {
             app!.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Seq2SeqService")
-                .LogCritical("Start-up failed: {Reason}", reason);
+                .LogCritical("Start-up failed: {Reason:l}", reason);
         }
         catch (Exception)
         {

@@ -14,10 +14,14 @@ namespace Seq2SeqService.Logging;
 /// </summary>
 public sealed class CompactJsonFormatter : ITextFormatter
 {
+    // Log lines are read by people too: quotes and non-ASCII text stay as they are (JSON still escapes controls).
+    private static readonly JsonWriterOptions WriterOptions =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public void Format(LogEvent logEvent, TextWriter output)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("@t", logEvent.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
