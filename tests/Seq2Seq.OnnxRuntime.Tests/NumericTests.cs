@@ -16,6 +16,7 @@ public class NumericTests
         using var outputs = session.Run(["X"], [input], ["Y"]);
 
         outputs.Names.Should().Equal("Y");
+        outputs["Y"].ValueType.Should().Be(OnnxValueType.Tensor);
         outputs["Y"].ElementType.Should().Be(TensorElementType.Float);
         outputs["Y"].Shape.ToArray().Should().Equal(batch, 3);
         outputs["Y"].GetTensorData<float>().ToArray()
@@ -145,5 +146,27 @@ public class NumericTests
         ids[1] = 7;
         session.Run(binding);
         castInto.Should().Equal(2, 7);
+    }
+
+    [Fact]
+    public void Clearing_an_IoBinding_unbinds_its_outputs_and_inputs()
+    {
+        using var session = new InferenceSession(TestModels.GatherCast);
+        using var input = OrtValue.CreateTensor<long>(new long[] { 1 }, [1, 1]);
+        using var binding = session.CreateIoBinding();
+        binding.BindInput("ids", input);
+        binding.BindOutputToCpu("embeddings");
+        session.Run(binding);
+
+        binding.ClearOutputs();
+        using (var outputs = binding.GetOutputs())
+        {
+            outputs.Should().BeEmpty();
+        }
+
+        binding.BindOutputToCpu("ids_int32");
+        binding.ClearInputs();
+        var runWithoutInput = () => session.Run(binding);
+        runWithoutInput.Should().Throw<OnnxRuntimeException>().Which.OrtMessage.Should().Contain("ids");
     }
 }

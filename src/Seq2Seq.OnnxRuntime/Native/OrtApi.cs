@@ -46,9 +46,7 @@ internal static unsafe class OrtApi
     internal static readonly delegate* unmanaged[Cdecl]<int, int, nint*, nint> CreateCpuMemoryInfo;
     internal static readonly delegate* unmanaged[Cdecl]<nint, void*, nint> AllocatorFree;
     internal static readonly delegate* unmanaged[Cdecl]<nint*, nint> GetAllocatorWithDefaultOptions;
-    internal static readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseEnv;
     internal static readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseStatus;
-    internal static readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseMemoryInfo;
     internal static readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseSession;
     internal static readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseValue;
     internal static readonly delegate* unmanaged[Cdecl]<nint, void> ReleaseRunOptions;
@@ -118,9 +116,7 @@ internal static unsafe class OrtApi
         CreateCpuMemoryInfo = (delegate* unmanaged[Cdecl]<int, int, nint*, nint>)table[69];
         AllocatorFree = (delegate* unmanaged[Cdecl]<nint, void*, nint>)table[76];
         GetAllocatorWithDefaultOptions = (delegate* unmanaged[Cdecl]<nint*, nint>)table[78];
-        ReleaseEnv = (delegate* unmanaged[Cdecl]<nint, void>)table[92];
         ReleaseStatus = (delegate* unmanaged[Cdecl]<nint, void>)table[93];
-        ReleaseMemoryInfo = (delegate* unmanaged[Cdecl]<nint, void>)table[94];
         ReleaseSession = (delegate* unmanaged[Cdecl]<nint, void>)table[95];
         ReleaseValue = (delegate* unmanaged[Cdecl]<nint, void>)table[96];
         ReleaseRunOptions = (delegate* unmanaged[Cdecl]<nint, void>)table[97];
