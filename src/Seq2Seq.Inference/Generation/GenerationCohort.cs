@@ -41,7 +41,9 @@ public sealed class GenerationCohort : IDisposable
                     nameof(requests));
             }
 
-            var seed = request.Settings.Seed is { } s ? (ulong)s : BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+            var seed = request.Settings.Seed is { } s ? (ulong)s
+                : request.Settings.DoSample ? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8))
+                : 0;
             _entries[i] = new Entry(request, SequenceSearch.Create(request.Settings, runner.VocabSize, seed));
             if (request.Cancellation.IsCancellationRequested)
             {

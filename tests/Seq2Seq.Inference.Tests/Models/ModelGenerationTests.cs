@@ -87,6 +87,19 @@ public class ModelGenerationTests(LoadedModels models)
     }
 
     [Fact]
+    public void Translate_gives_the_reference_text_with_the_default_settings()
+    {
+        var model = models[RepoPaths.DefaultBundle];
+        var golden = GoldenFile.Read(RepoPaths.DefaultBundle, "beam4.json");
+        var cases = golden.Cases.Take(5).ToList();
+
+        var texts = model.Translate([.. cases.Select(c => c.Source)], new GenerationOptions { MaxNewTokens = golden.Options.MaxNewTokens });
+
+        model.DefaultSettings.NumBeams.Should().Be(4);
+        texts.Should().Equal(cases.Select(c => c.Text));
+    }
+
+    [Fact]
     public void Different_settings_share_one_batch()
     {
         var greedy = Tiny.Settings(new GenerationOptions { NumBeams = 1, MaxNewTokens = 20 });
