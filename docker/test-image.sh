@@ -254,6 +254,11 @@ check_healthcheck() {
     status=$(podman inspect "$container" | jq -r '.[0].State.Health.Status')
     [[ $status == healthy ]] || fail "podman healthcheck run left the status '$status', not 'healthy'"
     log "podman healthcheck run: exit 0, status $status ($(podman inspect "$container" | jq -r '.[0].State.Health.Log[-1].Output' | tr -d '\n'))"
+    # Deployments leave the port to ASPNETCORE_HTTP_PORTS (8080 in the image): the check must find it there too.
+    podman exec -e ASPNETCORE_URLS= -e "ASPNETCORE_HTTP_PORTS=$port" "$container" \
+        dotnet /app/Seq2SeqService.dll --healthcheck >/dev/null 2>&1 ||
+        fail "--healthcheck with the port in ASPNETCORE_HTTP_PORTS reported unhealthy"
+    log "--healthcheck with the port in ASPNETCORE_HTTP_PORTS: exit 0"
     # A check that cannot fail proves nothing: the same command aimed at a port nobody serves must fail.
     if podman exec -e "ASPNETCORE_URLS=http://127.0.0.1:$(free_port)" "$container" \
         dotnet /app/Seq2SeqService.dll --healthcheck >/dev/null 2>&1; then
