@@ -105,7 +105,7 @@ install_tools() {
     [[ $(id -u) -eq 0 ]] || fail "missing ${missing[*]}: run as root, or apt-get install them first"
     log "installing ${missing[*]}"
     apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 }
 
 # runc: crun refuses this kernel's hybrid cgroups. The sandbox forbids raising rlimits, so containers get
