@@ -17,6 +17,9 @@ public sealed class TokenizeRequest
 }
 
 /// <summary>Token ids and their pieces, end-of-sequence included, as the encoder receives them.</summary>
+/// <param name="Model" example="marian-tatoeba-en-fr">The model whose tokenizer was used.</param>
+/// <param name="Ids" example="[44, 101, 198, 927, 2, 0]">Token ids.</param>
+/// <param name="Pieces" example="[&quot;▁He&quot;, &quot;ll&quot;, &quot;o&quot;, &quot;▁world&quot;, &quot;.&quot;, &quot;&lt;/s&gt;&quot;]">The piece each id stands for.</param>
 public sealed record TokenizeResponse(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("ids")] IReadOnlyList<int> Ids,

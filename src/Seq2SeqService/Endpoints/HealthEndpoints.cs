@@ -29,5 +29,5 @@ public static class HealthEndpoints
 }
 
 /// <summary>A health probe's answer.</summary>
-/// <param name="Status"><c>live</c>, <c>ready</c> or <c>warming-up</c>. <example>ready</example></param>
+/// <param name="Status" example="ready"><c>live</c>, <c>ready</c> or <c>warming-up</c>.</param>
 public sealed record HealthStatus([property: JsonPropertyName("status")] string Status);

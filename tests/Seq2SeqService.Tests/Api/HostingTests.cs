@@ -51,6 +51,11 @@ public sealed class HostingTests
             .Should().Be("The cat is sleeping on the sofa.");
         request.GetProperty("properties").GetProperty("text").GetProperty("description").GetString()
             .Should().Be("One text to translate.");
+        var translation = document.GetProperty("components").GetProperty("schemas").GetProperty("Translation");
+        translation.GetProperty("properties").GetProperty("text").GetProperty("example").GetString()
+            .Should().Be("Le chat dort sur le canapé.");
+        translation.GetProperty("properties").GetProperty("finish_reason").GetProperty("description").GetString()
+            .Should().NotContain("<example>");
     }
 
     [Fact]
