@@ -1,3 +1,4 @@
+using System.Text;
 using Seq2Seq.Tokenizers.SentencePiece;
 
 namespace Seq2Seq.Tokenizers.Tests;
@@ -58,6 +59,35 @@ public class SentencePieceParityTests
 
         failures.Should().BeEmpty($"{failures.Count} of {ids.Length} lines differ from spm_decode:\n" +
             string.Join('\n', failures.Take(15)));
+    }
+
+    /// <summary>
+    /// generate.py marks some pieces UNUSED (same rule as below) and records spm_encode: BPE must split such
+    /// merges back into their parts, unigram must never emit them.
+    /// </summary>
+    [Theory]
+    [InlineData("unigram")]
+    [InlineData("bpe")]
+    public void Encode_matches_spm_encode_with_pieces_marked_unused(string model)
+    {
+        var proto = ModelProto.Parse(File.ReadAllBytes(Fixtures.Spm($"{model}.model")));
+        var pieces = proto.Pieces
+            .Select((p, i) => p.Type == PieceType.Normal && i % 10 == 7 && Encoding.UTF8.GetByteCount(p.Text) > 4
+                ? p with { Type = PieceType.Unused }
+                : p)
+            .ToList();
+        var spm = new SentencePieceModel(proto with { Pieces = pieces });
+        var lines = Fixtures.ReadLines("lines.txt");
+        var expectedPieces = Fixtures.ReadLines($"{model}-unused.pieces.txt");
+        var expectedIds = Fixtures.ReadLines($"{model}-unused.ids.txt");
+        expectedIds.Should().HaveCount(1200).And.HaveSameCount(expectedPieces);
+
+        for (var i = 0; i < expectedIds.Length; i++)
+        {
+            var actual = spm.Encode(lines[i]);
+            string.Join(' ', actual.Pieces).Should().Be(expectedPieces[i], $"line {i + 1}");
+            string.Join(' ', actual.Ids).Should().Be(expectedIds[i], $"line {i + 1}");
+        }
     }
 
     private static string Escape(string s) =>

@@ -29,6 +29,11 @@ public sealed class MarianTokenizer : ITokenizer
     public MarianTokenizer(SentencePieceModel source, SentencePieceModel target, IReadOnlyDictionary<string, int> vocab,
         IReadOnlyDictionary<string, int>? targetVocab = null)
     {
+        if (vocab.Count == 0 || targetVocab is { Count: 0 })
+        {
+            throw new InvalidDataException("The Marian vocabulary is empty.");
+        }
+
         _source = source;
         _target = target;
         _encoder = vocab;

@@ -18,9 +18,12 @@ internal sealed class BpeSegmenter : ISegmenter
         public int Prev;
         public int Next;
         public bool Frozen;
+
+        /// <summary>The vocabulary trie node spelling this symbol, or -1: merges are looked up from here.</summary>
+        public int Node;
     }
 
-    private readonly record struct Candidate(float Score, int Left, int Right, int Length);
+    private readonly record struct Candidate(float Score, int Left, int Right, int Length, int Node);
 
     public void Segment(ReadOnlySpan<byte> text, ref PooledBuffer<Segment> output)
     {
@@ -51,6 +54,7 @@ internal sealed class BpeSegmenter : ISegmenter
                 }
 
                 left.Length += right.Length;
+                left.Node = top.Node;
                 left.Next = right.Next;
                 if (right.Next >= 0)
                 {
@@ -94,6 +98,7 @@ internal sealed class BpeSegmenter : ISegmenter
                 Prev = index - 1,
                 Next = position + length < text.Length ? index + 1 : -1,
                 Frozen = frozen,
+                Node = Walk(DoubleArrayTrie.Root, text.Slice(position, length)),
             });
             position += length;
         }
@@ -107,21 +112,37 @@ internal sealed class BpeSegmenter : ISegmenter
             return;
         }
 
-        var start = symbols[left].Start;
         var length = symbols[left].Length + symbols[right].Length;
-        var id = _vocab.Pieces.Find(text.Slice(start, length));
+        var node = Walk(symbols[left].Node, text.Slice(symbols[right].Start, symbols[right].Length));
+        var id = node < 0 ? -1 : _vocab.Pieces.ValueAt(node);
         if (id < 0)
         {
             return;
         }
 
-        Push(ref agenda, new Candidate(_vocab.Scores[id], left, right, length));
+        Push(ref agenda, new Candidate(_vocab.Scores[id], left, right, length, node));
         if (_vocab.Types[id] == PieceType.Unused)
         {
             // Remembers how the unused piece was formed, to split it again on output.
             unmerge ??= new Dictionary<int, int>();
             unmerge[id] = symbols[left].Length;
         }
+    }
+
+    /// <summary>Follows <paramref name="bytes"/> down the vocabulary trie from <paramref name="node"/>; -1 off the trie.</summary>
+    private int Walk(int node, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (node < 0)
+            {
+                break;
+            }
+
+            node = _vocab.Pieces.Next(node, b);
+        }
+
+        return node;
     }
 
     private void Emit(ReadOnlySpan<byte> text, int start, int length, Dictionary<int, int>? unmerge,

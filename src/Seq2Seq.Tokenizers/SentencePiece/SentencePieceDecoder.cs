@@ -63,7 +63,7 @@ internal sealed class SentencePieceDecoder
             {
                 if (_vocab.Types[id] == PieceType.Byte)
                 {
-                    bytes.Add((byte)_vocab.ByteIds.AsSpan().IndexOf(id));
+                    bytes.Add((byte)_vocab.ByteValues[id]);
                     continue;
                 }
 

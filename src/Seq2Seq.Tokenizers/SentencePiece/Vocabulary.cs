@@ -21,6 +21,8 @@ internal sealed class Vocabulary
         var seen = new HashSet<string>(StringComparer.Ordinal);
         ByteIds = new int[256];
         Array.Fill(ByteIds, -1);
+        ByteValues = new int[Count];
+        Array.Fill(ByteValues, -1);
         UnkId = -1;
         MinScore = float.MaxValue;
 
@@ -74,7 +76,8 @@ internal sealed class Vocabulary
                         throw new InvalidDataException($"Byte piece {piece.Text} found although byte_fallback is off.");
                     }
 
-                    ByteIds[ParseBytePiece(piece.Text)] = id;
+                    ByteValues[id] = ParseBytePiece(piece.Text);
+                    ByteIds[ByteValues[id]] = id;
                     reserved.Add((utf8, id));
                     break;
                 default:
@@ -110,6 +113,9 @@ internal sealed class Vocabulary
 
     /// <summary>Id of the piece &lt;0xXX&gt; for each byte value, or -1 without byte fallback.</summary>
     public int[] ByteIds { get; }
+
+    /// <summary>The byte a &lt;0xXX&gt; piece stands for, by id; -1 for other pieces.</summary>
+    public int[] ByteValues { get; }
 
     public int UnkId { get; }
 
