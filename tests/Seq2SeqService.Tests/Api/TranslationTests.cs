@@ -120,6 +120,16 @@ public sealed class TranslationTests
         body.GetProperty("translations")[0].GetProperty("text").GetString().Should().NotBeNullOrWhiteSpace();
         body.GetProperty("timings").GetProperty("total_ms").GetDouble().Should().BePositive();
         (await http.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Chunked, so no Content-Length warns the server: Kestrel's own body limit has to stop it.
+        var huge = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"text\": \"{new string('a', 2 * 1024 * 1024)}\"}}")));
+        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/translate") { Content = huge };
+        chunked.Headers.TransferEncodingChunked = true;
+        var tooLarge = await http.SendAsync(chunked);
+        tooLarge.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        tooLarge.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
     }
 
     [Fact]
