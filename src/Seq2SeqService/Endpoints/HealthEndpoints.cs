@@ -22,12 +22,12 @@ public static class HealthEndpoints
     /// <summary>200 while the process is up.</summary>
     public static HealthStatus Live() => new("live");
 
-    /// <summary>200 once every model is loaded and has translated a warm-up text; 503 until then.</summary>
+    /// <summary>200 once every model is loaded and has translated a warm-up text; 503 before that and while stopping.</summary>
     public static IResult Ready(Readiness readiness) => readiness.IsReady
-        ? TypedResults.Ok(new HealthStatus("ready"))
-        : TypedResults.Json(new HealthStatus("warming-up"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        ? TypedResults.Ok(new HealthStatus(readiness.Status))
+        : TypedResults.Json(new HealthStatus(readiness.Status), statusCode: StatusCodes.Status503ServiceUnavailable);
 }
 
 /// <summary>A health probe's answer.</summary>
-/// <param name="Status" example="ready"><c>live</c>, <c>ready</c> or <c>warming-up</c>.</param>
+/// <param name="Status" example="ready"><c>live</c>, <c>ready</c>, <c>warming-up</c> or <c>stopping</c>.</param>
 public sealed record HealthStatus([property: JsonPropertyName("status")] string Status);

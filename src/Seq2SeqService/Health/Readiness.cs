@@ -1,11 +1,25 @@
 namespace Seq2SeqService.Health;
 
-/// <summary>Whether the service can take traffic: every model loaded and warmed up by a real translation.</summary>
+/// <summary>
+/// Whether the service can take traffic: every model loaded and warmed up by a real translation, and not
+/// stopping (so a load balancer stops sending requests that would only get 503).
+/// </summary>
 public sealed class Readiness
 {
-    private volatile bool _ready;
+    private volatile string _status = "warming-up";
 
-    public bool IsReady => _ready;
+    public bool IsReady => _status == "ready";
 
-    public void MarkReady() => _ready = true;
+    /// <summary><c>warming-up</c>, <c>ready</c> or <c>stopping</c>.</summary>
+    public string Status => _status;
+
+    public void MarkReady()
+    {
+        if (_status == "warming-up")
+        {
+            _status = "ready";
+        }
+    }
+
+    public void MarkStopping() => _status = "stopping";
 }

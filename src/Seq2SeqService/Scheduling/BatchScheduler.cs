@@ -92,6 +92,7 @@ public sealed partial class BatchScheduler(
         // rows must learn of the deadline while it runs.
         using var onStop = stoppingToken.Register(() =>
         {
+            readiness.MarkStopping();
             queue.Complete();
             Volatile.Write(ref drainDeadline, Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency));
             runStopping.CancelAfter(drain);

@@ -67,6 +67,8 @@ public sealed class BatchSchedulerTests : IDisposable
 
         await _scheduler.StopAsync(CancellationToken.None);
 
+        _readiness.IsReady.Should().BeFalse();
+        _readiness.Status.Should().Be("stopping");
         _queue.TryEnqueue(Job("late")).Should().Be(EnqueueResult.Stopping);
         foreach (var job in new[] { running, queued })
         {
