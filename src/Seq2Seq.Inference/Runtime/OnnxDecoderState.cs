@@ -137,7 +137,16 @@ internal sealed class OnnxDecoderState : IDecoderState
         {
             // Rows of one source share their cross-attention cache, so forks within a source skip it.
             var crossAttention = slot % 4 >= 2;
-            if (_cache[slot] is { } tensor && (sourcesChanged || !crossAttention))
+            if (_cache[slot] is not { } tensor || (crossAttention && !sourcesChanged))
+            {
+                continue;
+            }
+
+            if (parents.Length == Rows)
+            {
+                tensor.PermuteInPlace(parents);
+            }
+            else
             {
                 _cache[slot] = parents.Length == 0 ? null : tensor.Gather(parents);
                 tensor.Dispose();

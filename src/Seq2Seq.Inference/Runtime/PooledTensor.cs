@@ -9,6 +9,9 @@ namespace Seq2Seq.Inference.Runtime;
 /// </summary>
 internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
 {
+    [ThreadStatic]
+    private static T[]? _scratch;
+
     private T[]? _rented;
 
     private PooledTensor(OrtValue value, T[]? rented)
@@ -41,6 +44,58 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
             TensorBufferPool<T>.Shared.Return(array);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Rearranges the rows in place so that row i holds what row parents[i] held; for as many parents as
+    /// rows. Only rows that change are written, and a source row is first saved aside only if it is itself
+    /// overwritten — beams that extend themselves cost nothing.
+    /// </summary>
+    public void PermuteInPlace(ReadOnlySpan<int> parents)
+    {
+        var data = Value.GetTensorMutableData<T>();
+        var rowSize = data.Length / parents.Length;
+        Span<int> savedAt = parents.Length <= 256 ? stackalloc int[parents.Length] : new int[parents.Length];
+        savedAt.Fill(-1);
+        var saves = 0;
+        for (var i = 0; i < parents.Length; i++)
+        {
+            var p = parents[i];
+            if (p != i && parents[p] != p && savedAt[p] < 0)
+            {
+                savedAt[p] = saves++;
+            }
+        }
+
+        var scratch = saves == 0 ? null : Scratch(saves * rowSize);
+        for (var p = 0; p < parents.Length; p++)
+        {
+            if (savedAt[p] >= 0)
+            {
+                data.Slice(p * rowSize, rowSize).CopyTo(scratch.AsSpan(savedAt[p] * rowSize, rowSize));
+            }
+        }
+
+        for (var i = 0; i < parents.Length; i++)
+        {
+            var p = parents[i];
+            if (p != i)
+            {
+                ReadOnlySpan<T> from = savedAt[p] >= 0 ? scratch.AsSpan(savedAt[p] * rowSize, rowSize) : data.Slice(p * rowSize, rowSize);
+                from.CopyTo(data.Slice(i * rowSize, rowSize));
+            }
+        }
+    }
+
+    // Per thread, so that saved rows never compete with cache buffers in the shared pool.
+    private static T[] Scratch(int length)
+    {
+        if (_scratch is null || _scratch.Length < length)
+        {
+            _scratch = GC.AllocateUninitializedArray<T>(length + length / 2);
+        }
+
+        return _scratch;
     }
 
     /// <summary>New row i = this tensor's row parents[i]; rows are the first dimension.</summary>

@@ -41,15 +41,30 @@ internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
         return GC.AllocateUninitializedArray<T>((int)Math.Min(Array.MaxLength, Math.Max(16, length * Headroom)));
     }
 
-    /// <summary>Keeps the buffer for reuse unless the idle total would pass the limit.</summary>
+    /// <summary>
+    /// Keeps the buffer for reuse; past the idle limit the smallest buffers go first, since caches only
+    /// grow during a decode and small buffers are the least likely to fit again.
+    /// </summary>
     public void Return(T[] buffer)
     {
         lock (_idle)
         {
-            if (_idleBytes + Bytes(buffer) <= maxIdleBytes)
+            _idle.Add(buffer);
+            _idleBytes += Bytes(buffer);
+            while (_idleBytes > maxIdleBytes)
             {
-                _idle.Add(buffer);
-                _idleBytes += Bytes(buffer);
+                var smallest = 0;
+                for (var i = 1; i < _idle.Count; i++)
+                {
+                    if (_idle[i].Length < _idle[smallest].Length)
+                    {
+                        smallest = i;
+                    }
+                }
+
+                _idleBytes -= Bytes(_idle[smallest]);
+                _idle[smallest] = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
             }
         }
     }

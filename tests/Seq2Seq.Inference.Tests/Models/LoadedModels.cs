@@ -14,7 +14,7 @@ public sealed class LoadedModels : IDisposable
                 if (!_models.TryGetValue(bundle, out var model))
                 {
                     // One intra-op thread: the suite runs test classes in parallel on a 2-core machine.
-                    model = TranslationModel.Load(RepoPaths.Bundle(bundle), new Runtime.RunnerOptions { IntraOpThreads = 1 });
+                    model = TranslationModel.Load(RepoPaths.Bundle(bundle), new Seq2Seq.Inference.Runtime.RunnerOptions { IntraOpThreads = 1 });
                     _models[bundle] = model;
                 }
 
