@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load generator for a running service: N translate requests one after another, then the same N requests
-# all at once, with wall time and throughput for each. Every response must be 200.
+# all at once, with wall time and throughput for each. Every response must be 200. One curl process sends
+# each batch of requests (sequentially, or with --parallel), so process start-up is not part of the figures.
 # Usage: load.sh [base-url] [requests] [sentences-file]   (defaults: http://localhost:5000, 64, built-in list)
+# OPTIONS='{"num_beams": 1}' load.sh ... adds generation options to every request.
 set -euo pipefail
 url=${1:-http://localhost:5000}
 count=${2:-64}
@@ -24,34 +26,30 @@ He forgot his keys at the office.
 TEXT
 fi
 
-# One JSON body per request, cycling through the sentences.
+# One JSON body per request, cycling through the sentences, and one curl config entry per body.
 mapfile -t lines < "$work/sentences"
 for ((i = 0; i < count; i++)); do
   line=${lines[i % ${#lines[@]}]}
   line=${line//\\/\\\\}
-  printf '{"text": "%s"}' "${line//\"/\\\"}" > "$work/body.$i"
-done
+  printf '{"text": "%s"%s}' "${line//\"/\\\"}" "${OPTIONS:+, \"options\": $OPTIONS}" > "$work/body.$i"
+  ((i > 0)) && echo next
+  printf 'url = "%s/translate"\nheader = "Content-Type: application/json"\ndata-binary = "@%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
+    "$url" "$work/body.$i"
+done > "$work/requests.cfg"
 
-post() {
-  curl -s -o /dev/null -w '%{http_code}\n' -X POST "$url/translate" \
-    -H 'Content-Type: application/json' --data-binary "@$1"
-}
-export -f post
-export url
-
-run() { # mode: 1 = sequential, count = concurrent
-  local parallel=$1 start end
+run() { # extra curl arguments: none = one at a time, --parallel = all at once
+  local start end
   start=$(date +%s.%N)
-  seq 0 $((count - 1)) | sed "s|^|$work/body.|" | xargs -P "$parallel" -I{} bash -c 'post "$1"' _ {} > "$work/codes"
+  curl -s --no-progress-meter "$@" -K "$work/requests.cfg" > "$work/codes"
   end=$(date +%s.%N)
-  if grep -qv '^200$' "$work/codes"; then
-    echo "non-200 responses: $(sort "$work/codes" | uniq -c | tr '\n' ' ')" >&2
+  if [[ $(grep -c '^200$' "$work/codes") -ne $count ]]; then
+    echo "not all responses were 200: $(sort "$work/codes" | uniq -c | tr '\n' ' ')" >&2
     exit 1
   fi
   awk -v s="$start" -v e="$end" -v n="$count" 'BEGIN { printf "%.2f s, %.1f requests/s\n", e - s, n / (e - s) }'
 }
 
 curl -sf "$url/health/ready" > /dev/null || { echo "$url is not ready" >&2; exit 1; }
-post "$work/body.0" > /dev/null  # one untimed request: first-call costs are not part of either figure
-echo "sequential ($count requests, one at a time): $(run 1)"
-echo "concurrent ($count requests at once):        $(run "$count")"
+curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary "@$work/body.0" "$url/translate" # untimed first call
+echo "sequential ($count requests, one at a time): $(run)"
+echo "concurrent ($count requests at once):        $(run --parallel --parallel-max "$count")"
