@@ -142,14 +142,20 @@ internal sealed class OnnxDecoderState : IDecoderState
                 continue;
             }
 
-            if (parents.Length == Rows)
+            if (parents.Length == 0)
             {
-                tensor.PermuteInPlace(parents);
+                tensor.Dispose();
+                _cache[slot] = null;
+            }
+            else if (parents.Length > Rows)
+            {
+                // Beam search forking its first row: more rows than the tensor has, so a new buffer.
+                _cache[slot] = tensor.Gather(parents);
+                tensor.Dispose();
             }
             else
             {
-                _cache[slot] = parents.Length == 0 ? null : tensor.Gather(parents);
-                tensor.Dispose();
+                _cache[slot] = tensor.Compact(parents);
             }
         }
 

@@ -13,11 +13,13 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
     private static T[]? _scratch;
 
     private T[]? _rented;
+    private PooledTensor<T>? _owner;
 
-    private PooledTensor(OrtValue value, T[]? rented)
+    private PooledTensor(OrtValue value, T[]? rented, PooledTensor<T>? owner = null)
     {
         Value = value;
         _rented = rented;
+        _owner = owner;
     }
 
     public OrtValue Value { get; }
@@ -47,28 +49,32 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
     }
 
     /// <summary>
-    /// Rearranges the rows in place so that row i holds what row parents[i] held; for as many parents as
-    /// rows. Only rows that change are written, and a source row is first saved aside only if it is itself
-    /// overwritten — beams that extend themselves cost nothing.
+    /// Rearranges the rows in place so that row i holds what row parents[i] held, for i below
+    /// parents.Length (at most the current rows). Only rows that change are written, and a source row is
+    /// first saved aside only if it is itself overwritten, so beams that extend themselves and rows before
+    /// the first finished one cost nothing. With fewer rows, returns a view of the first rows that owns
+    /// this tensor; otherwise returns this tensor.
     /// </summary>
-    public void PermuteInPlace(ReadOnlySpan<int> parents)
+    public unsafe PooledTensor<T> Compact(ReadOnlySpan<int> parents)
     {
         var data = Value.GetTensorMutableData<T>();
-        var rowSize = data.Length / parents.Length;
-        Span<int> savedAt = parents.Length <= 256 ? stackalloc int[parents.Length] : new int[parents.Length];
+        var source = Value.Shape;
+        var rowSize = (int)(data.Length / source[0]);
+        var rows = parents.Length;
+        Span<int> savedAt = rows <= 256 ? stackalloc int[rows] : new int[rows];
         savedAt.Fill(-1);
         var saves = 0;
-        for (var i = 0; i < parents.Length; i++)
+        for (var i = 0; i < rows; i++)
         {
             var p = parents[i];
-            if (p != i && parents[p] != p && savedAt[p] < 0)
+            if (p != i && p < rows && parents[p] != p && savedAt[p] < 0)
             {
                 savedAt[p] = saves++;
             }
         }
 
         var scratch = saves == 0 ? null : Scratch(saves * rowSize);
-        for (var p = 0; p < parents.Length; p++)
+        for (var p = 0; p < rows; p++)
         {
             if (savedAt[p] >= 0)
             {
@@ -76,14 +82,30 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
             }
         }
 
-        for (var i = 0; i < parents.Length; i++)
+        for (var i = 0; i < rows; i++)
         {
             var p = parents[i];
             if (p != i)
             {
-                ReadOnlySpan<T> from = savedAt[p] >= 0 ? scratch.AsSpan(savedAt[p] * rowSize, rowSize) : data.Slice(p * rowSize, rowSize);
+                ReadOnlySpan<T> from = p < rows && savedAt[p] >= 0 ? scratch.AsSpan(savedAt[p] * rowSize, rowSize) : data.Slice(p * rowSize, rowSize);
                 from.CopyTo(data.Slice(i * rowSize, rowSize));
             }
+        }
+
+        if (rows == source[0])
+        {
+            return this;
+        }
+
+        Span<long> shape = stackalloc long[source.Length];
+        source.CopyTo(shape);
+        shape[0] = rows;
+
+        // The data stays where it is (pinned by this tensor, or native): the view only declares fewer rows.
+        fixed (T* pointer = data)
+        {
+            var memory = new UnmanagedMemory<T>(pointer, Math.Max(1, rows * rowSize)).Memory;
+            return new PooledTensor<T>(OrtValue.CreateTensor(memory, shape), null, this);
         }
     }
 
@@ -134,5 +156,8 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
             TensorBufferPool<T>.Shared.Return(_rented);
             _rented = null;
         }
+
+        _owner?.Dispose();
+        _owner = null;
     }
 }

@@ -30,19 +30,24 @@ public class PooledTensorTests
     }
 
     [Theory]
-    [InlineData(new[] { 0, 1, 2, 3 })]
-    [InlineData(new[] { 0, 0, 1, 2 })]
-    [InlineData(new[] { 3, 2, 1, 0 })]
-    [InlineData(new[] { 1, 0, 3, 3 })]
-    [InlineData(new[] { 2, 2, 2, 2 })]
-    [InlineData(new[] { 1, 2, 3, 0 })]
-    public void Permuting_in_place_gives_each_row_its_parent(int[] parents)
+    [InlineData(4, new[] { 0, 1, 2, 3 })]
+    [InlineData(4, new[] { 0, 0, 1, 2 })]
+    [InlineData(4, new[] { 3, 2, 1, 0 })]
+    [InlineData(4, new[] { 1, 0, 3, 3 })]
+    [InlineData(4, new[] { 2, 2, 2, 2 })]
+    [InlineData(4, new[] { 1, 2, 3, 0 })]
+    [InlineData(5, new[] { 0, 1, 3, 4 })]
+    [InlineData(5, new[] { 4, 0, 1 })]
+    [InlineData(5, new[] { 1, 1, 0 })]
+    [InlineData(3, new[] { 2 })]
+    public void Compacting_in_place_gives_each_row_its_parent(int rows, int[] parents)
     {
-        using var tensor = Rows(parents.Length);
+        var tensor = Rows(rows);
 
-        tensor.PermuteInPlace(parents);
+        using var compacted = tensor.Compact(parents);
 
-        RowIds(tensor).Should().Equal(parents);
+        compacted.Value.Shape.ToArray().Should().Equal(parents.Length, RowSize);
+        RowIds(compacted).Should().Equal(parents);
     }
 
     [Theory]
