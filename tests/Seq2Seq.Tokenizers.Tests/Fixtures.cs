@@ -5,9 +5,9 @@ namespace Seq2Seq.Tokenizers.Tests;
 /// <summary>Locates and reads the committed reference fixtures under tests/fixtures/spm.</summary>
 internal static class Fixtures
 {
-    public static string SpmDirectory { get; } = Path.Combine(RepositoryRoot(), "tests", "fixtures", "spm");
+    public static string RepositoryRootPath { get; } = RepositoryRoot();
 
-    public static string RepositoryRootPath => RepositoryRoot();
+    public static string SpmDirectory { get; } = Path.Combine(RepositoryRootPath, "tests", "fixtures", "spm");
 
     public static string Spm(string fileName) => Path.Combine(SpmDirectory, fileName);
 
