@@ -4,8 +4,9 @@ using Seq2Seq.OnnxRuntime;
 namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>
-/// An OrtValue whose rows (first dimension) the engine may gather: either an output ONNX Runtime
-/// allocated, or a tensor over a buffer rented from <see cref="TensorBufferPool{T}"/>, returned when disposed.
+/// An OrtValue whose rows (first dimension) the engine rearranges: an output ONNX Runtime allocated, a
+/// tensor over a buffer rented from <see cref="TensorBufferPool{T}"/> (returned when disposed), or a view
+/// of the first rows of another such tensor, which it owns and disposes.
 /// </summary>
 internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
 {
