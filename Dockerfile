@@ -7,12 +7,18 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
-# ONNX Runtime's native library, from the npm registry without npm (see docker/fetch-ort.proj). Its own
-# layer, first: it depends only on the pinned version, so source changes never download it again.
+# npm from the base image's own package sources: the build fetches ONNX Runtime's native library with
+# `npm pack` (src/Seq2Seq.OnnxRuntime/build/OnnxRuntimeNative.targets). Its own layer, first, so that no
+# change to the repository installs it again.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm \
+    && rm -rf /var/lib/apt/lists/*
+
+# The library itself, checked against the integrity pinned in the targets file and cached under
+# ~/.cache/seq2seq, where the publish below finds it. It depends only on that file, so source changes
+# never fetch it again.
 COPY src/Seq2Seq.OnnxRuntime/build/OnnxRuntimeNative.targets src/Seq2Seq.OnnxRuntime/build/
-COPY docker/fetch-ort.proj docker/
-RUN dotnet msbuild docker/fetch-ort.proj -nologo -p:OrtOutputDir=/ort
-ENV ORT_LIBRARY_PATH=/ort/libonnxruntime.so.1
+RUN dotnet msbuild src/Seq2Seq.OnnxRuntime/build/OnnxRuntimeNative.targets -nologo -t:OrtProvideNativeLibrary
 
 # Project files alone first, so the restore layer is reused until a project or package version changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./

@@ -6,7 +6,8 @@
 #
 # Our machines reach no container registry and run no Docker engine, so the script installs podman from
 # apt and builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and aspnet:10.0 from a debootstrap'd
-# Debian bookworm plus this machine's .NET (docker/standin/Containerfile). A real image of either name
+# Debian bookworm (from the mirror this machine's own apt uses) plus this machine's .NET
+# (docker/standin/Containerfile). A real image of either name
 # already present is used as it is. Everything listens and talks on 127.0.0.1 only. The containers and
 # images it creates are removed on exit, pass or fail. Exit status: 0 when every check passed.
 #
@@ -30,7 +31,6 @@ ready_limit_s=180
 standin_label=org.seq2seq.standin
 
 debian_suite=bookworm
-debian_mirror=http://deb.debian.org/debian
 debian_packages=ca-certificates,libicu72,libssl3,tzdata
 rootfs_tarball=$cache_dir/debian-$debian_suite-minbase-${debian_packages//,/-}.tar
 
@@ -130,11 +130,41 @@ EOF
 image_exists() { podman image exists "$1"; }
 is_standin() { [[ $(podman image inspect --format "{{index .Labels \"$standin_label\"}}" "$1") == true ]]; }
 
+# Prints the first URI this machine's apt fetches "$debian_suite main" from: deb822 files in sources.list.d,
+# then one-line sources.list files. The repository names no mirror; whatever apt is set up with here is the
+# one that answers here.
+host_debian_mirror() {
+    local files=(/etc/apt/sources.list.d/*.sources)
+    [[ -e ${files[0]} ]] && awk -v suite="$debian_suite" '
+        function has(field, word, n, i, w) { n = split(field, w, /[ \t]+/); for (i = 1; i <= n; i++) if (w[i] == word) return 1; return 0 }
+        function stanza_end() {
+            if (uris != "" && has(types, "deb") && has(suites, suite) && has(components, "main") && tolower(enabled) != "no") {
+                split(uris, u, /[ \t]+/); print u[1]; found = 1; exit
+            }
+            types = uris = suites = components = enabled = ""
+        }
+        FNR == 1 { stanza_end() }
+        /^[ \t]*#/ { next }
+        /^[ \t]*$/ { stanza_end(); next }
+        { key = tolower($1); sub(/^[^:]*:[ \t]*/, "") }
+        key == "types:" { types = $0 } key == "uris:" { uris = $0 } key == "suites:" { suites = $0 }
+        key == "components:" { components = $0 } key == "enabled:" { enabled = $0 }
+        END { if (!found) stanza_end(); exit !found }' "${files[@]}" && return
+    files=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list)
+    sed -E 's/#.*//; s/\[[^]]*\]//' "${files[@]}" 2>/dev/null |
+        awk -v suite="$debian_suite" '$1 == "deb" && $3 == suite { for (i = 4; i <= NF; i++) if ($i == "main") { print $2; found = 1; exit } }
+            END { exit !found }'
+}
+
 debian_rootfs() {
     if [[ -s $rootfs_tarball ]]; then
         log "cached: $rootfs_tarball"
         return
     fi
+    local debian_mirror
+    debian_mirror=$(host_debian_mirror) ||
+        fail "this machine's apt has no source for '$debian_suite main' (looked in /etc/apt/sources.list.d/*.sources, /etc/apt/sources.list and /etc/apt/sources.list.d/*.list); debootstrap needs a Debian mirror"
+    log "debootstrap $debian_suite from $debian_mirror (this machine's apt source)"
     mkdir -p "$cache_dir"
     local rootfs=$work/rootfs
     debootstrap --variant=minbase --include="$debian_packages" "$debian_suite" "$rootfs" "$debian_mirror" \

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Seq2Seq.Deployment.Tests.Infrastructure;
 using Seq2SeqService.Health;
 
@@ -69,18 +71,43 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void Onnx_runtime_is_fetched_before_the_build_with_everything_its_project_imports()
+    public void Npm_comes_from_the_base_image_package_manager_before_anything_is_copied()
     {
         var instructions = Build.Instructions.ToList();
-        var fetchIndex = instructions.FindIndex(i => i.Keyword == "RUN" && i.Arguments.Contains("docker/fetch-ort.proj"));
-        fetchIndex.Should().BeGreaterThanOrEqualTo(0);
-        CopiedFiles(instructions.Take(fetchIndex)).Should().Contain(ProjectFiles.Closure("docker/fetch-ort.proj"));
+        var npmIndex = instructions.FindIndex(i => i.Keyword == "RUN" && AptInstalls(i).Contains("npm"));
+        npmIndex.Should().BeGreaterThanOrEqualTo(0, "the ONNX Runtime fetch runs `npm pack`");
+        instructions[npmIndex].Arguments.Should().Contain("apt-get update");
+        instructions.Take(npmIndex).Should().NotContain(i => i.Keyword == "COPY", "no repository change should install npm again");
+    }
 
-        var outputDir = instructions[fetchIndex].Arguments.Split(' ').Single(w => w.StartsWith("-p:OrtOutputDir=")).Split('=')[1];
-        var env = instructions.FindIndex(i => i.Keyword == "ENV" && i.EnvPairs().ContainsKey("ORT_LIBRARY_PATH"));
-        env.Should().BeGreaterThan(fetchIndex);
-        instructions[env].EnvPairs()["ORT_LIBRARY_PATH"].Should().Be($"{outputDir}/libonnxruntime.so.1");
-        instructions.FindIndex(i => i.Arguments.Contains("dotnet publish")).Should().BeGreaterThan(env);
+    [Fact]
+    public void Onnx_runtime_is_fetched_by_its_own_targets_file_before_the_build()
+    {
+        const string targets = "src/Seq2Seq.OnnxRuntime/build/OnnxRuntimeNative.targets";
+        var instructions = Build.Instructions.ToList();
+        var fetchIndex = instructions.FindIndex(i => i.Keyword == "RUN" && i.Arguments.Contains($"dotnet msbuild {targets}"));
+        fetchIndex.Should().BeGreaterThan(instructions.FindIndex(i => i.Keyword == "RUN" && AptInstalls(i).Contains("npm")));
+        CopiedFiles(instructions.Take(fetchIndex)).Should().BeEquivalentTo(ProjectFiles.Closure(targets), "the fetch layer depends on the targets file alone");
+
+        var target = instructions[fetchIndex].Arguments.Split(' ').Single(w => w.StartsWith("-t:"))["-t:".Length..];
+        XDocument.Load(Repo.PathOf(targets)).Descendants().Where(e => e.Name.LocalName == "Target")
+            .Select(e => (string?)e.Attribute("Name")).Should().Contain(target);
+
+        // The publish must take the library the targets file checked, from its cache, not one named elsewhere.
+        Stages.SelectMany(s => s.All("ENV")).Should().NotContain(i => i.EnvPairs().ContainsKey("ORT_LIBRARY_PATH"));
+        instructions.FindIndex(i => i.Arguments.Contains("dotnet publish")).Should().BeGreaterThan(fetchIndex);
+    }
+
+    [Fact]
+    public void Deployment_files_address_no_host_but_the_loopback_one()
+    {
+        var files = new[] { "Dockerfile", ".dockerignore" }.Concat(Repo.FilesAt("docker")).ToList();
+        var hosts = files.SelectMany(f => Regex.Matches(Repo.Read(f), @"\b[a-z][a-z0-9+.-]*://\[?([^/\s:""'$\]]+)")
+                .Select(m => $"{f}: {m.Groups[1].Value}"))
+            .ToList();
+        hosts.Should().NotBeEmpty("the image test and compose file address the service");
+        hosts.Should().OnlyContain(h => h.EndsWith(": 127.0.0.1") || h.EndsWith(": localhost"),
+            "packages come through apt and npm as the machine configures them, by name, never from a URL written here");
     }
 
     [Fact]
@@ -102,6 +129,12 @@ public class DockerfileTests
         settings.Should().NotBeEmpty();
         settings.Select(e => ServiceConfiguration.Problem(e.Key, e.Value)).Should().AllBeEquivalentTo((string?)null);
     }
+
+    /// <summary>Package names of the `apt-get install` commands in a RUN instruction.</summary>
+    private static IEnumerable<string> AptInstalls(Instruction run) =>
+        Regex.Matches(run.Arguments, @"apt-get install((?:\s+[^\s&;|]+)+)")
+            .SelectMany(m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(w => !w.StartsWith('-'));
 
     /// <summary>Repository files placed by COPY instructions (folders expanded to the files they hold).</summary>
     private static HashSet<string> CopiedFiles(IEnumerable<Instruction> instructions) =>
