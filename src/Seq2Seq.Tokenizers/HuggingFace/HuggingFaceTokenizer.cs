@@ -11,13 +11,13 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     private readonly AddedTokenMatcher _normalizedAddedTokens;
     private readonly ITextNormalizer? _normalizer;
     private readonly MetaspacePreTokenizer? _preTokenizer;
-    private readonly UnigramModel _model;
+    private readonly ITokenModel _model;
     private readonly ITokenDecoder? _decoder;
     private readonly IReadOnlyList<TemplatePart> _template;
     private readonly Dictionary<int, AddedToken> _addedById;
 
     internal HuggingFaceTokenizer(IReadOnlyList<AddedToken> addedTokens, ITextNormalizer? normalizer,
-        MetaspacePreTokenizer? preTokenizer, UnigramModel model, ITokenDecoder? decoder, IReadOnlyList<TemplatePart> template)
+        MetaspacePreTokenizer? preTokenizer, ITokenModel model, ITokenDecoder? decoder, IReadOnlyList<TemplatePart> template)
     {
         _normalizer = normalizer;
         _preTokenizer = preTokenizer;
@@ -78,7 +78,11 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             }
             else if ((uint)id < (uint)_model.Tokens.Length)
             {
-                tokens.Add(_model.Tokens[id]);
+                // An id the vocabulary leaves unused stands for no text, as in Hugging Face.
+                if (_model.Tokens[id] is { } token)
+                {
+                    tokens.Add(token);
+                }
             }
             else
             {

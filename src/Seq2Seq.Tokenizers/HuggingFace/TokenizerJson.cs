@@ -4,7 +4,7 @@ using Seq2Seq.Tokenizers.SentencePiece;
 namespace Seq2Seq.Tokenizers.HuggingFace;
 
 /// <summary>
-/// Loads a Hugging Face tokenizer.json. Supported: model Unigram; normalizers Precompiled, NFC, NFD, NFKC,
+/// Loads a Hugging Face tokenizer.json. Supported: models Unigram and BPE (without dropout); normalizers Precompiled, NFC, NFD, NFKC,
 /// NFKD, Replace, Strip, Lowercase, Prepend and Sequence; pre-tokenizer Metaspace; decoders Metaspace,
 /// Replace, ByteFallback, Fuse, Strip and Sequence; post-processor TemplateProcessing. Anything else is
 /// rejected at load with a <see cref="NotSupportedException"/> naming the component.
@@ -37,20 +37,60 @@ public static class TokenizerJson
         return new HuggingFaceTokenizer(added, normalizer, preTokenizer, model, decoder, template);
     }
 
-    private static UnigramModel ParseModel(JsonElement model)
+    private static ITokenModel ParseModel(JsonElement model)
     {
         var type = TypeOf(model, "model", "Unigram");
-        if (type != "Unigram")
+        return type switch
         {
-            throw Unsupported("model", type);
-        }
+            "Unigram" => ParseUnigram(model),
+            "BPE" => ParseBpe(model),
+            _ => throw Unsupported("model", type),
+        };
+    }
 
+    private static UnigramModel ParseUnigram(JsonElement model)
+    {
         var vocab = Required(model, "vocab").EnumerateArray()
             .Select(entry => (entry[0].GetString()!, entry[1].GetDouble()))
             .ToList();
         int? unkId = Optional(model, "unk_id") is { } unk ? unk.GetInt32() : null;
         var byteFallback = Optional(model, "byte_fallback")?.GetBoolean() ?? false;
         return new UnigramModel(vocab, unkId, byteFallback);
+    }
+
+    private static BpeModel ParseBpe(JsonElement model)
+    {
+        if (Optional(model, "dropout") is { } dropout && dropout.GetDouble() != 0)
+        {
+            throw Unsupported("BPE", "dropout");
+        }
+
+        var vocab = Required(model, "vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
+        var merges = Required(model, "merges").EnumerateArray().Select(ParseMerge).ToList();
+        return new BpeModel(
+            vocab,
+            merges,
+            Optional(model, "unk_token")?.GetString(),
+            Optional(model, "continuing_subword_prefix")?.GetString(),
+            Optional(model, "end_of_word_suffix")?.GetString(),
+            Optional(model, "fuse_unk")?.GetBoolean() ?? false,
+            Optional(model, "byte_fallback")?.GetBoolean() ?? false,
+            Optional(model, "ignore_merges")?.GetBoolean() ?? false);
+    }
+
+    /// <summary>A merge is "left right" in older files and ["left", "right"] in newer ones.</summary>
+    private static (string, string) ParseMerge(JsonElement merge)
+    {
+        if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2)
+        {
+            return (merge[0].GetString()!, merge[1].GetString()!);
+        }
+
+        var text = merge.GetString() ?? string.Empty;
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && space == text.LastIndexOf(' ')
+            ? (text[..space], text[(space + 1)..])
+            : throw new InvalidDataException($"tokenizer.json BPE merge '{text}' is not two tokens.");
     }
 
     private static ITextNormalizer ParseNormalizer(JsonElement element)

@@ -7,12 +7,14 @@ namespace Seq2Seq.Tokenizers.HuggingFace;
 /// The "Unigram" model of tokenizer.json, as Hugging Face tokenizers runs it: every vocabulary entry can be
 /// matched (special ones included), scores are summed in double precision, the unknown score is the lowest
 /// score minus 10, runs of unknown characters are fused into one token, and with byte fallback a token
-/// missing from the vocabulary becomes its UTF-8 bytes as &lt;0xXX&gt; tokens.
+/// missing from the vocabulary becomes its UTF-8 bytes as &lt;0xXX&gt; tokens. It is not shared with
+/// SentencePiece's unigram segmenter because the two differ exactly in those rules and in precision.
 /// </summary>
-internal sealed class UnigramModel
+internal sealed class UnigramModel : ITokenModel
 {
     private const double UnknownPenalty = 10.0;
 
+    private readonly string[] _tokens;
     private readonly double[] _scores;
     private readonly Dictionary<string, int> _tokenToId;
     private readonly DoubleArrayTrie _trie;
@@ -31,13 +33,13 @@ internal sealed class UnigramModel
             throw new InvalidDataException($"tokenizer.json Unigram unk_id {unk} is outside the vocabulary.");
         }
 
-        Tokens = new string[vocab.Count];
+        _tokens = new string[vocab.Count];
         _scores = new double[vocab.Count];
         _tokenToId = new Dictionary<string, int>(vocab.Count, StringComparer.Ordinal);
         var minScore = double.PositiveInfinity;
         for (var id = 0; id < vocab.Count; id++)
         {
-            Tokens[id] = vocab[id].Token;
+            _tokens[id] = vocab[id].Token;
             _scores[id] = vocab[id].Score;
             _tokenToId[vocab[id].Token] = id;
             minScore = Math.Min(minScore, vocab[id].Score);
@@ -56,7 +58,7 @@ internal sealed class UnigramModel
         }
     }
 
-    public string[] Tokens { get; }
+    public string?[] Tokens => _tokens;
 
     public int? UnkId { get; }
 
@@ -151,7 +153,7 @@ internal sealed class UnigramModel
         if (_tokenToId.TryGetValue(text, out var id))
         {
             ids.Add(id);
-            pieces?.Add(Tokens[id]);
+            pieces?.Add(_tokens[id]);
             return;
         }
 
@@ -160,7 +162,7 @@ internal sealed class UnigramModel
             foreach (var b in token)
             {
                 ids.Add(_byteIds[b]);
-                pieces?.Add(Tokens[_byteIds[b]]);
+                pieces?.Add(_tokens[_byteIds[b]]);
             }
 
             return;
