@@ -44,6 +44,7 @@ def main():
     ap.add_argument("--log", required=True, help="the run's train.log")
     ap.add_argument("--bundle", required=True)
     ap.add_argument("--hardware", required=True, help="e.g. '2-core AMD EPYC VM, CPU only'")
+    ap.add_argument("--date", required=True, help="when the run trained and was evaluated")
     ap.add_argument("--eval-command", required=True)
     ap.add_argument("--export-command", required=True)
     args = ap.parse_args()
@@ -53,7 +54,8 @@ def main():
     with open(os.path.join(args.bundle, "config.json")) as f:
         cfg = json.load(f)
     events = read_log(args.log)
-    start = next(e for e in events if e["event"] == "start")
+    # The last (re)start carries the budget in force at the end (a run can be extended on resume).
+    start = [e for e in events if e["event"] == "start"][-1]
     trains = [e for e in events if e["event"] == "train"]
     devs = [e for e in events if e["event"] == "dev"]
     state = res["training_state"]
@@ -77,7 +79,7 @@ with MarianTokenizer's files and a `tokenizer.json`.
 {DATA_CREDIT}
 
 141,324 pairs, 141,319 after removing exact duplicates. Split by English sentence (no English sentence in two
-splits): test 1,000 English sentences with all their translations ({res['references']} references, used as
+splits): test 1,000 English sentences with all their translations ({res['references']:,} references, used as
 multiple references), dev 1,000, training the remaining 138,434 pairs.
 
 ## Architecture
@@ -101,9 +103,9 @@ tokens; dropout 0.1.
 Weights: {res['weights']}. {state['step']:,} steps, {state['tokens']:,} source+target tokens
 ({state['tokens'] / TRAIN_TOKENS_PER_EPOCH:.1f} passes over the training data), {state['train_seconds'] / 60:.0f} minutes of training
 on {args.hardware} (PyTorch 1.13 with OpenBLAS, 2 threads), median {median_tps:,} tokens/s (the machine was
-shared with other build jobs). Last dev loss (no smoothing): {devs[-1]['dev_loss'] if devs else 'n/a'}.
+shared with other build jobs), {args.date}. Last dev loss (no smoothing): {devs[-1]['dev_loss'] if devs else 'n/a'}.
 
-## Quality (test split, {res['sentences']} sentences, {res['references']} references)
+## Quality (test split, {res['sentences']:,} sentences, {res['references']:,} references)
 
 sacreBLEU-compatible scores computed by `models/training/metrics.py` (BLEU: 13a tokenization, exponential
 smoothing, multi-reference; chrF: character 6-grams, beta 2):
