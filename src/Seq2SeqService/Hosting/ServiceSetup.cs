@@ -48,6 +48,7 @@ public static class ServiceSetup
         app.Services.GetRequiredService<PrometheusExporter>();
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseServiceErrors();
+        app.UseWebPage();
         app.UseServiceOpenApi();
         app.MapTranslateEndpoints();
         app.MapTokenizeEndpoints();
