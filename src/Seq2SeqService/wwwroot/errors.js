@@ -29,7 +29,10 @@ const headings = {
 
 function retryHint(error) {
   const seconds = Number.parseInt(error.retryAfter, 10);
-  return Number.isFinite(seconds) ? `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.` : 'Try again shortly.';
+  if (Number.isFinite(seconds)) {
+    return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  }
+  return error.status === 503 ? 'Try again shortly.' : null;
 }
 
 function fieldLines(errors) {
@@ -40,7 +43,9 @@ function fieldLines(errors) {
 /** { heading, lines } for an ApiError. */
 export function describe(error) {
   const { status, problem } = error;
-  const heading = headings[status] || `The service answered with an error (HTTP ${status})`;
+  // A 429 can mean a rate or a quota; the service's own title says which.
+  const heading = (status === 429 && problem.title) || headings[status] ||
+    `The service answered with an error (HTTP ${status})`;
   if (status === 0) {
     return { heading, lines: ['Check the connection, then try again.'] };
   }
@@ -48,8 +53,9 @@ export function describe(error) {
     return { heading, lines: fieldLines(problem.errors) };
   }
   const lines = [problem.detail || problem.title || 'No further detail was given.'];
-  if (status === 429 || status === 503) {
-    lines.push(retryHint(error));
+  const hint = retryHint(error);
+  if (hint) {
+    lines.push(hint);
   }
   return { heading, lines };
 }
