@@ -25,8 +25,7 @@ public sealed class ErrorDisplayTests(DefaultModelPage fixture)
             .And.NotContain("{").And.NotContain("\"");
         (await session.IsShownAsync("result")).Should().BeFalse();
 
-        await session.TypeSourceAsync("Good night.");
-        await session.PressTranslateAsync();
+        await session.TranslateAsync("Good night.");
         (await session.IsShownAsync("error")).Should().BeFalse();
         (await session.TextOfAsync("translation")).Should().NotBeEmpty();
         OnlyTheRefusedRequestWasLogged(session, 400);

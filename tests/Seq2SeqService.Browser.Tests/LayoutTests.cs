@@ -86,8 +86,7 @@ public sealed class LayoutTests(DefaultModelPage fixture)
     public async Task Text_has_at_least_the_contrast_WCAG_AA_asks_for()
     {
         await using var session = await fixture.OpenAsync();
-        await session.TypeSourceAsync("Good night.");
-        await session.PressTranslateAsync();
+        await session.TranslateAsync("Good night.");
 
         var ratios = await session.EvaluateAsync<Dictionary<string, double>>(ContrastScript);
         ratios.Should().NotBeEmpty();

@@ -15,8 +15,7 @@ public sealed class TranslatePageTests(DefaultModelPage fixture)
     {
         await using var session = await fixture.OpenAsync();
 
-        await session.TypeSourceAsync(Sentence);
-        await session.PressTranslateAsync();
+        await session.TranslateAsync(Sentence);
 
         var api = await TranslateViaApiAsync(new { text = Sentence });
         var shown = await session.TextOfAsync("translation");
@@ -36,8 +35,7 @@ public sealed class TranslatePageTests(DefaultModelPage fixture)
     {
         await using var session = await fixture.OpenAsync();
 
-        await session.TypeSourceAsync(Sentence);
-        await session.PressTranslateAsync();
+        await session.TranslateAsync(Sentence);
 
         var api = await TranslateViaApiAsync(new { text = Sentence });
         var meta = await session.TextOfAsync("meta");

@@ -65,6 +65,13 @@ public sealed class PageSession : IAsyncDisposable
         await Page.TypeAsync("#source", text);
     }
 
+    /// <summary>Types <paramref name="text"/>, presses Translate and waits until the answer (or the error) is on the page.</summary>
+    public async Task TranslateAsync(string text)
+    {
+        await TypeSourceAsync(text);
+        await PressTranslateAsync();
+    }
+
     /// <summary>Presses Translate and waits until the answer (or the error) is on the page.</summary>
     public Task PressTranslateAsync() => WhileTranslatingAsync(() => Page.ClickAsync("#translate"));
 
