@@ -66,27 +66,29 @@ public sealed class PageSession : IAsyncDisposable
     }
 
     /// <summary>Types <paramref name="text"/>, presses Translate and waits until the answer (or the error) is on the page.</summary>
-    public async Task TranslateAsync(string text)
+    public async Task<IResponse> TranslateAsync(string text)
     {
         await TypeSourceAsync(text);
-        await PressTranslateAsync();
+        return await PressTranslateAsync();
     }
 
     /// <summary>Presses Translate and waits until the answer (or the error) is on the page.</summary>
-    public Task PressTranslateAsync() => WhileTranslatingAsync(() => Page.ClickAsync("#translate"));
+    public Task<IResponse> PressTranslateAsync() => WhileTranslatingAsync(() => Page.ClickAsync("#translate"));
 
     /// <summary>
     /// Runs <paramref name="action"/>, which should start a translation, and waits for the service's answer and
     /// then for the page to finish handling it (it marks the result busy from the press until then).
+    /// Returns the service's answer as the page received it.
     /// </summary>
-    public async Task WhileTranslatingAsync(Func<Task> action)
+    public async Task<IResponse> WhileTranslatingAsync(Func<Task> action)
     {
         var answered = Page.WaitForResponseAsync(r => new Uri(r.Url).AbsolutePath == "/translate",
             new WaitForOptions { Timeout = Bounded.Timeout });
         await action();
-        await answered;
+        var response = await answered;
         await WaitUntilAsync("!document.getElementById('result').hasAttribute('aria-busy')" +
                              " && !document.getElementById('translate').disabled");
+        return response;
     }
 
     /// <summary>Types a value into a number field (clearing it first, as select-all then typing does).</summary>
