@@ -34,6 +34,9 @@ function languageName(code) {
   }
 }
 
+// GET /models marks each model that accepts options.return_attention with "attention": true.
+const returnsAttention = (model) => model?.attention === true;
+
 function selectedModel() {
   return models.find((m) => m.name === modelSelect.value);
 }
@@ -88,7 +91,7 @@ function applyModel() {
   options.beams.max = model.limits.max_beams;
   options.beams.value = defaults.num_beams ?? 1;
   maxTextLength = model.limits.max_text_length;
-  $('attention-field').hidden = model.supports_attention !== true;
+  $('attention-field').hidden = !returnsAttention(model);
   const from = languageName(model.source_language);
   $('source-label').textContent = from ? `Text to translate (${from})` : 'Text to translate';
   source.lang = model.source_language || '';
@@ -102,7 +105,8 @@ async function loadModels() {
   modelSelect.replaceChildren(...models.map((m) => {
     const from = languageName(m.source_language);
     const to = languageName(m.target_language);
-    const label = from && to ? `${from} \u2192 ${to} (${m.name})` : m.name;
+    const name = m.architecture ? `${m.name}, ${m.architecture}` : m.name;
+    const label = from && to ? `${from} \u2192 ${to} (${name})` : name;
     return new Option(label, m.name, m.name === list.default, m.name === list.default);
   }));
   modelSelect.disabled = false;
@@ -143,7 +147,7 @@ function requestOptions() {
   } else {
     chosen.num_beams = integer(options.beams);
   }
-  if (selectedModel()?.supports_attention === true && options.attention.checked) {
+  if (returnsAttention(selectedModel()) && options.attention.checked) {
     chosen.return_attention = true;
   }
   return chosen;

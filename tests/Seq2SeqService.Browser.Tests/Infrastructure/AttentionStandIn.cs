@@ -29,7 +29,7 @@ public sealed class AttentionStandIn : IStartupFilter
                 {
                     foreach (var model in body["models"]!.AsArray())
                     {
-                        model!["supports_attention"] = true;
+                        model!["attention"] = true;
                     }
                 });
                 return;
