@@ -45,6 +45,7 @@ public sealed class HeatmapTests : IClassFixture<AttentionPage>
         }
 
         session.Errors.Should().BeEmpty();
+        await session.SaveScreenshotAsync("web-page-heatmap.png");
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PuppeteerSharp;
 using Seq2SeqService.Browser.Tests.Infrastructure;
 
 namespace Seq2SeqService.Browser.Tests;
@@ -8,9 +7,6 @@ namespace Seq2SeqService.Browser.Tests;
 [Collection(DefaultModelCollection.Name)]
 public sealed class LayoutTests(DefaultModelPage fixture)
 {
-    /// <summary>When set, the tests save their screenshots there (docs/images is where the docs expect them).</summary>
-    private static readonly string? ScreenshotFolder = Environment.GetEnvironmentVariable("WEB_PAGE_SCREENSHOTS");
-
     [Theory]
     [InlineData(390, 844, "web-page-phone.png")]
     [InlineData(1100, 900, "web-page.png")]
@@ -28,13 +24,9 @@ public sealed class LayoutTests(DefaultModelPage fixture)
         var buttonWidth = await session.EvaluateAsync<double>("document.getElementById('translate').getBoundingClientRect().width");
         buttonWidth.Should().BeGreaterThanOrEqualTo(44, "a finger must be able to hit it");
         session.Errors.Should().BeEmpty();
-
-        if (ScreenshotFolder is not null)
-        {
-            Directory.CreateDirectory(ScreenshotFolder);
-            await session.Page.ScreenshotAsync(Path.Combine(ScreenshotFolder, screenshot), new ScreenshotOptions { FullPage = true });
-        }
+        await session.SaveScreenshotAsync(screenshot);
     }
+
 
     [Fact]
     public async Task Every_control_has_a_label_and_an_accessible_name()

@@ -99,6 +99,19 @@ public sealed class PageSession : IAsyncDisposable
         await Page.TypeAsync($"#{id}", value);
     }
 
+    /// <summary>
+    /// Saves the whole page as <paramref name="name"/> in the folder named by WEB_PAGE_SCREENSHOTS, when it is
+    /// set (docs/images is where the docs expect them).
+    /// </summary>
+    public async Task SaveScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("WEB_PAGE_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await Page.ScreenshotAsync(Path.Combine(folder, name), new ScreenshotOptions { FullPage = true });
+        }
+    }
+
     private void Record(string error)
     {
         lock (_errors)
