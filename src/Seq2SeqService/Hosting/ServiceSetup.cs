@@ -33,27 +33,25 @@ public static class ServiceSetup
         services.AddSingleton<RequestQueue>();
         services.AddSingleton<Readiness>();
         services.AddSingleton<ServiceMetrics>();
-        services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            ServiceMetrics.MeterName));
         services.AddSingleton<IModelCatalog, BundleCatalog>();
         services.AddSingleton<IBatchRunner, ModelBatchRunner>();
         services.AddHostedService<BatchScheduler>();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
+        builder.AddServiceTelemetry();
     }
 
     public static void UseSeq2SeqService(this WebApplication app)
     {
-        // Created now so that its listener sees the instruments as they are created.
-        app.Services.GetRequiredService<PrometheusExporter>();
-        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseServiceRequestLogging();
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
         app.UseServiceOpenApi();
         app.MapTranslateEndpoints();
         app.MapTokenizeEndpoints();
         app.MapModelsEndpoints();
         app.MapHealthEndpoints();
-        app.MapMetricsEndpoints();
+        app.MapServiceMetrics();
     }
 
     /// <summary>

@@ -156,6 +156,7 @@ public sealed partial class BatchScheduler(
     private async Task RunAsync(IReadOnlyList<WorkItem> items, CancellationToken runStopping)
     {
         var first = items[0].Job;
+        using var span = metrics.StartBatch(first.Model.Name, items.Count);
         var jobs = items.Select(i => i.Job).Distinct().ToList();
         var startedAt = Stopwatch.GetTimestamp();
         foreach (var job in jobs)
