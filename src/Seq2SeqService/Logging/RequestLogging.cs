@@ -43,6 +43,7 @@ public static class RequestLogging
     public static void UseServiceRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = Template;
             options.GetMessageTemplateProperties = MessageProperties;
             options.EnrichDiagnosticContext = Enrich;

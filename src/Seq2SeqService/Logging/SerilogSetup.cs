@@ -15,8 +15,13 @@ public static class SerilogSetup
     private const string TextTemplate =
         "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
+    /// <remarks>
+    /// The static <c>Log.Logger</c> is left alone: each host (tests run several in one process) logs through
+    /// its own logger, which <see cref="RequestLogging"/> hands to the request logging middleware as well.
+    /// </remarks>
     public static void AddServiceLogging(this WebApplicationBuilder builder) =>
-        builder.Services.AddSerilog((services, logger) => Configure(logger, services.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSerilog((services, logger) => Configure(logger, services.GetRequiredService<IConfiguration>()),
+            preserveStaticLogger: true);
 
     private static void Configure(LoggerConfiguration logger, IConfiguration configuration)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -30,7 +31,16 @@ public static class TelemetrySetup
             .ConfigureResource(resource => resource.AddService(ServiceName).AddEnvironmentVariableDetector())
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ServiceMetrics.MeterName).AddPrometheusExporter(prometheus =>
+                metrics.AddMeter(ServiceMetrics.MeterName);
+
+                // Listeners see meters of the same name from every host in the process (test hosts run side by
+                // side): keep only the instruments of this host's meter factory.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, provider) =>
+                {
+                    var factory = services.GetRequiredService<IMeterFactory>();
+                    provider.AddView(instrument => instrument.Meter.Scope == factory ? null : MetricStreamConfiguration.Drop);
+                });
+                metrics.AddPrometheusExporter(prometheus =>
                 {
                     // Series exactly as the service has always exposed them: no scope labels, no target_info,
                     // and each scrape current (tests and operators read right after acting).

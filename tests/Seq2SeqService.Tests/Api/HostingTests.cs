@@ -92,6 +92,10 @@ public sealed class HostingTests
         (await client.PostAsJsonAsync("/translate", new { texts = new[] { "a", "b c" } })).EnsureSuccessStatusCode();
         await client.PostAsJsonAsync("/translate", new { text = "" });
 
+        // Another host in the same process has a meter of the same name; its counts must stay its own.
+        using var neighbour = ScriptedService.Create();
+        (await neighbour.CreateClient().PostAsJsonAsync("/translate", new { text = "x" })).EnsureSuccessStatusCode();
+
         var response = await client.GetAsync("/metrics");
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
         var metrics = await response.Content.ReadAsStringAsync();

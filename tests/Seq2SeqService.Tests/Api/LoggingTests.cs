@@ -18,6 +18,9 @@ public sealed class LoggingTests : IDisposable
             ["Service:Logging:FilePath"] = Path.Combine(_folder, "service.json"),
         }))
         {
+            // A host started later in the same process logs to its own sinks, not to this one's file.
+            using var neighbour = ScriptedService.Create(new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Information" });
+            (await neighbour.CreateClient().PostAsJsonAsync("/translate", new { text = "x" })).EnsureSuccessStatusCode();
             var client = factory.CreateClient();
             (await client.PostAsJsonAsync("/translate", new { texts = new[] { "a", "b c" } })).EnsureSuccessStatusCode();
             (await client.GetAsync("/health/live")).EnsureSuccessStatusCode();
