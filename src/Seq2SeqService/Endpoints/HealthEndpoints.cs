@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Seq2SeqService.Health;
+using Seq2SeqService.Scheduling;
 
 namespace Seq2SeqService.Endpoints;
 

@@ -11,17 +11,17 @@ public sealed class HostingTests
     [Fact]
     public async Task Ready_turns_from_503_to_200_when_the_warm_up_translation_has_run()
     {
-        var runner = new GatedBatchRunner();
-        using var factory = ScriptedService.Create(runner: runner);
+        var gate = new BatchGate();
+        using var factory = ScriptedService.Create(gate: gate);
         var client = factory.CreateClient();
-        await runner.NextStartedAsync();
+        await gate.NextStartedAsync();
 
         (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
         var notReady = await client.GetAsync("/health/ready");
         notReady.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await notReady.Content.ReadAsStringAsync()).Should().Contain("warming-up");
 
-        runner.Release();
+        gate.Release();
         await Wait.UntilAsync(() => client.GetAsync("/health/ready").Result.StatusCode == HttpStatusCode.OK, "ready");
         (await client.GetStringAsync("/health/ready")).Should().Contain("\"ready\"");
     }

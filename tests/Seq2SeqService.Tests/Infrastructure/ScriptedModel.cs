@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Tests.Infrastructure;
 
@@ -17,8 +18,6 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
     public string? TargetLanguage => "xx";
 
     public int MaxInputTokens { get; } = maxInputTokens;
-
-    public int MaxNewTokens => 64;
 
     public GenerationSettings Defaults { get; } = new()
     {

@@ -1,8 +1,8 @@
-namespace Seq2SeqService.Health;
+namespace Seq2SeqService.Scheduling;
 
 /// <summary>
 /// Whether the service can take traffic: every model loaded and warmed up by a real translation, and not
-/// stopping (so a load balancer stops sending requests that would only get 503).
+/// stopping (so a load balancer stops sending requests that would only be refused).
 /// </summary>
 public sealed class Readiness
 {
