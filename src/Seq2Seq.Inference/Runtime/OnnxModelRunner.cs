@@ -28,8 +28,6 @@ public sealed class OnnxModelRunner : IModelRunner
 
     public int VocabSize => Config.VocabSize;
 
-    public bool SupportsJoins => false;
-
     internal InferenceSession Encoder { get; }
 
     internal DecoderGraph FirstStep { get; }
