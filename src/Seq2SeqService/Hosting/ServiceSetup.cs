@@ -42,6 +42,7 @@ public static class ServiceSetup
         services.AddSingleton<IBatchModels>(sp => sp.GetRequiredService<IModelCatalog>());
         services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
+        services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
     }

@@ -77,6 +77,8 @@ public sealed partial class BatchScheduler(
             {
                 throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
             }
+
+            readiness.MarkWarm(model.Name);
         }
 
         readiness.MarkReady();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
@@ -6,12 +8,18 @@ namespace Seq2SeqService.Scheduling;
 /// </summary>
 public sealed class Readiness
 {
+    private readonly ConcurrentDictionary<string, bool> _warm = new(StringComparer.Ordinal);
     private volatile string _status = "warming-up";
 
     public bool IsReady => _status == "ready";
 
     /// <summary><c>warming-up</c>, <c>ready</c> or <c>stopping</c>.</summary>
     public string Status => _status;
+
+    /// <summary>Whether the model has translated its warm-up text.</summary>
+    public bool IsWarm(string model) => _warm.ContainsKey(model);
+
+    public void MarkWarm(string model) => _warm[model] = true;
 
     public void MarkReady()
     {
