@@ -72,7 +72,7 @@ public sealed partial class BatchScheduler(
             var ids = model.Tokenize(WarmUpText).Ids;
             var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
             var output = await GenerateAsync(new Batch(model, settings,
-                [new BatchSequence(WarmUpText, ids, CancellationToken.None)]), stoppingToken);
+                [new BatchSequence(ids, CancellationToken.None)]), stoppingToken);
             if (output.Rows.Count != 1 || output.Rows[0] is null)
             {
                 throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
@@ -168,7 +168,7 @@ public sealed partial class BatchScheduler(
         }
 
         var sequences = items
-            .Select(i => new BatchSequence(i.Job.Segments[i.Index].Text, i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
+            .Select(i => new BatchSequence(i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
             .ToList();
         BatchOutput output;
         try

@@ -1,7 +1,7 @@
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>One source sequence of a batch; its token is the owning request's (client gone → row leaves).</summary>
-public sealed record BatchSequence(string Text, IReadOnlyList<int> InputIds, CancellationToken Cancellation);
+public sealed record BatchSequence(IReadOnlyList<int> InputIds, CancellationToken Cancellation);
 
 /// <summary>Sequences of one model with equal settings, run together.</summary>
 public sealed record Batch(IBatchModel Model, GenerationSettings Settings, IReadOnlyList<BatchSequence> Sequences);

@@ -49,7 +49,7 @@ public sealed class QueueTests
         (await first).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var after = client.PostAsJsonAsync("/translate", new { text = "third" });
-        (await gate.NextStartedAsync()).Sequences.Single().Text.Should().Be("third");
+        ScriptedModel.TextOf((await gate.NextStartedAsync()).Sequences.Single()).Should().Be("third");
         gate.Release();
         (await after).StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -76,7 +76,7 @@ public sealed class QueueTests
 
         var next = client.PostAsJsonAsync("/translate", new { text = "accepted" });
         gate.Release();
-        (await gate.NextStartedAsync()).Sequences.Single().Text.Should().Be("accepted");
+        ScriptedModel.TextOf((await gate.NextStartedAsync()).Sequences.Single()).Should().Be("accepted");
         gate.Release();
         var response = await next;
         response.StatusCode.Should().Be(HttpStatusCode.OK);
