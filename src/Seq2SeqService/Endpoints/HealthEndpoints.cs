@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Seq2SeqService.Health;
 using Seq2SeqService.Scheduling;
@@ -23,17 +24,17 @@ public static class HealthEndpoints
     }
 
     /// <summary>200 while the process is up.</summary>
-    public static async Task<IResult> LiveAsync(HealthCheckService checks, CancellationToken cancellation) =>
+    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> LiveAsync(HealthCheckService checks, CancellationToken cancellation) =>
         Answer(await RunAsync(checks, ServiceHealthChecks.Live, cancellation), "live");
 
     /// <summary>200 once every model is loaded and has translated a warm-up text; 503 before that and while stopping.</summary>
-    public static async Task<IResult> ReadyAsync(HealthCheckService checks, Readiness readiness, CancellationToken cancellation) =>
+    public static async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> ReadyAsync(HealthCheckService checks, Readiness readiness, CancellationToken cancellation) =>
         Answer(await RunAsync(checks, ServiceHealthChecks.Ready, cancellation), readiness.Status);
 
     private static Task<HealthReport> RunAsync(HealthCheckService checks, string tag, CancellationToken cancellation) =>
         checks.CheckHealthAsync(registration => registration.Tags.Contains(tag), cancellation);
 
-    private static IResult Answer(HealthReport report, string status) => report.Status == HealthCheckStatus.Healthy
+    private static Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>> Answer(HealthReport report, string status) => report.Status == HealthCheckStatus.Healthy
         ? TypedResults.Ok(new HealthStatus(status))
         : TypedResults.Json(new HealthStatus(status), statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Contracts;
 using Seq2SeqService.Errors;
@@ -34,7 +35,7 @@ public static class TranslateEndpoints
     /// model), 413 (body too large), 415 (not JSON), 422 (sentence too long), 503 with Retry-After (queue
     /// full or service stopping).
     /// </remarks>
-    public static async Task<IResult> TranslateAsync(HttpContext context, TranslationService translator,
+    public static async Task<Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> TranslateAsync(HttpContext context, TranslationService translator,
         IOptions<RequestLimitsOptions> limits, IOptions<QueueOptions> queue, ServiceMetrics metrics)
     {
         var arrived = Stopwatch.GetTimestamp();
@@ -69,8 +70,8 @@ public static class TranslateEndpoints
             new Timings(Round(result.QueueTime), Round(result.EncodeTime), Round(result.DecodeTime), Round(total))));
     }
 
-    private static IResult ProblemFor(TranslationError error, TranslateRequest request, HttpContext context,
-        int retryAfterSeconds)
+    private static Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult> ProblemFor(
+        TranslationError error, TranslateRequest request, HttpContext context, int retryAfterSeconds)
     {
         var fields = (error.Fields ?? new Dictionary<string, string[]>())
             .ToDictionary(f => TranslateInput.PathOf(request, f.Key), f => f.Value);
@@ -84,7 +85,7 @@ public static class TranslateEndpoints
             TranslationErrorKind.Failed => Problems.Create(StatusCodes.Status500InternalServerError, "Generation failed",
                 error.Message),
             // The client has gone; nobody reads this response.
-            _ => Results.Empty,
+            _ => TypedResults.Empty,
         };
     }
 
