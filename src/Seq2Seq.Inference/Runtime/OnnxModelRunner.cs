@@ -30,8 +30,6 @@ public sealed class OnnxModelRunner : IModelRunner
 
     public int VocabSize => Config.VocabSize;
 
-    public bool SupportsJoins => false;
-
     internal InferenceSession Encoder { get; }
 
     /// <summary>Shared by every Run: it carries no per-call state, and reusing it saves a native object per step.</summary>

@@ -1,4 +1,4 @@
-namespace Seq2Seq.Inference.Runtime;
+namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
 /// Runs a model's encoder and decoder. The generator sees only this interface, so strategies are tested
@@ -8,12 +8,6 @@ public interface IModelRunner : IDisposable
 {
     /// <summary>Size of the logits' last dimension.</summary>
     int VocabSize { get; }
-
-    /// <summary>
-    /// Whether rows may join a batch that has already taken decoder steps. Optimum exports have no
-    /// decoder-side attention mask and derive positions from the past length, so they cannot.
-    /// </summary>
-    bool SupportsJoins { get; }
 
     /// <summary>
     /// Runs the encoder once over all sources (padded to the longest, with an attention mask) and returns
