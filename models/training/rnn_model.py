@@ -26,6 +26,8 @@ class GruSize:
     encoder_layers: int = 2
     decoder_hidden: int = 512
     dropout: float = 0.2
+    # No position table: the longest source and output the bundle declares, as Marian's position count does.
+    max_position_embeddings: int = 256
     pad_token_id: int = -1
     eos_token_id: int = 0
 
@@ -100,6 +102,9 @@ class GruAttention(nn.Module):
         self.decoder = Decoder(cfg, self.embed)
         self.final_logits_bias = nn.Parameter(torch.zeros(cfg.vocab_size))
 
+    def incremental_decoder(self, input_ids, attention_mask):
+        return RecurrentDecoder(self, input_ids, attention_mask)
+
     def encode(self, input_ids, attention_mask):
         return self.encoder(input_ids, attention_mask)
 
@@ -110,3 +115,24 @@ class GruAttention(nn.Module):
     def forward(self, input_ids, attention_mask, decoder_input_ids):
         states, keys, init = self.encode(input_ids, attention_mask)
         return self.decode(decoder_input_ids, init, states, keys, attention_mask)[0]
+
+
+class RecurrentDecoder:
+    """decode.py's step-by-step decoder: the recurrent state takes the place of the KV cache. `attention` holds
+    the last step's attention rows ([rows, source length])."""
+
+    def __init__(self, model, input_ids, attention_mask):
+        self.model = model
+        self.mask = attention_mask
+        self.states, self.keys, self.state = model.encode(input_ids, attention_mask)
+        self.attention = None
+
+    def step(self, last_tokens):
+        logits, self.state, attn = self.model.decode(last_tokens[:, None], self.state, self.states, self.keys,
+                                                     self.mask)
+        self.attention = attn[:, 0]
+        return logits[:, -1]
+
+    def reorder(self, rows):
+        self.state, self.states, self.keys, self.mask = (t[rows] for t in (self.state, self.states, self.keys,
+                                                                            self.mask))
