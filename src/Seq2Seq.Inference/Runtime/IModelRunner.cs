@@ -16,7 +16,7 @@ public interface IModelRunner : IDisposable
     bool SupportsJoins { get; }
 
     /// <summary>
-    /// Whether the decoder states implement <see cref="IAttentionState"/>: the decoder graph outputs its
+    /// Whether the decoder states implement <see cref="Generation.IAttentionState"/>: the decoder graph outputs its
     /// attention over the source tokens.
     /// </summary>
     bool ProvidesAttention => false;

@@ -1,7 +1,7 @@
-namespace Seq2Seq.Inference.Runtime;
+namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
-/// Optional capability of an <see cref="IDecoderState"/> whose decoder graph outputs its attention over the
+/// Optional capability of an <c>IDecoderState</c> whose decoder graph outputs its attention over the
 /// source tokens (the recurrent model's attention, a Transformer's cross-attention). The generator asks for
 /// it only for requests that want attention back.
 /// </summary>
@@ -11,7 +11,7 @@ public interface IAttentionState
     int SourceWidth { get; }
 
     /// <summary>
-    /// The last <see cref="IDecoderState.Step"/>'s attention, <see cref="IDecoderState.Rows"/> × <see cref="SourceWidth"/>,
+    /// The last <c>IDecoderState.Step</c>'s attention, <c>Rows</c> × <see cref="SourceWidth"/>,
     /// row-major: row r's weights over its own source's tokens (padding columns 0), summing to 1. Valid until
     /// the next call.
     /// </summary>
