@@ -32,6 +32,9 @@ public sealed class OnnxModelRunner : IModelRunner
 
     public bool SupportsJoins => false;
 
+    /// <summary>Whether every decoder graph outputs cross_attentions (our exports of the default model do).</summary>
+    public bool ProvidesAttention => HasAttention(FirstStep) && HasAttention(WithPast);
+
     internal InferenceSession Encoder { get; }
 
     /// <summary>Shared by every Run: it carries no per-call state, and reusing it saves a native object per step.</summary>
@@ -108,7 +111,7 @@ public sealed class OnnxModelRunner : IModelRunner
     }
 
     /// <summary>Writes the padded ids, or with <paramref name="mask"/> the attention mask (1 on real tokens).</summary>
-    private static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long padding, bool mask)
+    internal static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long padding, bool mask)
     {
         target.Fill(padding);
         for (var r = 0; r < sources.Count; r++)
@@ -122,7 +125,7 @@ public sealed class OnnxModelRunner : IModelRunner
         }
     }
 
-    private static InferenceSession OpenSession(string path, RunnerOptions options, List<InferenceSession> opened)
+    internal static InferenceSession OpenSession(string path, RunnerOptions options, List<InferenceSession> opened)
     {
         using var sessionOptions = new SessionOptions
         {
@@ -142,6 +145,8 @@ public sealed class OnnxModelRunner : IModelRunner
             throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.Message}", e);
         }
     }
+
+    private static bool HasAttention(DecoderGraph graph) => graph.Outputs.Any(o => o.Kind == DecoderTensorKind.CrossAttentions);
 
     public void Dispose()
     {
