@@ -11,6 +11,8 @@ public class AttentionGoldenTests(LoadedModels models)
 
     public static TheoryData<string, string> Files => new()
     {
+        { RepoPaths.RecurrentBundle, "greedy.json" },
+        { RepoPaths.RecurrentBundle, "beam4.json" },
         { RepoPaths.TinyRecurrentBundle, "greedy.json" },
         { RepoPaths.TinyRecurrentBundle, "beam4.json" },
     };
