@@ -11,6 +11,12 @@ public interface ITranslationModel
 
     string? TargetLanguage { get; }
 
+    /// <summary>The model family: "transformer" or "gru-attention".</summary>
+    string Architecture { get; }
+
+    /// <summary>Whether the model can return its attention (its decoder outputs it).</summary>
+    bool ProvidesAttention { get; }
+
     /// <summary>Longest source sequence, end-of-sequence included, the encoder accepts.</summary>
     int MaxInputTokens { get; }
 

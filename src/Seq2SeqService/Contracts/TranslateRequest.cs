@@ -82,4 +82,13 @@ public sealed class GenerationOptions
     /// <example>1</example>
     [JsonPropertyName("num_return_sequences")]
     public int? NumReturnSequences { get; set; }
+
+    /// <summary>
+    /// Not a generation setting: adds each translation's <c>attention</c> (source and target tokens, and every target
+    /// token's attention over the source tokens). Only models whose decoder outputs attention (GET /models:
+    /// <c>attention</c>) accept it.
+    /// </summary>
+    /// <example>false</example>
+    [JsonPropertyName("return_attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? ReturnAttention { get; set; }
 }

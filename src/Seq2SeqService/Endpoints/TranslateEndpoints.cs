@@ -51,6 +51,10 @@ public static class TranslateEndpoints
         var (request, errors) = TranslateInput.Read(root, limits.Value);
         var model = ModelSelection.Resolve(catalog, request.Model, errors);
         var settings = model is null ? null : ResolveSettings(model, request.Options, errors);
+        if (request.Options?.ReturnAttention == true && model is { ProvidesAttention: false })
+        {
+            errors["options.return_attention"] = [$"is not available with model '{model.Name}' ({model.Architecture}): its decoder outputs no attention."];
+        }
         if (errors.Count > 0 || model is null || settings is null)
         {
             return Problems.InvalidFields(errors);
@@ -74,7 +78,7 @@ public static class TranslateEndpoints
             }
         }
 
-        var job = new TranslationJob(model, settings, segments, context.RequestAborted);
+        var job = new TranslationJob(model, settings, segments, context.RequestAborted) { ReturnAttention = request.Options?.ReturnAttention == true };
         switch (queue.TryEnqueue(job))
         {
             case EnqueueResult.Full:

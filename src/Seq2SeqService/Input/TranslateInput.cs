@@ -12,7 +12,7 @@ public static class TranslateInput
     private static readonly string[] OptionFields =
     [
         "max_new_tokens", "num_beams", "do_sample", "temperature", "top_k", "top_p", "seed", "length_penalty",
-        "no_repeat_ngram_size", "repetition_penalty", "num_return_sequences",
+        "no_repeat_ngram_size", "repetition_penalty", "num_return_sequences", "return_attention",
     ];
 
     /// <summary>The request, or the field errors (keyed by JSON path) that make it unusable.</summary>
@@ -57,6 +57,7 @@ public static class TranslateInput
             NoRepeatNgramSize = options.Int("no_repeat_ngram_size"),
             RepetitionPenalty = options.Number("repetition_penalty"),
             NumReturnSequences = options.Int("num_return_sequences"),
+            ReturnAttention = options.Bool("return_attention"),
         };
     }
 

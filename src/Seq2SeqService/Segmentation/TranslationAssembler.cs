@@ -20,8 +20,11 @@ public static class TranslationAssembler
             var candidates = outputs[first].Candidates.Count;
             var joined = Enumerable.Range(0, candidates).Select(c => Join(range, segments, outputs, c)).ToList();
             var inputTokens = range.Sum(i => segments[i].InputIds.Count);
+            var best = range.Select(i => outputs[i].Candidates[0].Attention).ToList();
+            var attention = best.All(a => a is not null) ? TokenAttention.Concatenate(best!) : null;
             translations.Add(new Translation(joined[0].Text, joined[0].FinishReason, inputTokens,
-                joined[0].OutputTokens, candidates > 1 ? joined.Skip(1).ToList() : null));
+                joined[0].OutputTokens, candidates > 1 ? joined.Skip(1).ToList() : null,
+                attention is null ? null : new AttentionMap(attention.SourceTokens, attention.TargetTokens, attention.Weights)));
             first += count;
         }
 
