@@ -10,7 +10,7 @@ namespace Seq2Seq.Inference.Runtime;
 /// which takes the previous token, its recurrent state and the encoder's per-position tensors and returns
 /// logits, the next state and its attention over the source. Encoder outputs named initial_state.N feed
 /// the decoder's state.N (present_state.N feed it back); every other encoder output is fed, unchanged, to
-/// the decoder input of the same name. The state has no positions, so rows may join a running batch.
+/// the decoder input of the same name.
 /// Sessions are shared by all decoder states and may run from several threads at once.
 /// </summary>
 public sealed class RecurrentModelRunner : IModelRunner
