@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Seq2Seq.Inference.Runtime;
 
 namespace Seq2Seq.Inference.Generation;
 
@@ -21,7 +20,6 @@ public sealed class GenerationCohort : IDisposable
     private int[] _tokens;
     private long _decodeStart;
     private int _steps;
-    private long _rowSteps;
     private RunnerTimings _finalTimings;
     private bool _tracksAttention;
 
@@ -108,9 +106,6 @@ public sealed class GenerationCohort : IDisposable
     /// <summary>Decoder steps taken.</summary>
     public int Steps => _steps;
 
-    /// <summary>Decoder rows computed, summed over steps: the tokens the decoder processed.</summary>
-    public long RowSteps => _rowSteps;
-
     /// <summary>Runtime and tensor-preparation time so far, encoder included.</summary>
     public RunnerTimings RunnerTimings => _state?.Timings ?? _finalTimings;
 
@@ -154,7 +149,6 @@ public sealed class GenerationCohort : IDisposable
         var rows = state.Rows;
         var logits = state.Step(_tokens.AsSpan(0, rows));
         _steps++;
-        _rowSteps += rows;
         var vocab = _runner.VocabSize;
         var attention = _tracksAttention ? ((IAttentionState)state).Attention : default;
         var width = _tracksAttention ? ((IAttentionState)state).SourceWidth : 0;

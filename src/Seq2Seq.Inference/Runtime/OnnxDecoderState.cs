@@ -37,7 +37,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         _runner = runner;
         _heads = runner.Config.DecoderAttentionHeads;
         _headSize = runner.Config.DecoderHeadSize;
-        _cache = new PooledTensor<float>?[runner.Config.DecoderLayers * 4];
+        _cache = new PooledTensor<float>?[runner.Config.DecoderLayers * DecoderTensor.CacheSlotsPerLayer];
         _encoderHidden = encoderHidden;
         _mask = mask;
         _timings = encodeTimings;
@@ -109,7 +109,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
             var output = graph.Outputs[o++];
             if (output.Kind == DecoderTensorKind.Present && (!output.Encoder || PastLength == 0))
             {
-                ref var slot = ref _cache[output.Layer * 4 + output.CacheSlot];
+                ref var slot = ref _cache[output.Layer * DecoderTensor.CacheSlotsPerLayer + output.CacheSlot];
                 slot?.Dispose();
                 slot = PooledTensor<float>.Wrap(value);
             }
@@ -159,7 +159,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             // Rows of one source share their cross-attention cache, so forks within a source skip it.
-            var crossAttention = slot % 4 >= 2;
+            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
             if (_cache[slot] is not { } tensor || (crossAttention && !sourcesChanged))
             {
                 continue;
@@ -234,7 +234,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
             case DecoderTensorKind.Past:
                 return first
                     ? Placeholder([Rows, _heads, 0, _headSize])
-                    : _cache[input.Layer * 4 + input.CacheSlot]!.Value;
+                    : _cache[input.Layer * DecoderTensor.CacheSlotsPerLayer + input.CacheSlot]!.Value;
             default:
                 throw new InvalidOperationException($"The decoder input '{name}' is not one the engine knows how to feed.");
         }

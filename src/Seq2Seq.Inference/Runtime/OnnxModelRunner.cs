@@ -30,8 +30,6 @@ public sealed class OnnxModelRunner : IModelRunner
 
     public int VocabSize => Config.VocabSize;
 
-    public bool SupportsJoins => false;
-
     /// <summary>Whether every decoder graph outputs cross_attentions (our exports of the default model do).</summary>
     public bool ProvidesAttention => HasAttention(FirstStep) && HasAttention(WithPast);
 

@@ -29,8 +29,6 @@ public sealed class RecurrentModelRunner : IModelRunner
 
     public int VocabSize => Config.VocabSize;
 
-    public bool SupportsJoins => false;
-
     public bool ProvidesAttention => Signature.AttentionOutput >= 0;
 
     internal InferenceSession Encoder { get; }

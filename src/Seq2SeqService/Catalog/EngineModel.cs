@@ -1,10 +1,11 @@
 using Seq2Seq.Inference;
 using Seq2Seq.Inference.Generation;
 using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Catalog;
 
-/// <summary>The adapter from the service's model port to the generation engine's <see cref="TranslationModel"/>.</summary>
+/// <summary>The adapter from the service's model ports to the generation engine's <see cref="TranslationModel"/>.</summary>
 public sealed class EngineModel(string name, TranslationModel model) : ITranslationModel, IDisposable
 {
     public string Name { get; } = name;
@@ -18,8 +19,6 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
     public string Architecture => model.Config.Architecture;
 
     public bool ProvidesAttention => model.Runner.ProvidesAttention;
-
-    public int MaxNewTokens => model.DefaultSettings.MaxNewTokensLimit;
 
     public GenerationSettings Defaults => model.DefaultSettings;
 

@@ -1,4 +1,4 @@
-using Seq2Seq.Inference.Runtime;
+using Seq2Seq.Inference.Generation;
 
 namespace Seq2Seq.Inference.Tests.Fakes;
 
@@ -14,8 +14,6 @@ internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script
     public delegate void Logits(IReadOnlyList<int> source, IReadOnlyList<int> history, Span<float> output);
 
     public int VocabSize { get; } = vocabSize;
-
-    public bool SupportsJoins => false;
 
     public bool WithAttention { get; init; }
 

@@ -1,4 +1,4 @@
-namespace Seq2Seq.Inference.Runtime;
+namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
 /// Runs a model's encoder and decoder. The generator sees only this interface, so strategies are tested
@@ -10,13 +10,7 @@ public interface IModelRunner : IDisposable
     int VocabSize { get; }
 
     /// <summary>
-    /// Whether rows may join a batch that has already taken decoder steps. Optimum exports have no
-    /// decoder-side attention mask and derive positions from the past length, so they cannot.
-    /// </summary>
-    bool SupportsJoins { get; }
-
-    /// <summary>
-    /// Whether the decoder states implement <see cref="Generation.IAttentionState"/>: the decoder graph outputs its
+    /// Whether the decoder states implement <see cref="IAttentionState"/>: the decoder graph outputs its
     /// attention over the source tokens.
     /// </summary>
     bool ProvidesAttention => false;

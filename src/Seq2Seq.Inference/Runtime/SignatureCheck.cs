@@ -1,8 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Seq2Seq.Inference.Runtime;
+using Seq2Seq.Inference.Bundles;
 
-namespace Seq2Seq.Inference.Bundles;
+namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>Which decoder graph a file is, and so which inputs and outputs it must have.</summary>
 internal enum DecoderRole
