@@ -23,6 +23,10 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
 
     public string? TargetLanguage => "xx";
 
+    public string Architecture => "scripted";
+
+    public bool ProvidesAttention => false;
+
     public int MaxInputTokens { get; } = maxInputTokens;
 
     public GenerationSettings Defaults { get; } = new()
