@@ -57,13 +57,17 @@ class Quantizer:
         self.cache = {}
         self.counts = {"matmul": 0, "gemm": 0, "gather": 0, "bias_folded": 0, "kept_fp32": 0}
 
-    # Initializers are looked up in the outer graph too: subgraph nodes read them as outer-scope values.
+    # Initializers are looked up in the outer graph too: subgraph nodes read them as outer-scope values. torch
+    # stores equal tensors once and reads the copies through Identity nodes.
     def constant(self, graph, name):
         for t in graph.initializer:
             if t.name == name:
                 return numpy_helper.to_array(t)
         if name in self.inits:
             return numpy_helper.to_array(self.inits[name])
+        for node in graph.node:
+            if node.op_type == "Identity" and node.output[0] == name:
+                return self.constant(graph, node.input[0])
         return None
 
     def add_init(self, array, name):
@@ -156,8 +160,8 @@ class Quantizer:
             other = add.input[1] if add.input[0] == node.output[0] else add.input[0]
             b = self.constant(graph, other)
             if b is not None and b.size == w.shape[1] and all(d == 1 for d in b.shape[:-1]):
-                bias = self.add_init(b.reshape(-1).astype(np.float32),
-                                     other if b.ndim == 1 else other + "_vector")
+                bias = other if b.ndim == 1 and other in self.inits else \
+                    self.add_init(b.reshape(-1).astype(np.float32), other + "_vector")
                 output = add.output[0]
                 removed.add(id(add))
                 self.counts["bias_folded"] += 1

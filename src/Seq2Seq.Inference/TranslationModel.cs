@@ -49,11 +49,14 @@ public sealed class TranslationModel : IDisposable
     /// <summary>The most source tokens (eos included) one input may have.</summary>
     public int MaxSourceTokens => Config.MaxPositionEmbeddings;
 
-    /// <summary>Loads and checks a bundle folder in the Optimum layout.</summary>
+    /// <summary>Which graphs run: the float ones or the int8 ones.</summary>
+    public ModelVariant Variant => Files.Variant;
+
+    /// <summary>Loads and checks a bundle folder in the Optimum layout (or with the graphs under onnx/).</summary>
     /// <exception cref="ModelBundleException">A file is missing or does not match config.json; names it.</exception>
-    public static TranslationModel Load(string folder, RunnerOptions? options = null)
+    public static TranslationModel Load(string folder, RunnerOptions? options = null, ModelVariant variant = ModelVariant.Fp32)
     {
-        var files = BundleFiles.Locate(folder);
+        var files = BundleFiles.Locate(folder, variant);
         var config = ModelConfig.Read(files.Config);
         var defaults = GenerationDefaults.Read(files.GenerationConfig, files.Config, config);
         string? source = null, target = null;

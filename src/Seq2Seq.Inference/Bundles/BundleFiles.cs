@@ -21,35 +21,55 @@ public sealed record BundleFiles
     public string? Decoder { get; init; }
     public string? DecoderWithPast { get; init; }
 
-    /// <summary>Finds the files; prefers the merged decoder, which holds the weights once.</summary>
-    public static BundleFiles Locate(string folder)
+    /// <summary>The subfolder that holds the graphs in the Hugging Face hub (transformers.js) layout.</summary>
+    public const string HubGraphFolder = "onnx";
+
+    /// <summary>Which graphs these are.</summary>
+    public ModelVariant Variant { get; init; }
+
+    /// <summary>
+    /// Finds the files; prefers the merged decoder, which holds the weights once. The graphs are read from the
+    /// folder itself (Optimum layout) or, when it has no encoder graph of the variant, from its onnx/
+    /// subfolder (hub layout); the JSON and tokenizer files are always in the folder itself.
+    /// </summary>
+    public static BundleFiles Locate(string folder, ModelVariant variant = ModelVariant.Fp32)
     {
         if (!Directory.Exists(folder))
         {
             throw new ModelBundleException(folder, null, "is not a folder.");
         }
 
-        string In(string name) => Path.Combine(folder, name);
-        string Required(string name) => File.Exists(In(name)) ? In(name) : throw new ModelBundleException(In(name), null, "is missing.");
+        var suffix = variant == ModelVariant.Quantized ? "_quantized.onnx" : ".onnx";
+        string Graph(string file) => Path.ChangeExtension(file, null) + suffix;
+        var hub = Path.Combine(folder, HubGraphFolder);
+        var graphs = !File.Exists(Path.Combine(folder, Graph(EncoderFile))) && File.Exists(Path.Combine(hub, Graph(EncoderFile)))
+            ? hub
+            : folder;
 
-        var merged = In(MergedDecoderFile);
+        string In(string name) => Path.Combine(folder, name);
+        string Required(string path) => File.Exists(path) ? path : throw new ModelBundleException(path, null,
+            variant == ModelVariant.Quantized ? "is missing (Variant = quantized; models/training/quantize.py writes it)." : "is missing.");
+        string GraphIn(string file) => Path.Combine(graphs, Graph(file));
+
+        var merged = GraphIn(MergedDecoderFile);
         var files = new BundleFiles
         {
             Folder = folder,
-            Config = Required(ConfigFile),
+            Variant = variant,
+            Config = Required(In(ConfigFile)),
             GenerationConfig = In(GenerationConfigFile),
-            Encoder = Required(EncoderFile),
+            Encoder = Required(GraphIn(EncoderFile)),
         };
         if (File.Exists(merged))
         {
             return files with { MergedDecoder = merged };
         }
 
-        if (!File.Exists(In(DecoderFile)) && !File.Exists(In(DecoderWithPastFile)))
+        if (!File.Exists(GraphIn(DecoderFile)) && !File.Exists(GraphIn(DecoderWithPastFile)))
         {
-            throw new ModelBundleException(merged, null, $"is missing, and so are {DecoderFile} and {DecoderWithPastFile}.");
+            throw new ModelBundleException(merged, null, $"is missing, and so are {Graph(DecoderFile)} and {Graph(DecoderWithPastFile)}.");
         }
 
-        return files with { Decoder = Required(DecoderFile), DecoderWithPast = Required(DecoderWithPastFile) };
+        return files with { Decoder = Required(GraphIn(DecoderFile)), DecoderWithPast = Required(GraphIn(DecoderWithPastFile)) };
     }
 }
