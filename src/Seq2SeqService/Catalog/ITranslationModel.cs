@@ -7,6 +7,9 @@ public interface ITranslationModel
 {
     string Name { get; }
 
+    /// <summary>The graphs served: "fp32" or "quantized".</summary>
+    string Variant { get; }
+
     string? SourceLanguage { get; }
 
     string? TargetLanguage { get; }
