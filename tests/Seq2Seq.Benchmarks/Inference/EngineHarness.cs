@@ -11,7 +11,7 @@ namespace Seq2Seq.Benchmarks.Inference;
 /// into ONNX Runtime, tensor preparation and managed loop). For each strategy and batch size it runs whole
 /// batches for a fixed time after a warm-up batch and prints sentences/s, generated tokens/s, the time
 /// split, and managed bytes allocated per generated token.
-/// Usage: engine [--bundle DIR] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
+/// Usage: engine [--bundle DIR] [--variant fp32|quantized] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
 /// </summary>
 internal static class EngineHarness
 {
@@ -25,9 +25,9 @@ internal static class EngineHarness
         var threads = int.Parse(Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
         var sentences = File.ReadAllLines(Path.Combine(root, "tests", "Seq2Seq.Inference.Tests", "Data", "sentences.en.txt"));
 
-        using var model = TranslationModel.Load(bundle, new RunnerOptions { IntraOpThreads = threads });
+        using var model = TranslationModel.Load(bundle, new RunnerOptions { IntraOpThreads = threads }, VariantHarness.Variant(args, "--variant"));
         var sources = sentences.Select(model.EncodeSource).ToArray();
-        Console.WriteLine($"bundle {model.Name}, {Environment.ProcessorCount} cores, intra-op threads {(threads == 0 ? "default" : threads)}, {seconds} s per row");
+        Console.WriteLine($"bundle {model.Name} ({model.Variant}), {Environment.ProcessorCount} cores, intra-op threads {(threads == 0 ? "default" : threads)}, {seconds} s per row");
         Console.WriteLine("| strategy | batch | sentences/s | generated tokens/s | ORT Run | tensor prep | managed loop | managed bytes / token |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var mode in modes)

@@ -34,7 +34,7 @@ internal static class VariantHarness
         }
     }
 
-    private static ModelVariant Variant(string[] args, string name) =>
+    internal static ModelVariant Variant(string[] args, string name) =>
         Enum.Parse<ModelVariant>(Option(args, name) ?? nameof(ModelVariant.Fp32), ignoreCase: true);
 
     private static void Translate(TranslationModel model, string[] sources, string[] args)
