@@ -9,8 +9,10 @@ rounds=${1:-5}
 requests=${2:-512}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-dll="$root/src/Seq2SeqService/bin/Release/net10.0/Seq2SeqService.dll"
-[[ -f "$dll" ]] || { echo "build first: dotnet build src/Seq2SeqService -c Release" >&2; exit 1; }
+# The build output sits under a runtime-identifier folder when the project names one.
+dll=$(ls "$root"/src/Seq2SeqService/bin/Release/net10.0/Seq2SeqService.dll \
+  "$root"/src/Seq2SeqService/bin/Release/net10.0/*/Seq2SeqService.dll 2>/dev/null | head -n 1 || true)
+[[ -n "$dll" ]] || { echo "build first: dotnet build src/Seq2SeqService -c Release" >&2; exit 1; }
 export CLIENTS=${CLIENTS:-64} CONCURRENT_ONLY=1 OPTIONS='{"num_beams": 1}'
 
 work=$(mktemp -d)
