@@ -51,6 +51,7 @@ public static class ServiceSetup
         app.UseServiceRequestLogging();
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
+        app.UseWebPage();
         app.UseServiceOpenApi();
         app.MapTranslateEndpoints();
         app.MapTokenizeEndpoints();
