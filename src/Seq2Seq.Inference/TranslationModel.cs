@@ -49,12 +49,18 @@ public sealed class TranslationModel : IDisposable
     /// <summary>The most source tokens (eos included) one input may have.</summary>
     public int MaxSourceTokens => Config.MaxPositionEmbeddings;
 
-    /// <summary>Loads and checks a bundle folder: the Optimum layout, or the recurrent one when config.json says so.</summary>
+    /// <summary>Which graphs run: the float ones or the int8 ones.</summary>
+    public ModelVariant Variant => Files.Variant;
+
+    /// <summary>
+    /// Loads and checks a bundle folder: the Optimum layout (or with the graphs under onnx/), or the recurrent
+    /// one when config.json says so.
+    /// </summary>
     /// <exception cref="ModelBundleException">A file is missing or does not match config.json; names it.</exception>
-    public static TranslationModel Load(string folder, RunnerOptions? options = null)
+    public static TranslationModel Load(string folder, RunnerOptions? options = null, ModelVariant variant = ModelVariant.Fp32)
     {
         var config = ModelConfig.Read(BundleFiles.LocateConfig(folder));
-        var files = BundleFiles.Locate(folder, config.IsRecurrent);
+        var files = BundleFiles.Locate(folder, config.IsRecurrent, variant);
         var defaults = GenerationDefaults.Read(files.GenerationConfig, files.Config, config);
         string? source = null, target = null;
         var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");

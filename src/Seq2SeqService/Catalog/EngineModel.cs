@@ -1,5 +1,6 @@
 using Seq2Seq.Inference;
 using Seq2Seq.Inference.Generation;
+using Seq2SeqService.Options;
 using Seq2SeqService.Scheduling;
 using Seq2SeqService.Segmentation;
 
@@ -9,6 +10,8 @@ namespace Seq2SeqService.Catalog;
 public sealed class EngineModel(string name, TranslationModel model) : ITranslationModel, IDisposable
 {
     public string Name { get; } = name;
+
+    public string Variant => BundleVariants.Name(model.Variant);
 
     public string? SourceLanguage => model.SourceLanguage;
 

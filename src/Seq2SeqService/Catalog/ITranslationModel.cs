@@ -8,6 +8,9 @@ namespace Seq2SeqService.Catalog;
 /// </summary>
 public interface ITranslationModel : IBatchModel
 {
+    /// <summary>The graphs served: "fp32" or "quantized".</summary>
+    string Variant { get; }
+
     string? SourceLanguage { get; }
 
     string? TargetLanguage { get; }

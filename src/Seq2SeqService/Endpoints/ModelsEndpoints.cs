@@ -23,6 +23,7 @@ public static class ModelsEndpoints
             m.Name,
             m.Architecture,
             m.ProvidesAttention,
+            m.Variant,
             m.SourceLanguage,
             m.TargetLanguage,
             new ModelLimits(m.MaxInputTokens, Math.Min(limits.MaxNewTokens, m.Defaults.MaxNewTokensLimit),

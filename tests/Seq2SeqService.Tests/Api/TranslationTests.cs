@@ -28,6 +28,33 @@ public sealed class TranslationTests
         { Bundles.TinyRecurrent, "beam4" },
     };
 
+    [Fact]
+    public async Task The_quantized_variant_serves_the_int8_graphs_and_says_so_in_models()
+    {
+        var golden = Bundles.ReadGolden(Bundles.Default, "quantized/greedy");
+        using var factory = new ServiceFactory(new Dictionary<string, string?> { ["Service:Models:Bundles:0:Variant"] = "quantized" });
+        var client = factory.CreateClient();
+
+        var models = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement.GetProperty("models");
+        models[0].GetProperty("variant").GetString().Should().Be("quantized");
+        foreach (var @case in golden.Cases.Take(5))
+        {
+            var response = await client.PostAsJsonAsync("/translate", new { text = @case.Source, options = golden.Settings.AsOptions() });
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            body.GetProperty("translations")[0].GetProperty("text").GetString().Should().Be(@case.Text);
+        }
+    }
+
+    [Fact]
+    public async Task Models_says_a_bundle_runs_its_fp32_graphs_by_default()
+    {
+        using var factory = new ServiceFactory(Bundles.SettingsFor(Bundles.Tiny));
+
+        var models = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/models")).RootElement.GetProperty("models");
+
+        models[0].GetProperty("variant").GetString().Should().Be("fp32");
+    }
+
     [Theory]
     [MemberData(nameof(GoldenFiles))]
     public async Task Known_sentences_translate_to_the_golden_outputs(string bundle, string strategy)

@@ -40,6 +40,8 @@ public sealed class BatchGate
 
         public int MaxInputTokens => inner.MaxInputTokens;
 
+        public string Variant => inner.Variant;
+
         public string? SourceLanguage => inner.SourceLanguage;
 
         public string? TargetLanguage => inner.TargetLanguage;

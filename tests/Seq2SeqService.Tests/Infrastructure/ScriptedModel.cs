@@ -19,6 +19,8 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
 
     public string Name { get; } = name;
 
+    public string Variant => "fp32";
+
     public string? SourceLanguage => "en";
 
     public string? TargetLanguage => "xx";
