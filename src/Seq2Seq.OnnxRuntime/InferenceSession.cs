@@ -45,6 +45,8 @@ public sealed unsafe class InferenceSession : IDisposable
         {
             Inputs = ReadNodes(OrtApi.SessionGetInputCount, OrtApi.SessionGetInputName, OrtApi.SessionGetInputTypeInfo);
             Outputs = ReadNodes(OrtApi.SessionGetOutputCount, OrtApi.SessionGetOutputName, OrtApi.SessionGetOutputTypeInfo);
+            OverridableInitializers = ReadNodes(OrtApi.SessionGetOverridableInitializerCount,
+                OrtApi.SessionGetOverridableInitializerName, OrtApi.SessionGetOverridableInitializerTypeInfo);
             ModelMetadata = ReadModelMetadata();
         }
         catch
@@ -61,6 +63,9 @@ public sealed unsafe class InferenceSession : IDisposable
     public IReadOnlyList<NodeMetadata> Inputs { get; }
 
     public IReadOnlyList<NodeMetadata> Outputs { get; }
+
+    /// <summary>Initializers that are also graph inputs: a run may feed them by name, or leave their stored default.</summary>
+    public IReadOnlyList<NodeMetadata> OverridableInitializers { get; }
 
     public ModelMetadata ModelMetadata { get; }
 

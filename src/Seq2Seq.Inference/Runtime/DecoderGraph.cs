@@ -12,7 +12,22 @@ internal sealed class DecoderGraph
         Inputs = [.. InputNames.Select(DecoderTensor.Parse)];
         Outputs = [.. session.Outputs.Select(o => DecoderTensor.Parse(o.Name))];
         LogitsOutput = Array.FindIndex(Outputs, o => o.Kind == DecoderTensorKind.Logits);
+        DecoderMaskIsOptional = session.OverridableInitializers.Any(i => i.Name == DecoderTensor.DecoderMaskName);
+        AcceptsDecoderMask = DecoderMaskIsOptional || Inputs.Any(i => i.Kind == DecoderTensorKind.DecoderAttentionMask);
+        InputNamesWithMask = [.. InputNames, DecoderTensor.DecoderMaskName];
     }
+
+    /// <summary>
+    /// Whether the graph takes decoder_attention_mask (per-row padding of the past, positions counted over
+    /// real slots only), as an input or as an initializer a run may override.
+    /// </summary>
+    public bool AcceptsDecoderMask { get; }
+
+    /// <summary>The mask has a default ("no padding"), so a run feeds it only when some row is padded.</summary>
+    public bool DecoderMaskIsOptional { get; }
+
+    /// <summary><see cref="InputNames"/> followed by the optional mask's name.</summary>
+    public string[] InputNamesWithMask { get; }
 
     public InferenceSession Session { get; }
 

@@ -10,8 +10,9 @@ public interface IModelRunner : IDisposable
     int VocabSize { get; }
 
     /// <summary>
-    /// Whether rows may join a batch that has already taken decoder steps. Optimum exports have no
-    /// decoder-side attention mask and derive positions from the past length, so they cannot.
+    /// Whether rows may join a batch that has already taken decoder steps (<see cref="IDecoderState.Append"/>).
+    /// Optimum exports have no decoder-side attention mask and derive positions from the past length, so
+    /// they cannot; decoders that take decoder_attention_mask can.
     /// </summary>
     bool SupportsJoins { get; }
 
@@ -48,6 +49,13 @@ public interface IDecoderState : IDisposable
     /// search forks a row) and may skip rows (finished or cancelled rows leave; their memory is freed).
     /// </summary>
     void Reorder(ReadOnlySpan<int> parents);
+
+    /// <summary>
+    /// Moves the rows of <paramref name="other"/> (a state of the same runner) after this state's rows, where
+    /// they continue as if they had run alone; <paramref name="other"/> is left empty. Both states must have
+    /// taken at least one step. Only for runners whose <see cref="IModelRunner.SupportsJoins"/> is true.
+    /// </summary>
+    void Append(IDecoderState other);
 }
 
 /// <summary>Accumulated runtime timings, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>

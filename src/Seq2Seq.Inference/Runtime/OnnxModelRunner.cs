@@ -28,7 +28,8 @@ public sealed class OnnxModelRunner : IModelRunner
 
     public int VocabSize => Config.VocabSize;
 
-    public bool SupportsJoins => false;
+    /// <summary>True when every decoder graph takes decoder_attention_mask (detected at load).</summary>
+    public bool SupportsJoins => FirstStep.AcceptsDecoderMask && WithPast.AcceptsDecoderMask;
 
     internal InferenceSession Encoder { get; }
 
@@ -93,7 +94,7 @@ public sealed class OnnxModelRunner : IModelRunner
             using var outputs = Encoder.Run(["input_ids", "attention_mask"], [ids.Value, mask.Value]);
             timings.RunTicks += Stopwatch.GetTimestamp() - run;
             var hidden = PooledTensor<float>.Wrap(outputs.Detach(0));
-            return new OnnxDecoderState(this, sources.Count, length, hidden, mask, timings);
+            return new OnnxDecoderState(this, [.. sources.Select(s => s.Length)], hidden, mask, timings);
         }
         catch
         {

@@ -26,6 +26,9 @@ internal static unsafe class OrtApi
     internal static readonly delegate* unmanaged[Cdecl]<nint, int, nint> SetInterOpNumThreads;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nuint*, nint> SessionGetInputCount;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nuint*, nint> SessionGetOutputCount;
+    internal static readonly delegate* unmanaged[Cdecl]<nint, nuint*, nint> SessionGetOverridableInitializerCount;
+    internal static readonly delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint> SessionGetOverridableInitializerTypeInfo;
+    internal static readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetOverridableInitializerName;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint> SessionGetInputTypeInfo;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint> SessionGetOutputTypeInfo;
     internal static readonly delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint> SessionGetInputName;
@@ -96,6 +99,9 @@ internal static unsafe class OrtApi
         SetInterOpNumThreads = (delegate* unmanaged[Cdecl]<nint, int, nint>)table[25];
         SessionGetInputCount = (delegate* unmanaged[Cdecl]<nint, nuint*, nint>)table[30];
         SessionGetOutputCount = (delegate* unmanaged[Cdecl]<nint, nuint*, nint>)table[31];
+        SessionGetOverridableInitializerCount = (delegate* unmanaged[Cdecl]<nint, nuint*, nint>)table[32];
+        SessionGetOverridableInitializerTypeInfo = (delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint>)table[35];
+        SessionGetOverridableInitializerName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)table[38];
         SessionGetInputTypeInfo = (delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint>)table[33];
         SessionGetOutputTypeInfo = (delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint>)table[34];
         SessionGetInputName = (delegate* unmanaged[Cdecl]<nint, nuint, nint, byte**, nint>)table[36];

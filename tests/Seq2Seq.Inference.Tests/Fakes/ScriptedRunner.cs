@@ -7,13 +7,13 @@ namespace Seq2Seq.Inference.Tests.Fakes;
 /// history this fake tracks itself. If the engine fed a wrong token or reordered rows wrongly, the
 /// fake's histories go wrong and so do the outputs.
 /// </summary>
-internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script) : IModelRunner
+internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script, bool supportsJoins = false) : IModelRunner
 {
     public delegate void Logits(IReadOnlyList<int> source, IReadOnlyList<int> history, Span<float> output);
 
     public int VocabSize { get; } = vocabSize;
 
-    public bool SupportsJoins => false;
+    public bool SupportsJoins => supportsJoins;
 
     /// <summary>Rows of each decoder step, over all states.</summary>
     public List<int> RowsPerStep { get; } = [];
@@ -79,6 +79,25 @@ internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script
 
             rows.Clear();
             rows.AddRange(next);
+        }
+
+        public void Append(IDecoderState other)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!owner.SupportsJoins || other is not State state || state.PastLength == 0 || PastLength == 0)
+            {
+                throw new InvalidOperationException("append without join support or before a first step");
+            }
+
+            rows.AddRange(state.Rows == 0 ? [] : state.TakeRows());
+            PastLength = Math.Max(PastLength, state.PastLength);
+        }
+
+        private List<Row> TakeRows()
+        {
+            var taken = rows.ToList();
+            rows.Clear();
+            return taken;
         }
 
         public void Dispose()
