@@ -1,7 +1,7 @@
 # Seq2SeqService container image.
 #   docker build -t seq2seq-service .
 #   docker run --rm -p 127.0.0.1:8080:8080 seq2seq-service
-# README's "Container deployment" section covers model mounts, compose and Kubernetes;
+# docs/deployment.md covers model mounts, compose and Kubernetes;
 # docker/test-image.sh builds this file unmodified and checks the running container.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Seq2Seq.Inference.Runtime;
 
 namespace Seq2Seq.Inference.Generation;
 
@@ -20,7 +19,6 @@ public sealed class GenerationCohort : IDisposable
     private IDecoderState? _state;
     private int[] _tokens = new int[16];
     private int _steps;
-    private long _rowSteps;
     private RunnerTimings _finalTimings;
 
     private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
@@ -58,9 +56,6 @@ public sealed class GenerationCohort : IDisposable
 
     /// <summary>Decoder calls made, admission first steps included.</summary>
     public int Steps => _steps;
-
-    /// <summary>Decoder rows computed, summed over steps: the tokens the decoder processed.</summary>
-    public long RowSteps => _rowSteps;
 
     /// <summary>Runtime and tensor-preparation time so far, encoder included.</summary>
     public RunnerTimings RunnerTimings
@@ -217,7 +212,6 @@ public sealed class GenerationCohort : IDisposable
         var logits = state.Step(tokens[..rows]);
         var now = Stopwatch.GetTimestamp();
         _steps++;
-        _rowSteps += rows;
         var vocab = _runner.VocabSize;
         var offset = 0;
         _next.Clear();

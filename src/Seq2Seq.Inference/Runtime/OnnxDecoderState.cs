@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Seq2Seq.Inference.Generation;
 using Seq2Seq.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;

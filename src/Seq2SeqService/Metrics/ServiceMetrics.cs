@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Seq2SeqService.Queue;
 
 namespace Seq2SeqService.Metrics;
 
@@ -17,7 +16,7 @@ public sealed class ServiceMetrics
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _translateDuration;
 
-    public ServiceMetrics(IMeterFactory meterFactory, RequestQueue queue)
+    public ServiceMetrics(IMeterFactory meterFactory, IQueueDepth queue)
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("seq2seq.requests", "{request}",

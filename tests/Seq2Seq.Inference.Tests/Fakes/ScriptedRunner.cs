@@ -1,4 +1,4 @@
-using Seq2Seq.Inference.Runtime;
+using Seq2Seq.Inference.Generation;
 
 namespace Seq2Seq.Inference.Tests.Fakes;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Seq2SeqService.Tests.Infrastructure;
 
 namespace Seq2SeqService.Tests.Api;
@@ -11,19 +13,44 @@ public sealed class HostingTests
     [Fact]
     public async Task Ready_turns_from_503_to_200_when_the_warm_up_translation_has_run()
     {
-        var runner = new GatedBatchRunner();
-        using var factory = ScriptedService.Create(runner: runner);
+        var gate = new BatchGate();
+        using var factory = ScriptedService.Create(gate: gate);
         var client = factory.CreateClient();
-        await runner.NextStartedAsync();
+        await gate.NextStartedAsync();
 
         (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
         var notReady = await client.GetAsync("/health/ready");
         notReady.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await notReady.Content.ReadAsStringAsync()).Should().Contain("warming-up");
 
-        runner.Release();
+        gate.Release();
         await Wait.UntilAsync(() => client.GetAsync("/health/ready").Result.StatusCode == HttpStatusCode.OK, "ready");
         (await client.GetStringAsync("/health/ready")).Should().Contain("\"ready\"");
+    }
+
+    [Fact]
+    public async Task Each_model_has_a_ready_check_that_passes_once_it_is_warmed_up()
+    {
+        var gate = new BatchGate();
+        using var factory = ScriptedService.Create(null, gate, new ScriptedModel("one"), new ScriptedModel("two"));
+        var client = factory.CreateClient();
+        var checks = factory.Services.GetRequiredService<HealthCheckService>();
+        Task<HealthReport> ReadyChecksAsync() => checks.CheckHealthAsync(r => r.Tags.Contains("ready"));
+
+        (await gate.NextStartedAsync()).Model.Name.Should().Be("one");
+        gate.Release();
+        (await gate.NextStartedAsync()).Model.Name.Should().Be("two");
+
+        var halfway = await ReadyChecksAsync();
+        halfway.Entries.Keys.Should().BeEquivalentTo("scheduler", "model:one", "model:two");
+        halfway.Entries["model:one"].Status.Should().Be(HealthStatus.Healthy);
+        halfway.Entries["model:two"].Status.Should().Be(HealthStatus.Unhealthy);
+        (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+
+        gate.Release();
+        await Wait.UntilAsync(() => client.GetAsync("/health/ready").Result.StatusCode == HttpStatusCode.OK, "ready");
+        (await ReadyChecksAsync()).Status.Should().Be(HealthStatus.Healthy);
+        (await checks.CheckHealthAsync(r => r.Tags.Contains("live"))).Entries.Keys.Should().Equal("process");
     }
 
     [Fact]

@@ -1,6 +1,4 @@
-using Seq2SeqService.Catalog;
-
-namespace Seq2SeqService.Endpoints;
+namespace Seq2SeqService.Catalog;
 
 /// <summary>Finds the model a request names, or records why it cannot.</summary>
 public static class ModelSelection

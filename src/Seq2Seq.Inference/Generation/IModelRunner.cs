@@ -1,4 +1,4 @@
-namespace Seq2Seq.Inference.Runtime;
+namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
 /// Runs a model's encoder and decoder. The generator sees only this interface, so strategies are tested

@@ -1,7 +1,7 @@
-using Seq2Seq.Inference.Runtime;
+using Seq2Seq.Inference.Bundles;
 using Seq2Seq.OnnxRuntime;
 
-namespace Seq2Seq.Inference.Bundles;
+namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>Which decoder graph a file is, and so which inputs and outputs it must have.</summary>
 internal enum DecoderRole

@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using Seq2SeqService.Catalog;
-using Seq2SeqService.Scheduling;
 using Seq2SeqService.Segmentation;
 
-namespace Seq2SeqService.Queue;
+namespace Seq2SeqService.Scheduling;
 
 /// <summary>
 /// One accepted translate request: its sequences (every segment of every text), and the completion the
-/// endpoint awaits. Completes exactly once — with every row's output, with a <see cref="JobRejectedException"/>,
+/// endpoint awaits. Completes exactly once — with every row's output, with a <see cref="JobFailedException"/>,
 /// or as cancelled when the client goes away.
 /// </summary>
 public sealed class TranslationJob
@@ -22,7 +20,7 @@ public sealed class TranslationJob
     private int _remaining;
     private CancellationTokenRegistration _cancellation;
 
-    public TranslationJob(ITranslationModel model, GenerationSettings settings, IReadOnlyList<Segment> segments,
+    public TranslationJob(IBatchModel model, GenerationSettings settings, IReadOnlyList<Segment> segments,
         CancellationToken cancellation)
     {
         Model = model;
@@ -34,7 +32,7 @@ public sealed class TranslationJob
         AcceptedAt = Stopwatch.GetTimestamp();
     }
 
-    public ITranslationModel Model { get; }
+    public IBatchModel Model { get; }
 
     public GenerationSettings Settings { get; }
 
@@ -103,11 +101,11 @@ public sealed class TranslationJob
         }
     }
 
-    internal void Fail(JobRejectedException reason)
+    internal void Fail(JobFailure reason)
     {
         if (TryFinish())
         {
-            _completion.TrySetException(reason);
+            _completion.TrySetException(new JobFailedException(reason));
         }
     }
 
@@ -136,12 +134,4 @@ public sealed class TranslationJob
         _cancellation.Dispose();
         return true;
     }
-}
-
-/// <summary>Why an accepted job could not be served; the endpoint turns it into a problem response.</summary>
-public sealed class JobRejectedException(int statusCode, string title, string detail) : Exception(detail)
-{
-    public int StatusCode { get; } = statusCode;
-
-    public string Title { get; } = title;
 }
