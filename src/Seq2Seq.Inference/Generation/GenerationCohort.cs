@@ -21,6 +21,9 @@ public sealed class GenerationCohort : IDisposable
     private int _steps;
     private RunnerTimings _finalTimings;
 
+    // Completions of requests cancelled before the start wait for the first Step to report them.
+    private bool _completedReported;
+
     private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
     {
         _runner = runner;
@@ -79,11 +82,11 @@ public sealed class GenerationCohort : IDisposable
     /// <summary>
     /// Removes cancelled requests, runs one decoder step for all remaining rows, and advances each
     /// request's search. Returns the indices of requests that completed in this call (finished or
-    /// cancelled); the list is reused by the next call.
+    /// cancelled), the first call also those cancelled before the start; the list is reused by the next call.
     /// </summary>
     public IReadOnlyList<int> Step()
     {
-        _completed.Clear();
+        ClearReported();
         if (_state is null)
         {
             return _completed;
@@ -120,7 +123,7 @@ public sealed class GenerationCohort : IDisposable
             throw new InvalidOperationException("This cohort cannot take new rows: the runner does not support joins, or it has not stepped yet or has completed.");
         }
 
-        _completed.Clear();
+        ClearReported();
         var firstNew = _entries.Count;
         var state = Encode(requests, out var startTokens);
         if (state is null)
@@ -146,6 +149,16 @@ public sealed class GenerationCohort : IDisposable
         }
 
         return _completed;
+    }
+
+    private void ClearReported()
+    {
+        if (_completedReported)
+        {
+            _completed.Clear();
+        }
+
+        _completedReported = true;
     }
 
     /// <summary>Adds entries for the requests and encodes the live ones; null when none is live.</summary>

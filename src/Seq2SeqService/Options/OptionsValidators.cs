@@ -69,8 +69,6 @@ public static class OptionsRules
     public static void Batching(BatchingOptions options, SettingChecks checks)
     {
         checks.Range(nameof(options.MaxBatchSequences), options.MaxBatchSequences, 1, 1024);
-        checks.Range(nameof(options.MaxBatchTokens), options.MaxBatchTokens, 1, 1_000_000);
-        checks.Range(nameof(options.MaxWaitMilliseconds), options.MaxWaitMilliseconds, 0, 10_000);
         checks.Range(nameof(options.DrainTimeoutSeconds), options.DrainTimeoutSeconds, 0, 600);
     }
 

@@ -32,14 +32,11 @@ public sealed class BatchingOptions
 {
     public const string Section = "Service:Batching";
 
-    /// <summary>Most sequences (texts or sentences) in one batch.</summary>
-    public int MaxBatchSequences { get; set; } = 32;
-
-    /// <summary>Most source tokens (sum over the batch's sequences) in one batch.</summary>
-    public int MaxBatchTokens { get; set; } = 4096;
-
-    /// <summary>How long the first request of a batch waits for company before the batch runs.</summary>
-    public double MaxWaitMilliseconds { get; set; } = 5;
+    /// <summary>
+    /// Most decoder rows (a sentence's beams or samples each count) running at once per model; a request with
+    /// nothing running always gets its first row, beyond this.
+    /// </summary>
+    public int MaxBatchSequences { get; set; } = 64;
 
     /// <summary>How long a stopping service keeps running queued work before failing the rest with 503.</summary>
     public double DrainTimeoutSeconds { get; set; } = 5;
