@@ -38,6 +38,12 @@ public sealed class BatchingOptions
     /// </summary>
     public int MaxBatchSequences { get; set; } = 64;
 
+    /// <summary>
+    /// Batches of one model that step at the same time, each on its own thread (with
+    /// Models:IntraOpThreads threads inside ONNX Runtime); lanes × intra-op threads should not exceed the cores.
+    /// </summary>
+    public int Lanes { get; set; } = 1;
+
     /// <summary>How long a stopping service keeps running queued work before failing the rest with 503.</summary>
     public double DrainTimeoutSeconds { get; set; } = 5;
 }

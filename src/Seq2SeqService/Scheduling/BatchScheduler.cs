@@ -118,14 +118,20 @@ public sealed partial class BatchScheduler(
                 continue;
             }
 
-            // Every running batch takes one step per round, so each row gets the same share of steps.
-            for (var i = 0; i < _batches.Count; i++)
+            // Every running batch takes one step per round, so each row gets the same share of steps; up to
+            // Lanes batches step at once, each on its own pool thread.
+            var lanes = options.Value.Lanes;
+            for (var i = 0; i < _batches.Count; i += lanes)
             {
-                if (!await StepAsync(_batches[i], runStopping.Token))
+                var group = _batches.Skip(i).Take(lanes).ToList();
+                var steps = await Task.WhenAll(group.Select(RunStepAsync));
+                for (var g = 0; g < group.Count; g++)
                 {
-                    _batches.RemoveAt(i--);
+                    Deliver(group[g], steps[g], runStopping.Token);
                 }
             }
+
+            _batches.RemoveAll(b => b.Done);
         }
     }
 
@@ -175,7 +181,10 @@ public sealed partial class BatchScheduler(
                 var sequences = items
                     .Select(p => new BatchSequence(p.Job.Job.Segments[p.Segment].InputIds, p.Job.RowsToken))
                     .ToList();
-                var target = _batches.FirstOrDefault(b => b.Model == model && b.Batch.CanAdmit);
+                // With several lanes, each lane gets a batch before rows join the smallest one.
+                var ofModel = _batches.Where(b => b.Model == model).ToList();
+                var target = ofModel.Count < options.Value.Lanes ? null
+                    : ofModel.Where(b => b.Batch.CanAdmit).MinBy(b => b.Batch.ActiveRows);
                 try
                 {
                     if (target is null)
@@ -208,21 +217,28 @@ public sealed partial class BatchScheduler(
         }
     }
 
-    /// <summary>One step of one batch, off the loop's thread; false once the batch is done or failed.</summary>
-    private async Task<bool> StepAsync(RunningBatch running, CancellationToken runStopping)
+    /// <summary>One step of one batch on a pool thread; the outcome is handed over on the loop, one batch at a time.</summary>
+    private static async Task<StepOutcome> RunStepAsync(RunningBatch running)
     {
         var rows = running.Batch.ActiveRows;
-        IReadOnlyList<FinishedRow> finished;
         try
         {
-            finished = await Task.Run(running.Batch.Step, CancellationToken.None);
+            return new StepOutcome(rows, await Task.Run(running.Batch.Step, CancellationToken.None), null);
         }
         catch (Exception e)
         {
-            var stopped = e is OperationCanceledException && runStopping.IsCancellationRequested;
+            return new StepOutcome(rows, [], e);
+        }
+    }
+
+    private void Deliver(RunningBatch running, StepOutcome step, CancellationToken runStopping)
+    {
+        if (step.Error is { } error)
+        {
+            var stopped = error is OperationCanceledException && runStopping.IsCancellationRequested;
             if (!stopped)
             {
-                LogBatchFailed(logger, running.Model.Name, rows, e);
+                LogBatchFailed(logger, running.Model.Name, step.Rows, error);
             }
 
             foreach (var (job, _) in running.Rows)
@@ -231,18 +247,19 @@ public sealed partial class BatchScheduler(
             }
 
             running.Batch.Dispose();
-            return false;
+            running.Done = true;
+            return;
         }
 
         long generated = 0;
-        foreach (var row in finished)
+        foreach (var row in step.Finished)
         {
             var (job, segment) = running.Rows[row.Row];
             job.RunningRows -= job.RowCost;
             if (row.Output is { } output)
             {
                 generated += output.Candidates.Sum(c => c.OutputTokens);
-                job.Job.OnBatchFinished(row.EncodeTime, row.DecodeTime);
+                job.RowFinished(row.EncodeTime, row.DecodeTime);
                 job.Job.SetOutput(segment, output);
             }
             else if (!job.Job.IsFinished)
@@ -251,14 +268,12 @@ public sealed partial class BatchScheduler(
             }
         }
 
-        metrics.BatchRan(running.Model.Name, rows, generated);
-        if (!running.Batch.IsCompleted)
+        metrics.BatchRan(running.Model.Name, step.Rows, generated);
+        if (running.Batch.IsCompleted)
         {
-            return true;
+            running.Batch.Dispose();
+            running.Done = true;
         }
-
-        running.Batch.Dispose();
-        return false;
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
@@ -304,7 +319,11 @@ public sealed partial class BatchScheduler(
         public IRunningBatch Batch { get; } = batch;
 
         public List<(JobRows Job, int Segment)> Rows { get; } = [];
+
+        public bool Done { get; set; }
     }
+
+    private sealed record StepOutcome(int Rows, IReadOnlyList<FinishedRow> Finished, Exception? Error);
 
     /// <summary>Runs a batch on a pool thread: generation is synchronous and CPU-bound, the loop must not block.</summary>
     private static Task<BatchOutput> GenerateAsync(Batch batch, CancellationToken stopping) =>

@@ -1,25 +1,6 @@
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// A job as admission sees it: its segments not yet admitted, and the decoder rows it has running.
-/// </summary>
-internal sealed class JobRows(TranslationJob job, CancellationToken rowsToken)
-{
-    public TranslationJob Job { get; } = job;
-
-    /// <summary>Cancelled when the job ends some other way (client gone, failure), so its rows leave at the next step.</summary>
-    public CancellationToken RowsToken { get; } = rowsToken;
-
-    public Queue<int> Pending { get; } = new(Enumerable.Range(0, job.Segments.Count));
-
-    public int RunningRows { get; set; }
-
-    /// <summary>Decoder rows one segment occupies: its beams, or its samples.</summary>
-    public int RowCost { get; } = job.Settings.NumBeams > 1 ? job.Settings.NumBeams
-        : job.Settings.DoSample ? job.Settings.NumReturnSequences : 1;
-}
-
-/// <summary>
 /// Picks the segments that start at a step boundary. A job's share does not depend on its neighbours'
 /// size: the next row always goes to the job with the fewest rows running (earliest arrival on ties), so a
 /// large request runs as slices of rows beside the others. A job with nothing running always gets its first
