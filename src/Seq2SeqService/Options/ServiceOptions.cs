@@ -44,6 +44,15 @@ public sealed class BatchingOptions
     /// </summary>
     public int Lanes { get; set; } = 1;
 
+    /// <summary>A request still running this long after it was accepted is stopped and answered with an error; 0 = no limit.</summary>
+    public double RequestTimeoutSeconds { get; set; }
+
+    /// <summary>
+    /// Most tokens one request's rows may generate (each beam or sample row counts one token per step); beyond
+    /// it the request is stopped and answered with an error, so one request cannot hold the decoder for long.
+    /// </summary>
+    public long MaxTokensPerRequest { get; set; } = 2_000_000;
+
     /// <summary>How long a stopping service keeps running queued work before failing the rest with 503.</summary>
     public double DrainTimeoutSeconds { get; set; } = 5;
 }

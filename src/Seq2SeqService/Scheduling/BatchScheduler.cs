@@ -120,6 +120,7 @@ public sealed partial class BatchScheduler(
 
             // Every running batch takes one step per round, so each row gets the same share of steps; up to
             // Lanes batches step at once, each on its own pool thread.
+            ChargeTokens();
             var lanes = options.Value.Lanes;
             for (var i = 0; i < _batches.Count; i += lanes)
             {
@@ -132,6 +133,28 @@ public sealed partial class BatchScheduler(
             }
 
             _batches.RemoveAll(b => b.Done);
+        }
+    }
+
+    /// <summary>
+    /// Every running row generates one token in the round about to run; a job past its budget or its time
+    /// limit fails now, and its rows leave at the next step.
+    /// </summary>
+    private void ChargeTokens()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var timeout = options.Value.RequestTimeoutSeconds;
+        foreach (var rows in _jobs)
+        {
+            rows.GeneratedTokens += rows.RunningRows;
+            if (timeout > 0 && Stopwatch.GetElapsedTime(rows.Job.AcceptedAt, now).TotalSeconds > timeout)
+            {
+                rows.Job.Fail(JobFailure.DeadlineExceeded);
+            }
+            else if (rows.GeneratedTokens > options.Value.MaxTokensPerRequest)
+            {
+                rows.Job.Fail(JobFailure.TokenBudgetExceeded);
+            }
         }
     }
 

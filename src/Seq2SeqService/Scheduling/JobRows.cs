@@ -14,6 +14,9 @@ internal sealed class JobRows(TranslationJob job, CancellationToken rowsToken)
 
     public int RunningRows { get; set; }
 
+    /// <summary>Tokens its rows generated so far, every beam or sample row counted.</summary>
+    public long GeneratedTokens { get; set; }
+
     private int _finished;
     private TimeSpan _encode;
     private TimeSpan _decode;

@@ -26,12 +26,18 @@ public sealed class StepSchedulingTests : IDisposable
         _services.Dispose();
     }
 
-    private async Task<SteppingModel> StartAsync(bool joins, int maxRows = 8)
+    private async Task<SteppingModel> StartAsync(bool joins, int maxRows = 8, long maxTokens = 1_000_000, double timeoutSeconds = 0)
     {
         var model = new SteppingModel(joins);
         _scheduler = new BatchScheduler(_queue, new ScriptedCatalog(model), _readiness,
             new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), _queue),
-            MsOptions.Create(new BatchingOptions { MaxBatchSequences = maxRows, DrainTimeoutSeconds = 0 }),
+            MsOptions.Create(new BatchingOptions
+            {
+                MaxBatchSequences = maxRows,
+                DrainTimeoutSeconds = 0,
+                MaxTokensPerRequest = maxTokens,
+                RequestTimeoutSeconds = timeoutSeconds,
+            }),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
         await _scheduler.StartAsync(CancellationToken.None);
         await Wait.UntilAsync(() => _readiness.IsReady, "ready");
@@ -94,6 +100,35 @@ public sealed class StepSchedulingTests : IDisposable
 
         await Wait.UntilAsync(() => model.ActiveRows == 0, "the rows left the batch");
         await FluentActions.Awaiting(() => job.Completion).Should().ThrowAsync<OperationCanceledException>();
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_request_past_its_token_budget_is_stopped_and_its_rows_leave()
+    {
+        var model = await StartAsync(joins: true, maxTokens: 30);
+        var job = Enqueue(model, default, "forever a", "forever b");
+        var other = Enqueue(model, default, "one two three");
+
+        var failure = await FluentActions.Awaiting(() => job.Completion.WaitAsync(TimeSpan.FromSeconds(30)))
+            .Should().ThrowAsync<JobFailedException>();
+
+        failure.Which.Reason.Should().Be(JobFailure.TokenBudgetExceeded);
+        (await other.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>one two three");
+        await Wait.UntilAsync(() => model.ActiveRows == 0, "the stopped rows left the batch");
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_request_past_the_time_limit_is_stopped()
+    {
+        var model = await StartAsync(joins: true, timeoutSeconds: 0.001);
+        var job = Enqueue(model, default, "forever");
+
+        var failure = await FluentActions.Awaiting(() => job.Completion.WaitAsync(TimeSpan.FromSeconds(30)))
+            .Should().ThrowAsync<JobFailedException>();
+
+        failure.Which.Reason.Should().Be(JobFailure.DeadlineExceeded);
         await _scheduler!.StopAsync(CancellationToken.None);
     }
 }
