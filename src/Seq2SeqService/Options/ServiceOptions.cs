@@ -20,8 +20,12 @@ public sealed class ModelsOptions
     /// <summary>Name of the bundle used when a request names none; the first bundle when unset.</summary>
     public string? Default { get; set; }
 
-    /// <summary>ONNX Runtime intra-op threads per session; 0 lets the runtime choose (one per core).</summary>
-    public int IntraOpThreads { get; set; }
+    /// <summary>
+    /// ONNX Runtime intra-op threads per session; 0 lets the runtime choose (one per core). 1 by default: on a
+    /// busy 2-core machine two threads per session measured 2.6× slower at 64 clients (docs/scheduling.md);
+    /// use Batching:Lanes to spend more cores.
+    /// </summary>
+    public int IntraOpThreads { get; set; } = 1;
 
     /// <summary>ONNX Runtime inter-op threads per session; 0 lets the runtime choose.</summary>
     public int InterOpThreads { get; set; }
