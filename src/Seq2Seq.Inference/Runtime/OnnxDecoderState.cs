@@ -41,7 +41,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         _runner = runner;
         _heads = runner.Config.DecoderAttentionHeads;
         _headSize = runner.Config.DecoderHeadSize;
-        _cache = new PooledTensor<float>?[runner.Config.DecoderLayers * 4];
+        _cache = new PooledTensor<float>?[runner.Config.DecoderLayers * DecoderTensor.CacheSlotsPerLayer];
         _encoderHidden = encoderHidden;
         _mask = mask;
         _timings = encodeTimings;
@@ -113,7 +113,7 @@ internal sealed class OnnxDecoderState : IDecoderState
             var output = graph.Outputs[o];
             if (output.Kind == DecoderTensorKind.Present && (!output.Encoder || PastLength == 0))
             {
-                ref var slot = ref _cache[output.Layer * 4 + output.CacheSlot];
+                ref var slot = ref _cache[output.Layer * DecoderTensor.CacheSlotsPerLayer + output.CacheSlot];
                 slot?.Dispose();
                 slot = PooledTensor<float>.Wrap(outputs.Detach(o));
             }
@@ -151,7 +151,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             // Rows of one source share their cross-attention cache, so forks within a source skip it.
-            var crossAttention = slot % 4 >= 2;
+            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
             if (_cache[slot] is not { } tensor || (crossAttention && !sourcesChanged))
             {
                 continue;
@@ -217,7 +217,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         var past = Math.Max(PastLength, state.PastLength);
         for (var slot = 0; slot < _cache.Length; slot++)
         {
-            var crossAttention = slot % 4 >= 2;
+            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
             var joined = CacheAxis.Stack(_cache[slot]!, state._cache[slot]!, axis: 2, alignEnd: !crossAttention);
             _cache[slot]!.Dispose();
             _cache[slot] = joined;
@@ -269,7 +269,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         var usedSource = _sourceLengths.AsSpan(0, Rows).ToArray().Max();
         for (var slot = 0; slot < _cache.Length; slot++)
         {
-            var crossAttention = slot % 4 >= 2;
+            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
             if (crossAttention ? usedSource < source : unusedPast > 0)
             {
                 var trimmed = crossAttention
@@ -347,7 +347,7 @@ internal sealed class OnnxDecoderState : IDecoderState
             case DecoderTensorKind.Past:
                 return first
                     ? Placeholder([Rows, _heads, 0, _headSize])
-                    : _cache[input.Layer * 4 + input.CacheSlot]!.Value;
+                    : _cache[input.Layer * DecoderTensor.CacheSlotsPerLayer + input.CacheSlot]!.Value;
             default:
                 throw new InvalidOperationException($"The decoder input '{name}' is not one the engine knows how to feed.");
         }
