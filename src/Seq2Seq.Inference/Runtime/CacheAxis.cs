@@ -14,8 +14,8 @@ internal static class CacheAxis
     /// </summary>
     public static PooledTensor<T> Stack<T>(PooledTensor<T> first, PooledTensor<T> second, int axis, bool alignEnd) where T : unmanaged
     {
-        var a = first.Value.Shape;
-        var b = second.Value.Shape;
+        var a = first.Shape;
+        var b = second.Shape;
         var length = Math.Max(a[axis], b[axis]);
         var shape = a.ToArray();
         shape[0] = a[0] + b[0];
@@ -32,14 +32,14 @@ internal static class CacheAxis
     /// <summary>Positions [<paramref name="start"/>, start + <paramref name="length"/>) of <paramref name="axis"/>, every row.</summary>
     public static PooledTensor<T> Window<T>(PooledTensor<T> tensor, int axis, int start, int length) where T : unmanaged
     {
-        var source = tensor.Value.Shape;
+        var source = tensor.Shape;
         var shape = source.ToArray();
         shape[axis] = length;
         var (blocks, inner) = Blocks(source, axis);
         var state = (tensor, start, length, width: (int)source[axis], blocks, inner);
         return PooledTensor<T>.Rent(shape, (span, _) =>
         {
-            var from = state.tensor.Value.GetTensorData<T>();
+            ReadOnlySpan<T> from = state.tensor.Data;
             var size = state.length * state.inner;
             for (var block = 0; block < state.blocks; block++)
             {
@@ -51,12 +51,12 @@ internal static class CacheAxis
     /// <summary>Writes the tensor's rows from row <paramref name="firstRow"/> on; returns its row count.</summary>
     private static int Copy<T>(PooledTensor<T> tensor, Span<T> target, int axis, long length, bool alignEnd, int firstRow) where T : unmanaged
     {
-        var shape = tensor.Value.Shape;
+        var shape = tensor.Shape;
         var (blocks, inner) = Blocks(shape, axis);
         var width = (int)shape[axis];
         var size = width * inner;
         var offset = alignEnd ? (int)length - width : 0;
-        var from = tensor.Value.GetTensorData<T>();
+        ReadOnlySpan<T> from = tensor.Data;
         var blocksPerRow = blocks / (int)Math.Max(1, shape[0]);
         var firstBlock = firstRow * blocksPerRow;
         for (var block = 0; block < blocks; block++)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
 using Seq2Seq.Inference.Generation;
-using Seq2Seq.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;
 
@@ -15,18 +15,18 @@ namespace Seq2Seq.Inference.Runtime;
 internal sealed class OnnxDecoderState : IDecoderState
 {
     // Backs the zero-length placeholders: the graphs declare inputs that the chosen branch never reads.
-    private static readonly float[] PlaceholderStorage = new float[1];
+    private static readonly float[] PlaceholderStorage = PinnedTensor.Allocate<float>(1);
 
     private readonly OnnxModelRunner _runner;
     private readonly int _heads;
     private readonly int _headSize;
     private readonly PooledTensor<float>?[] _cache;
-    private readonly bool[] _useCache = [false];
+    private readonly bool[] _useCache = PinnedTensor.Allocate<bool>(1);
     private readonly List<OrtValue> _temporaries = [];
     private OrtValue[] _inputs = [];
     private PooledTensor<float>? _encoderHidden;
     private PooledTensor<long>? _mask;
-    private OrtValueCollection? _outputs;
+    private OrtValue? _logits;
     private int[] _sourceOfRow;
     private int[] _nextSourceOfRow = [];
     private int[] _padding;
@@ -49,7 +49,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         _sourceOfRow = [.. Enumerable.Range(0, rows)];
         _sourceLengths = sourceLengths;
         _padding = new int[rows];
-        _ids = new long[rows];
+        _ids = PinnedTensor.Allocate<long>(rows);
         Rows = rows;
     }
 
@@ -74,10 +74,14 @@ internal sealed class OnnxDecoderState : IDecoderState
             _ids[r] = tokens[r];
         }
 
-        var ids = Temporary(OrtValue.CreateTensor(_ids.AsMemory(), [Rows, 1]));
-        if (_inputs.Length < graph.Inputs.Length + 1)
+        var ids = Temporary(PinnedTensor.Over(_ids, [Rows, 1]));
+
+        // A mask with a default is fed only when some row's past has padding; the default says "none".
+        var feedMask = graph.DecoderMaskIsOptional && _padding.AsSpan(0, Rows).IndexOfAnyExcept(0) >= 0;
+        var count = graph.Inputs.Length + (feedMask ? 1 : 0);
+        if (_inputs.Length != count)
         {
-            _inputs = new OrtValue[graph.Inputs.Length + 1];
+            _inputs = new OrtValue[count];
         }
 
         for (var i = 0; i < graph.Inputs.Length; i++)
@@ -85,19 +89,16 @@ internal sealed class OnnxDecoderState : IDecoderState
             _inputs[i] = Input(graph.Inputs[i], graph.InputNames[i], ids);
         }
 
-        // A mask with a default is fed only when some row's past has padding; the default says "none".
-        var feedMask = graph.DecoderMaskIsOptional && _padding.AsSpan(0, Rows).IndexOfAnyExcept(0) >= 0;
         if (feedMask)
         {
             _inputs[graph.Inputs.Length] = DecoderMask();
         }
 
         var run = Stopwatch.GetTimestamp();
-        OrtValueCollection outputs;
+        IDisposableReadOnlyCollection<OrtValue> outputs;
         try
         {
-            var count = graph.Inputs.Length + (feedMask ? 1 : 0);
-            outputs = graph.Session.Run(feedMask ? graph.InputNamesWithMask : graph.InputNames, _inputs.AsSpan(0, count));
+            outputs = graph.Session.Run(_runner.RunOptions, feedMask ? graph.InputNamesWithMask : graph.InputNames, _inputs, graph.OutputNames);
         }
         finally
         {
@@ -106,16 +107,28 @@ internal sealed class OnnxDecoderState : IDecoderState
         }
 
         var ran = Stopwatch.GetTimestamp();
-        _outputs?.Dispose();
-        _outputs = outputs;
-        for (var o = 0; o < graph.Outputs.Length; o++)
+        _logits?.Dispose();
+        _logits = null;
+        var o = 0;
+
+        // Each output goes to an owner (the cache, the logits) or is released now; the collection itself is
+        // never disposed, since that would release the kept ones too.
+        foreach (var value in outputs)
         {
-            var output = graph.Outputs[o];
+            var output = graph.Outputs[o++];
             if (output.Kind == DecoderTensorKind.Present && (!output.Encoder || PastLength == 0))
             {
                 ref var slot = ref _cache[output.Layer * DecoderTensor.CacheSlotsPerLayer + output.CacheSlot];
                 slot?.Dispose();
-                slot = PooledTensor<float>.Wrap(outputs.Detach(o));
+                slot = PooledTensor<float>.Wrap(value);
+            }
+            else if (output.Kind == DecoderTensorKind.Logits)
+            {
+                _logits = value;
+            }
+            else
+            {
+                value.Dispose();
             }
         }
 
@@ -127,7 +140,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         }
 
         PastLength++;
-        var logits = outputs[graph.LogitsOutput].GetTensorMutableData<float>();
+        var logits = _logits!.GetTensorMutableDataAsSpan<float>();
         _timings.PrepareTicks += (run - started) + (Stopwatch.GetTimestamp() - ran);
         return logits;
     }
@@ -186,7 +199,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         Rows = parents.Length;
         if (_ids.Length < Rows)
         {
-            _ids = new long[Rows];
+            _ids = PinnedTensor.Allocate<long>(Rows);
         }
 
         if (Rows == 0)
@@ -236,7 +249,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         PastLength = past;
         if (_ids.Length < Rows)
         {
-            _ids = new long[Rows];
+            _ids = PinnedTensor.Allocate<long>(Rows);
         }
 
         _timings.RunTicks += state._timings.RunTicks;
@@ -265,7 +278,7 @@ internal sealed class OnnxDecoderState : IDecoderState
     {
         var rows = _padding.AsSpan(0, Rows);
         var unusedPast = rows.Length == 0 ? 0 : rows.ToArray().Min();
-        var source = (int)_mask!.Value.Shape[1];
+        var source = (int)_mask!.Shape[1];
         var usedSource = _sourceLengths.AsSpan(0, Rows).ToArray().Max();
         for (var slot = 0; slot < _cache.Length; slot++)
         {
@@ -303,7 +316,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         var width = PastLength + 1;
         if (_decoderMask.Length < Rows * width)
         {
-            _decoderMask = new long[Rows * width * 2];
+            _decoderMask = PinnedTensor.Allocate<long>(Rows * width * 2);
         }
 
         var mask = _decoderMask.AsSpan(0, Rows * width);
@@ -313,7 +326,7 @@ internal sealed class OnnxDecoderState : IDecoderState
             mask.Slice(r * width, _padding[r]).Clear();
         }
 
-        return Temporary(OrtValue.CreateTensor(_decoderMask.AsMemory(0, Rows * width), [Rows, width]));
+        return Temporary(PinnedTensor.Over(_decoderMask, [Rows, width]));
     }
 
     private static PooledTensor<T>? Regather<T>(PooledTensor<T>? tensor, ReadOnlySpan<int> parents) where T : unmanaged
@@ -343,7 +356,7 @@ internal sealed class OnnxDecoderState : IDecoderState
                 return first ? _encoderHidden!.Value : Placeholder([Rows, 0, _runner.Config.DModel]);
             case DecoderTensorKind.UseCacheBranch:
                 _useCache[0] = !first;
-                return Temporary(OrtValue.CreateTensor(_useCache.AsMemory(), [1]));
+                return Temporary(PinnedTensor.Over(_useCache, [1]));
             case DecoderTensorKind.Past:
                 return first
                     ? Placeholder([Rows, _heads, 0, _headSize])
@@ -353,7 +366,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         }
     }
 
-    private OrtValue Placeholder(ReadOnlySpan<long> shape) => Temporary(OrtValue.CreateTensor(PlaceholderStorage.AsMemory(), shape));
+    private OrtValue Placeholder(long[] shape) => Temporary(PinnedTensor.Over(PlaceholderStorage, shape));
 
     private OrtValue Temporary(OrtValue value)
     {
@@ -379,8 +392,8 @@ internal sealed class OnnxDecoderState : IDecoderState
             _cache[slot] = null;
         }
 
-        _outputs?.Dispose();
-        _outputs = null;
+        _logits?.Dispose();
+        _logits = null;
         _mask?.Dispose();
         _mask = null;
         _encoderHidden?.Dispose();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
 using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Generation;
-using Seq2Seq.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;
 
@@ -13,6 +13,8 @@ namespace Seq2Seq.Inference.Runtime;
 /// </summary>
 public sealed class OnnxModelRunner : IModelRunner
 {
+    private static readonly string[] EncoderInputs = ["input_ids", "attention_mask"];
+    private static readonly string[] EncoderOutputs = ["last_hidden_state"];
     private readonly InferenceSession[] _sessions;
 
     private OnnxModelRunner(ModelConfig config, InferenceSession encoder, DecoderGraph first, DecoderGraph withPast, InferenceSession[] sessions)
@@ -32,6 +34,9 @@ public sealed class OnnxModelRunner : IModelRunner
     public bool SupportsJoins => FirstStep.AcceptsDecoderMask && WithPast.AcceptsDecoderMask;
 
     internal InferenceSession Encoder { get; }
+
+    /// <summary>Shared by every Run: it carries no per-call state, and reusing it saves a native object per step.</summary>
+    internal RunOptions RunOptions { get; } = new();
 
     internal DecoderGraph FirstStep { get; }
 
@@ -114,9 +119,9 @@ public sealed class OnnxModelRunner : IModelRunner
         {
             var run = Stopwatch.GetTimestamp();
             timings.PrepareTicks += run - started;
-            using var outputs = Encoder.Run(["input_ids", "attention_mask"], [ids.Value, mask.Value]);
+            var outputs = Encoder.Run(RunOptions, EncoderInputs, [ids.Value, mask.Value], EncoderOutputs);
             timings.RunTicks += Stopwatch.GetTimestamp() - run;
-            var hidden = PooledTensor<float>.Wrap(outputs.Detach(0));
+            var hidden = PooledTensor<float>.Wrap(outputs.First());
             return new OnnxDecoderState(this, [.. sources.Select(s => s.Length)], hidden, mask, timings);
         }
         catch
@@ -143,25 +148,20 @@ public sealed class OnnxModelRunner : IModelRunner
 
     private static InferenceSession OpenSession(string path, RunnerOptions options)
     {
-        using var sessionOptions = new SessionOptions();
-        if (options.IntraOpThreads > 0)
+        using var sessionOptions = new SessionOptions
         {
-            sessionOptions.SetIntraOpThreads(options.IntraOpThreads);
-        }
-
-        if (options.InterOpThreads > 0)
-        {
-            sessionOptions.SetInterOpThreads(options.InterOpThreads);
-        }
-
-        sessionOptions.SetGraphOptimizationLevel(GraphOptimizationLevel.All);
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
         try
         {
             return new InferenceSession(path, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.OrtMessage}", e);
+            throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.Message}", e);
         }
     }
 
@@ -171,6 +171,8 @@ public sealed class OnnxModelRunner : IModelRunner
         {
             session.Dispose();
         }
+
+        RunOptions.Dispose();
     }
 }
 

@@ -1,5 +1,6 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Seq2Seq.Inference.Bundles;
-using Seq2Seq.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;
 
@@ -24,16 +25,16 @@ internal static class SignatureCheck
 {
     public static void Encoder(InferenceSession session, string path, ModelConfig config)
     {
-        var inputs = Index(session.Inputs);
+        var inputs = session.InputMetadata;
         Require(inputs, path, "input_ids", TensorElementType.Int64, 2);
         Require(inputs, path, "attention_mask", TensorElementType.Int64, 2);
-        var hidden = Require(Index(session.Outputs), path, "last_hidden_state", TensorElementType.Float, 3);
+        var hidden = Require(session.OutputMetadata, path, "last_hidden_state", TensorElementType.Float, 3);
         Dimension(hidden, path, 2, config.DModel, "d_model");
     }
 
     public static void Decoder(InferenceSession session, string path, ModelConfig config, DecoderRole role)
     {
-        var inputs = Index(session.Inputs);
+        var inputs = session.InputMetadata;
         Require(inputs, path, "input_ids", TensorElementType.Int64, 2);
         Require(inputs, path, "encoder_attention_mask", TensorElementType.Int64, 2);
         if (role != DecoderRole.WithPast)
@@ -52,13 +53,13 @@ internal static class SignatureCheck
             Cache(inputs, path, config, "past_key_values", encoder: true);
         }
 
-        var outputs = Index(session.Outputs);
+        var outputs = session.OutputMetadata;
         var logits = Require(outputs, path, "logits", TensorElementType.Float, 3);
         Dimension(logits, path, 2, config.VocabSize, "vocab_size");
         Cache(outputs, path, config, "present", encoder: role != DecoderRole.WithPast);
     }
 
-    private static void Cache(Dictionary<string, NodeMetadata> nodes, string path, ModelConfig config, string prefix, bool encoder)
+    private static void Cache(IReadOnlyDictionary<string, NodeMetadata> nodes, string path, ModelConfig config, string prefix, bool encoder)
     {
         foreach (var name in nodes.Keys)
         {
@@ -84,36 +85,36 @@ internal static class SignatureCheck
         }
     }
 
-    private static Dictionary<string, NodeMetadata> Index(IReadOnlyList<NodeMetadata> nodes) => nodes.ToDictionary(n => n.Name);
-
-    private static NodeMetadata Require(Dictionary<string, NodeMetadata> nodes, string path, string name, TensorElementType type, int rank)
+    private static Node Require(IReadOnlyDictionary<string, NodeMetadata> nodes, string path, string name, TensorElementType type, int rank)
     {
         if (!nodes.TryGetValue(name, out var node))
         {
             throw new ModelBundleException(path, name, "is missing from the graph.");
         }
 
-        if (node.ElementType != type)
+        if (node.ElementDataType != type)
         {
-            throw new ModelBundleException(path, name, $"has element type {node.ElementType}, expected {type}.");
+            throw new ModelBundleException(path, name, $"has element type {node.ElementDataType}, expected {type}.");
         }
 
-        if (node.Dimensions.Count != rank)
+        if (node.Dimensions.Length != rank)
         {
-            throw new ModelBundleException(path, name, $"has rank {node.Dimensions.Count}, expected {rank}.");
+            throw new ModelBundleException(path, name, $"has rank {node.Dimensions.Length}, expected {rank}.");
         }
 
-        return node;
+        return new Node(name, node);
     }
 
     /// <summary>A fixed dimension must equal the config's value; a symbolic one (−1) is accepted.</summary>
-    private static void Dimension(NodeMetadata node, string path, int axis, int expected, string field)
+    private static void Dimension(Node node, string path, int axis, int expected, string field)
     {
-        var actual = node.Dimensions[axis];
+        var actual = node.Metadata.Dimensions[axis];
         if (actual >= 0 && actual != expected)
         {
             throw new ModelBundleException(path, node.Name,
                 $"has dimension {axis} = {actual}, but config.json implies {field} = {expected}.");
         }
     }
+
+    private readonly record struct Node(string Name, NodeMetadata Metadata);
 }
