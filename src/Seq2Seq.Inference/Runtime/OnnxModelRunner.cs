@@ -154,6 +154,10 @@ public sealed class OnnxModelRunner : IModelRunner
             InterOpNumThreads = options.InterOpThreads,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+
+            // Errors still surface as exceptions; warnings would print on stderr at every start, such as the
+            // one for decoder_attention_mask, an initializer a run may override by design.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         try
         {
