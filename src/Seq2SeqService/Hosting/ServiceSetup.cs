@@ -36,8 +36,6 @@ public static class ServiceSetup
         services.AddSingleton<IQueueDepth>(sp => sp.GetRequiredService<RequestQueue>());
         services.AddSingleton<Readiness>();
         services.AddSingleton<ServiceMetrics>();
-        services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            ServiceMetrics.MeterName));
         services.AddSingleton<IModelCatalog, BundleCatalog>();
         services.AddSingleton<IBatchModels>(sp => sp.GetRequiredService<IModelCatalog>());
         services.AddSingleton<TranslationService>();
@@ -45,20 +43,21 @@ public static class ServiceSetup
         services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
+        builder.AddServiceTelemetry();
     }
 
     public static void UseSeq2SeqService(this WebApplication app)
     {
-        // Created now so that its listener sees the instruments as they are created.
-        app.Services.GetRequiredService<PrometheusExporter>();
-        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseServiceRequestLogging();
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
+        app.UseWebPage();
         app.UseServiceOpenApi();
         app.MapTranslateEndpoints();
         app.MapTokenizeEndpoints();
         app.MapModelsEndpoints();
         app.MapHealthEndpoints();
-        app.MapMetricsEndpoints();
+        app.MapServiceMetrics();
     }
 
     /// <summary>

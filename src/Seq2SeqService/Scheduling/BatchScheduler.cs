@@ -212,7 +212,8 @@ public sealed partial class BatchScheduler(
                 {
                     if (target is null)
                     {
-                        target = new RunningBatch(model, model.Start(sequences, group.Key, runStopping));
+                        target = new RunningBatch(model, model.Start(sequences, group.Key, runStopping),
+                            metrics.StartBatch(model.Name, items.Count));
                         _batches.Add(target);
                     }
                     else
@@ -269,8 +270,7 @@ public sealed partial class BatchScheduler(
                 job.Job.Fail(stopped ? JobFailure.Stopped : JobFailure.GenerationFailed);
             }
 
-            running.Batch.Dispose();
-            running.Done = true;
+            running.End();
             return;
         }
 
@@ -294,8 +294,7 @@ public sealed partial class BatchScheduler(
         metrics.BatchRan(running.Model.Name, step.Rows, generated);
         if (running.Batch.IsCompleted)
         {
-            running.Batch.Dispose();
-            running.Done = true;
+            running.End();
         }
     }
 
@@ -321,7 +320,7 @@ public sealed partial class BatchScheduler(
 
         foreach (var running in _batches)
         {
-            running.Batch.Dispose();
+            running.End();
         }
 
         foreach (var token in _rowTokens.Values)
@@ -335,15 +334,25 @@ public sealed partial class BatchScheduler(
     }
 
     /// <summary>A batch in progress and, by row number, the job segment each row translates.</summary>
-    private sealed class RunningBatch(IBatchModel model, IRunningBatch batch)
+    private sealed class RunningBatch(IBatchModel model, IRunningBatch batch, Activity? span)
     {
+        /// <summary>The batch's trace span, from its start to its last step.</summary>
+        public Activity? Span { get; } = span;
+
         public IBatchModel Model { get; } = model;
 
         public IRunningBatch Batch { get; } = batch;
 
         public List<(JobRows Job, int Segment)> Rows { get; } = [];
 
-        public bool Done { get; set; }
+        public bool Done { get; private set; }
+
+        public void End()
+        {
+            Batch.Dispose();
+            Span?.Dispose();
+            Done = true;
+        }
     }
 
     private sealed record StepOutcome(int Rows, IReadOnlyList<FinishedRow> Finished, Exception? Error);

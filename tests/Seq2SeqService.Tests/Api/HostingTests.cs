@@ -119,19 +119,24 @@ public sealed class HostingTests
         (await client.PostAsJsonAsync("/translate", new { texts = new[] { "a", "b c" } })).EnsureSuccessStatusCode();
         await client.PostAsJsonAsync("/translate", new { text = "" });
 
+        // Another host in the same process has a meter of the same name; its counts must stay its own.
+        using var neighbour = ScriptedService.Create();
+        (await neighbour.CreateClient().PostAsJsonAsync("/translate", new { text = "x" })).EnsureSuccessStatusCode();
+
         var response = await client.GetAsync("/metrics");
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
         var metrics = await response.Content.ReadAsStringAsync();
 
-        metrics.Should().Contain("seq2seq_requests_total{route=\"/translate\",status=\"200\"} 1\n")
-            .And.Contain("seq2seq_requests_total{route=\"/translate\",status=\"400\"} 1\n")
-            .And.Contain("# TYPE seq2seq_batch_size histogram")
-            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"1\"} 0\n")
-            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"2\"} 1\n")
-            .And.Contain("seq2seq_generated_tokens_total{model=\"scripted\"} ")
-            .And.Contain("# TYPE seq2seq_queue_depth gauge\nseq2seq_queue_depth 0\n")
-            .And.Contain("seq2seq_queue_wait_seconds_count 1\n")
-            .And.Contain("seq2seq_translate_duration_seconds_count 1\n");
+        var samples = Samples(metrics);
+        samples.Should().Contain("seq2seq_requests_total{route=\"/translate\",status=\"200\"}", "1")
+            .And.Contain("seq2seq_requests_total{route=\"/translate\",status=\"400\"}", "1")
+            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"1\"}", "0")
+            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"2\"}", "1")
+            .And.ContainKey("seq2seq_generated_tokens_total{model=\"scripted\"}")
+            .And.Contain("seq2seq_queue_depth", "0")
+            .And.Contain("seq2seq_queue_wait_seconds_count", "1")
+            .And.Contain("seq2seq_translate_duration_seconds_count", "1");
+        metrics.Should().Contain("# TYPE seq2seq_batch_size histogram").And.Contain("# TYPE seq2seq_queue_depth gauge");
     }
 
     [Fact]
@@ -147,4 +152,11 @@ public sealed class HostingTests
         translation.GetProperty("alternatives").EnumerateArray().Select(a => a.GetProperty("text").GetString())
             .Should().Equal("<1>hi", "<2>hi");
     }
+
+    /// <summary>A Prometheus text exposition's samples: series (name, then labels as written; none for "{}") to value.</summary>
+    private static Dictionary<string, string> Samples(string exposition) =>
+        exposition.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !line.StartsWith('#'))
+            .Select(line => (Series: line[..line.LastIndexOf(' ')].Replace("{}", ""), Value: line[(line.LastIndexOf(' ') + 1)..]))
+            .ToDictionary(s => s.Series, s => s.Value);
 }
