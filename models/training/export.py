@@ -1,4 +1,4 @@
-"""Export a trained checkpoint (or a tiny random-weight model) to an Optimum-layout ONNX bundle, check the ONNX
+"""Export a trained checkpoint (or the weights of an exported bundle, or a tiny random-weight model) to an Optimum-layout ONNX bundle, check the ONNX
 files against PyTorch through ONNX Runtime, and write the golden decoding files for the C# tests.
 
 Exits non-zero when any parity check fails.
@@ -19,7 +19,8 @@ from bundle_files import write_bundle_files, write_json
 from decode import DecodeSettings, beam_search, greedy
 from marian import MarianMT, MarianSize
 from onnx_export import export_all
-from parity import Report, check_greedy, check_tensors
+from onnx_weights import load_bundle
+from parity import Report, check_greedy, check_join, check_tensors
 from prep import marian_vocab, read_pairs, train_spm
 from train import ARCHS
 
@@ -102,7 +103,9 @@ def golden(model, sp, sources_text, settings, pad_id, eos_id, bundle_name, beam)
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", required=True, help="prep.py output folder (spm.model, vocab.json, dev/test TSV)")
-    ap.add_argument("--run", help="training run folder (not needed with --tiny)")
+    ap.add_argument("--run", help="training run folder (not needed with --tiny or --bundle)")
+    ap.add_argument("--bundle", help="re-export the weights of this bundle's ONNX files (its tokenizer and layout)")
+    ap.add_argument("--max-new-tokens", type=int, help="golden and parity limit (default: 20 with --tiny, else positions - 1)")
     ap.add_argument("--tiny", action="store_true", help="tiny random-weight bundle with the separate decoders")
     ap.add_argument("--average", type=int, default=1, help="average the last N snapshots of the run")
     ap.add_argument("--out", required=True, help="bundle folder to write")
@@ -120,12 +123,24 @@ def main():
         model, spm_path, vocab = tiny_model(os.path.join(args.work, "tiny_spm"),
                                             os.path.join(args.data, "train.tsv"), args.seed)
         source, layout, max_new, info = "random weights (seed %d)" % args.seed, "separate", 20, {}
+    elif args.bundle:
+        model, info = load_bundle(args.bundle), {}
+        source = f"initializers of {args.bundle}"
+        spm_path = os.path.join(args.work, "bundle.spm")
+        os.makedirs(args.work, exist_ok=True)
+        # Copied aside: the bundle may be the output folder, whose spm files are rewritten.
+        shutil.copyfile(os.path.join(args.bundle, "source.spm"), spm_path)
+        with open(os.path.join(args.bundle, "vocab.json"), encoding="utf-8") as f:
+            vocab = json.load(f)
+        separate = os.path.exists(os.path.join(args.bundle, "decoder_model.onnx"))
+        layout, max_new = "separate" if separate else "merged", model.cfg.max_position_embeddings - 1
     else:
         model, source, info = load_trained(args.run, args.average)
         spm_path = os.path.join(args.data, "spm.model")
         with open(os.path.join(args.data, "vocab.json"), encoding="utf-8") as f:
             vocab = json.load(f)
         layout, max_new = "merged", model.cfg.max_position_embeddings - 1
+    max_new = args.max_new_tokens or max_new
     cfg = model.cfg
     pad_id, eos_id = cfg.pad_token_id, cfg.eos_token_id
     sp = spm.SentencePieceProcessor(model_file=spm_path)
@@ -142,6 +157,7 @@ def main():
     report = Report()
     batch = [sp.encode(t) + [eos_id] for t in sorted(dev_src[:8], key=len)[::3][:3]]
     check_tensors(model, paths, args.ort, os.path.join(args.work, "tensors"), report, batch, pad_id, pad_id)
+    check_join(model, paths, args.ort, os.path.join(args.work, "join"), report, batch, pad_id, pad_id)
     greedy_src = [sp.encode(t) + [eos_id] for t in dev_src[:args.n_greedy]]
     check_greedy(model, paths, args.ort, os.path.join(args.work, "greedy"), report, greedy_src, pad_id, eos_id,
                  pad_id, max_new)

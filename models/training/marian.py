@@ -77,15 +77,17 @@ class Attention(nn.Module):
     def project_kv(self, states):
         return self.split_heads(self.k_proj(states)), self.split_heads(self.v_proj(states))
 
-    def forward(self, x, k, v, mask):
-        """x: [b, tq, d]; k, v: [b, heads, tk, head_dim]; mask: additive, broadcastable to [b, 1, tq, tk]."""
+    def forward(self, x, k, v, mask, return_weights=False):
+        """x: [b, tq, d]; k, v: [b, heads, tk, head_dim]; mask: additive, broadcastable to [b, 1, tq, tk].
+        With return_weights, also the attention probabilities [b, heads, tq, tk]."""
         b, tq, d = x.shape
         q = self.split_heads(self.q_proj(x) * self.scaling)
         w = torch.matmul(q, k.transpose(-1, -2)) + mask
         w = F.softmax(w, dim=-1)
+        probs = w
         w = F.dropout(w, p=self.dropout, training=self.training)
-        out = torch.matmul(w, v).transpose(1, 2).reshape(b, tq, d)
-        return self.out_proj(out)
+        out = self.out_proj(torch.matmul(w, v).transpose(1, 2).reshape(b, tq, d))
+        return (out, probs) if return_weights else out
 
 
 class EncoderLayer(nn.Module):
@@ -121,16 +123,18 @@ class DecoderLayer(nn.Module):
 
     def forward(self, h, self_mask, enc_mask, past_self, cross_kv):
         """past_self: (k, v) of earlier positions or None; cross_kv: (k, v) of the encoder states.
-        Returns the new hidden states and this layer's full self-attention (k, v)."""
+        Returns the new hidden states, this layer's full self-attention (k, v) and its cross-attention
+        probabilities [b, heads, t, source_len]."""
         k, v = self.self_attn.project_kv(h)
         if past_self is not None:
             k = torch.cat([past_self[0], k], dim=2)
             v = torch.cat([past_self[1], v], dim=2)
         drop = lambda t: F.dropout(t, self.dropout, self.training)
         h = self.self_attn_layer_norm(h + drop(self.self_attn(h, k, v, self_mask)))
-        h = self.encoder_attn_layer_norm(h + drop(self.encoder_attn(h, cross_kv[0], cross_kv[1], enc_mask)))
+        cross, probs = self.encoder_attn(h, cross_kv[0], cross_kv[1], enc_mask, return_weights=True)
+        h = self.encoder_attn_layer_norm(h + drop(cross))
         ff = F.dropout(F.silu(self.fc1(h)), self.act_dropout, self.training)
-        return self.final_layer_norm(h + drop(self.fc2(ff))), (k, v)
+        return self.final_layer_norm(h + drop(self.fc2(ff))), (k, v), probs
 
 
 class Encoder(nn.Module):
@@ -175,20 +179,34 @@ class Decoder(nn.Module):
     def cross_kv(self, encoder_states):
         return [layer.encoder_attn.project_kv(encoder_states) for layer in self.layers]
 
-    def forward(self, input_ids, encoder_attention_mask, cross, past_self=None):
+    def forward(self, input_ids, encoder_attention_mask, cross, past_self=None, self_attention_mask=None,
+                return_cross=False):
         """cross: per-layer encoder (k, v); past_self: per-layer self (k, v) or None.
-        Returns hidden states and per-layer self (k, v) including the new positions."""
+        self_attention_mask: optional [b, past + t] (or broadcastable) of 1/0 over past and new positions;
+        0 marks cache slots that are padding, so rows of one batch may have pasts of different lengths.
+        Each new token's position is then the number of real positions before it.
+        Returns hidden states and per-layer self (k, v) including the new positions; with return_cross,
+        also the last layer's cross-attention probabilities averaged over heads [b, t, source_len]."""
         past_len = 0 if past_self is None else past_self[0][0].shape[2]
-        t = input_ids.shape[1]
-        h = self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(past_len, t)
+        b, t = input_ids.shape
+        self_mask = causal_mask(t, past_len, torch.float32, input_ids.device)
+        if self_attention_mask is None:
+            positions = self.embed_positions(past_len, t)
+        else:
+            full = self_attention_mask.expand(b, past_len + t)
+            ids = (torch.cumsum(full, dim=1) - 1)[:, past_len:].clamp(min=0)
+            positions = F.embedding(ids, self.embed_positions.weight)
+            self_mask = torch.minimum(self_mask, padding_mask(full, torch.float32))
+        h = self.embed_tokens(input_ids) * self.embed_scale + positions
         h = F.dropout(h, self.dropout, self.training)
-        self_mask = causal_mask(t, past_len, h.dtype, h.device)
+        self_mask = self_mask.to(h.dtype)
         enc_mask = padding_mask(encoder_attention_mask, h.dtype)
         presents = []
+        probs = None
         for i, layer in enumerate(self.layers):
-            h, kv = layer(h, self_mask, enc_mask, None if past_self is None else past_self[i], cross[i])
+            h, kv, probs = layer(h, self_mask, enc_mask, None if past_self is None else past_self[i], cross[i])
             presents.append(kv)
-        return h, presents
+        return (h, presents, probs.mean(dim=1)) if return_cross else (h, presents)
 
 
 class MarianModel(nn.Module):

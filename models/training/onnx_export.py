@@ -1,9 +1,19 @@
 """Export MarianMT to ONNX in Hugging Face Optimum's layout: encoder_model.onnx, decoder_model.onnx,
 decoder_with_past_model.onnx and decoder_model_merged.onnx (an `If` on `use_cache_branch` whose two branches
-share one set of initializers). Tensor names and dynamic axis names follow Optimum's Marian export."""
+share one set of initializers). Tensor names and dynamic axis names follow Optimum's Marian export.
+
+The decoders have two additions, both invisible to callers that only know Optimum's names:
+- `decoder_attention_mask` [batch, past + new] (int64, 1 = real position, 0 = padding slot in the cache) is an
+  overridable initializer whose default [[1]] broadcasts to "every position is real". ONNX Runtime lists it
+  among the overridable initializers, not the inputs, so transformers.js and Optimum never feed it. A caller
+  that does can batch rows whose pasts differ in length (a row joining a running batch gets its cache
+  left-padded to the longest past); each new token's position is the count of real positions before it.
+- output `cross_attentions` [batch, new, source_len]: the last decoder layer's cross-attention probabilities
+  averaged over heads (for alignments), one row per new token."""
 import hashlib
 import os
 
+import numpy as np
 import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
@@ -11,6 +21,8 @@ from torch import nn
 
 OPSET = 14
 KINDS = ("decoder.key", "decoder.value", "encoder.key", "encoder.value")
+DECODER_MASK = "decoder_attention_mask"
+CROSS_ATTENTIONS = "cross_attentions"
 
 
 def present_names(n_layers, with_encoder=True):
@@ -38,14 +50,15 @@ class DecoderGraph(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, encoder_attention_mask, input_ids, encoder_hidden_states):
+    def forward(self, encoder_attention_mask, input_ids, encoder_hidden_states, decoder_attention_mask):
         dec = self.model.model.decoder
         cross = dec.cross_kv(encoder_hidden_states)
-        h, selfkv = dec(input_ids, encoder_attention_mask, cross)
+        h, selfkv, attention = dec(input_ids, encoder_attention_mask, cross, None, decoder_attention_mask,
+                                   return_cross=True)
         out = [self.model.logits(h)]
         for (sk, sv), (ck, cv) in zip(selfkv, cross):
             out += [sk, sv, ck, cv]
-        return tuple(out)
+        return tuple(out + [attention])
 
 
 class DecoderWithPastGraph(nn.Module):
@@ -55,16 +68,17 @@ class DecoderWithPastGraph(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, encoder_attention_mask, input_ids, *past):
+    def forward(self, encoder_attention_mask, input_ids, *past_and_mask):
         dec = self.model.model.decoder
         n = len(dec.layers)
+        past, mask = past_and_mask[:-1], past_and_mask[-1]
         selfkv = [(past[4 * i], past[4 * i + 1]) for i in range(n)]
         cross = [(past[4 * i + 2], past[4 * i + 3]) for i in range(n)]
-        h, new_self = dec(input_ids, encoder_attention_mask, cross, selfkv)
+        h, new_self, attention = dec(input_ids, encoder_attention_mask, cross, selfkv, mask, return_cross=True)
         out = [self.model.logits(h)]
         for k, v in new_self:
             out += [k, v]
-        return tuple(out)
+        return tuple(out + [attention])
 
 
 def _export(module, args, path, input_names, output_names, axes):
@@ -98,14 +112,17 @@ def export_all(model, out_dir):
         enc = model.encode(ids, mask)
 
         outs = present_names(n)
+        attention_axes = {0: "batch_size", 1: "decoder_sequence_length", 2: "encoder_sequence_length"}
         axes = {"encoder_attention_mask": enc_axes, "encoder_hidden_states": enc_axes,
                 "input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
-                "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
+                DECODER_MASK: {0: "batch_size", 1: "decoder_sequence_length"},
+                "logits": {0: "batch_size", 1: "decoder_sequence_length"}, CROSS_ATTENTIONS: attention_axes}
         for name in outs:
             axes[name] = {0: "batch_size", 2: "decoder_sequence_length" if ".decoder." in name
                           else "encoder_sequence_length_out"}
-        _export(DecoderGraph(model), (mask, dec_ids, enc), paths["decoder_model"],
-                ["encoder_attention_mask", "input_ids", "encoder_hidden_states"], ["logits"] + outs, axes)
+        _export(DecoderGraph(model), (mask, dec_ids, enc, torch.ones(b, t, dtype=torch.long)),
+                paths["decoder_model"], ["encoder_attention_mask", "input_ids", "encoder_hidden_states", DECODER_MASK],
+                ["logits"] + outs + [CROSS_ATTENTIONS], axes)
 
         past = []
         for _ in range(n):
@@ -115,20 +132,37 @@ def export_all(model, out_dir):
         outs = present_names(n, with_encoder=False)
         axes = {"encoder_attention_mask": enc_axes,
                 "input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
-                "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
+                DECODER_MASK: {0: "batch_size", 1: "past_decoder_sequence_length + 1"},
+                "logits": {0: "batch_size", 1: "decoder_sequence_length"},
+                CROSS_ATTENTIONS: {0: "batch_size", 1: "decoder_sequence_length", 2: "encoder_sequence_length"}}
         for name in ins:
             axes[name] = {0: "batch_size", 2: "past_decoder_sequence_length" if ".decoder." in name
                           else "encoder_sequence_length_out"}
         for name in outs:
             axes[name] = {0: "batch_size", 2: "past_decoder_sequence_length + 1"}
-        _export(DecoderWithPastGraph(model), (mask, dec_ids[:, :1], *past), paths["decoder_with_past_model"],
-                ["encoder_attention_mask", "input_ids"] + ins, ["logits"] + outs, axes)
+        _export(DecoderWithPastGraph(model), (mask, dec_ids[:, :1], *past, torch.ones(b, t + 1, dtype=torch.long)),
+                paths["decoder_with_past_model"], ["encoder_attention_mask", "input_ids"] + ins + [DECODER_MASK],
+                ["logits"] + outs + [CROSS_ATTENTIONS], axes)
 
     merged = merge_decoders(onnx.load(paths["decoder_model"]), onnx.load(paths["decoder_with_past_model"]))
     onnx.save(merged, paths["decoder_model_merged"])
+    for name in ("decoder_model", "decoder_with_past_model", "decoder_model_merged"):
+        graph = onnx.load(paths[name])
+        make_mask_optional(graph)
+        onnx.save(graph, paths[name])
     for p in paths.values():
         onnx.checker.check_model(p)
     return paths
+
+
+def make_mask_optional(model):
+    """Gives decoder_attention_mask a default ([[1]]: no padding) so that it becomes an overridable initializer.
+    Its dimensions get names of their own: the default's shape [1, 1] is not the batch's."""
+    mask = next(i for i in model.graph.input if i.name == DECODER_MASK)
+    for dim, name in zip(mask.type.tensor_type.shape.dim, ("decoder_mask_batch", "decoder_mask_length")):
+        dim.Clear()
+        dim.dim_param = name
+    model.graph.initializer.append(numpy_helper.from_array(np.ones((1, 1), dtype=np.int64), DECODER_MASK))
 
 
 def _digest(init):

@@ -4,10 +4,11 @@ import os
 import subprocess
 
 import numpy as np
+import onnx
 import torch
 
 from decode import DecodeSettings, greedy, pad_batch
-from onnx_export import KINDS, past_names, present_names
+from onnx_export import CROSS_ATTENTIONS, DECODER_MASK, KINDS, past_names, present_names
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DTYPES = {torch.float32: "float32", torch.int64: "int64", torch.bool: "bool"}
@@ -73,13 +74,13 @@ def torch_reference(model, ids, mask, dec_ids, next_ids):
     enc = model.encode(ids, mask)
     dec = model.model.decoder
     cross = dec.cross_kv(enc)
-    h, selfkv = dec(dec_ids, mask, cross)
-    first = {"logits": model.logits(h)}
+    h, selfkv, attention = dec(dec_ids, mask, cross, return_cross=True)
+    first = {"logits": model.logits(h), CROSS_ATTENTIONS: attention}
     for i, ((sk, sv), (ck, cv)) in enumerate(zip(selfkv, cross)):
         first.update({f"present.{i}.decoder.key": sk, f"present.{i}.decoder.value": sv,
                       f"present.{i}.encoder.key": ck, f"present.{i}.encoder.value": cv})
-    h2, selfkv2 = dec(next_ids, mask, cross, selfkv)
-    second = {"logits": model.logits(h2)}
+    h2, selfkv2, attention2 = dec(next_ids, mask, cross, selfkv, return_cross=True)
+    second = {"logits": model.logits(h2), CROSS_ATTENTIONS: attention2}
     for i, (sk, sv) in enumerate(selfkv2):
         second.update({f"present.{i}.decoder.key": sk, f"present.{i}.decoder.value": sv})
     return enc, first, second
@@ -118,14 +119,83 @@ def check_tensors(model, paths, ort_package, work, report, sources, pad_id, star
     run_node(ort_package, tasks, work)
     out = lambda k: read_outputs(os.path.join(work, k, "out"))
     report.compare("encoder (padded batch)", out("encoder"), {"last_hidden_state": enc}, ["last_hidden_state"])
-    first_names = ["logits"] + present_names(n)
-    second_names = ["logits"] + present_names(n, with_encoder=False)
+    first_names = ["logits", CROSS_ATTENTIONS] + present_names(n)
+    second_names = ["logits", CROSS_ATTENTIONS] + present_names(n, with_encoder=False)
     if "decoder_model" in paths:
         report.compare("decoder_model (no past)", out("decoder"), first, first_names)
         report.compare("decoder_with_past_model", out("decoder_with_past"), second, second_names)
     if "decoder_model_merged" in paths:
         report.compare("decoder_model_merged, use_cache_branch=false", out("merged_no_past"), first, first_names)
         report.compare("decoder_model_merged, use_cache_branch=true", out("merged_with_past"), second, second_names)
+
+
+def mask_required_copy(path, out_path):
+    """The same graph with decoder_attention_mask's default removed, so that it is a plain input:
+    onnxruntime-node feeds only what a session lists as inputs and drops other feeds silently."""
+    model = onnx.load(path)
+    kept = [i for i in model.graph.initializer if i.name != DECODER_MASK]
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(kept)
+    onnx.save(model, out_path)
+    return out_path
+
+
+@torch.no_grad()
+def check_join(model, paths, ort_package, work, report, sources, pad_id, start_id):
+    """A with-past step over rows whose pasts differ in length (as when rows join a running batch): row r has
+    taken `longest - r` steps, its cache is left-padded with noise to the longest past and masked out. Each
+    row's logits, cross-attention and real cache positions must equal the row run alone, unpadded."""
+    n = model.cfg.decoder_layers
+    ids, mask = pad_batch(sources, pad_id)
+    rows = len(sources)
+    longest = rows + 1
+    gen = torch.Generator().manual_seed(1)
+    dec_ids = torch.cat([torch.full((rows, 1), start_id),
+                         torch.randint(2, model.cfg.vocab_size - 1, (rows, longest - 1), generator=gen)], dim=1)
+    next_ids = torch.randint(2, model.cfg.vocab_size - 1, (rows, 1), generator=gen)
+    dec = model.model.decoder
+    cross = dec.cross_kv(model.encode(ids, mask))
+    past = {name: [] for name in past_names(n)}
+    expected = {name: [] for name in ["logits", CROSS_ATTENTIONS] + present_names(n, with_encoder=False)}
+    self_mask = torch.zeros(rows, longest + 1, dtype=torch.long)
+    for r in range(rows):
+        steps = longest - r
+        self_mask[r, longest - steps:] = 1
+        row_cross = [(k[r:r + 1], v[r:r + 1]) for k, v in cross]
+        _, selfkv = dec(dec_ids[r:r + 1, :steps], mask[r:r + 1], row_cross)
+        h, selfkv2, attention = dec(next_ids[r:r + 1], mask[r:r + 1], row_cross, selfkv, return_cross=True)
+        expected["logits"].append(model.logits(h))
+        expected[CROSS_ATTENTIONS].append(attention)
+        for i in range(n):
+            for j, kind in enumerate(("key", "value")):
+                noise = torch.randn(1, *selfkv[i][j].shape[1:2], longest - steps, selfkv[i][j].shape[3], generator=gen)
+                past[f"past_key_values.{i}.decoder.{kind}"].append(torch.cat([noise, selfkv[i][j]], dim=2))
+                expected[f"present.{i}.decoder.{kind}"].append(selfkv2[i][j])
+                past[f"past_key_values.{i}.encoder.{kind}"].append(row_cross[i][j])
+    past = {k: torch.cat(v) for k, v in past.items()}
+    files = [(name, paths[name]) for name in ("decoder_with_past_model", "decoder_model_merged") if name in paths]
+    tasks = []
+    os.makedirs(work, exist_ok=True)
+    for name, path in files:
+        feeds = {"encoder_attention_mask": mask, "input_ids": next_ids, **past, DECODER_MASK: self_mask}
+        if name == "decoder_model_merged":
+            feeds["encoder_hidden_states"] = torch.zeros(rows, 0, model.cfg.d_model)
+            feeds["use_cache_branch"] = torch.tensor([True])
+        copy = mask_required_copy(path, os.path.join(work, f"{name}_mask_input.onnx"))
+        tasks.append({"kind": "run", "model": copy, "inputs": write_inputs(feeds, os.path.join(work, name)),
+                      "out_dir": os.path.join(work, name, "out")})
+    run_node(ort_package, tasks, work)
+    for name, _ in files:
+        got = read_outputs(os.path.join(work, name, "out"))
+        worst = 0.0
+        for key, parts in expected.items():
+            for r, want in enumerate(parts):
+                have = got[key][r:r + 1]
+                if key.startswith("present."):
+                    have = have[:, :, have.shape[2] - want.shape[2]:]
+                worst = max(worst, float(np.abs(have - want.numpy()).max()))
+        report.add(f"{name}: rows with pasts of {longest}..2 positions, left-padded and masked",
+                   f"max abs diff {worst:.2e} against each row alone", worst <= TOLERANCE)
 
 
 def check_greedy(model, paths, ort_package, work, report, sources, start_id, eos_id, pad_id, max_new_tokens):

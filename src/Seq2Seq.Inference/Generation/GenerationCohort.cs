@@ -4,83 +4,35 @@ using System.Security.Cryptography;
 namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
-/// A batch of requests that share one encoder call and then one decoder call per <see cref="Step"/>.
-/// Rows of finished or cancelled requests leave the batch (and the cache) at once. A scheduler may hold
-/// several cohorts and interleave their steps; nothing here blocks or spawns threads.
+/// A batch of requests that share one decoder call per <see cref="Step"/>. Rows of finished or cancelled
+/// requests leave the batch (and the cache) at once. When the runner supports joins, <see cref="Admit"/>
+/// adds requests between steps: they are encoded and take their first decoder step together, then their
+/// rows join the running batch, so nobody waits for the batch to finish. A scheduler may hold several
+/// cohorts and interleave their steps; nothing here blocks or spawns threads.
 /// </summary>
 public sealed class GenerationCohort : IDisposable
 {
     private readonly IModelRunner _runner;
-    private readonly Entry[] _entries;
-    private readonly GenerationResult?[] _results;
+    private readonly List<Entry> _entries = [];
     private readonly List<int> _completed = [];
     private readonly NextRows _next = new();
-    private readonly TimeSpan _encodeTime;
     private IDecoderState? _state;
-    private int[] _tokens;
-    private long _decodeStart;
+    private int[] _tokens = new int[16];
     private int _steps;
     private RunnerTimings _finalTimings;
     private bool _tracksAttention;
 
+    // Completions of requests cancelled before the start wait for the first Step to report them.
+    private bool _completedReported;
+
     private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
     {
         _runner = runner;
-        _entries = new Entry[requests.Count];
-        _results = new GenerationResult?[requests.Count];
-        var sources = new List<ReadOnlyMemory<int>>(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
+        _state = Encode(requests, out var startTokens);
+        if (_state is not null)
         {
-            var request = requests[i];
-            request.Settings.Validate();
-            if (request.Settings.VocabSize != runner.VocabSize)
-            {
-                throw new ArgumentException(
-                    $"Request {i} has settings for a vocabulary of {request.Settings.VocabSize}, the model has {runner.VocabSize}.",
-                    nameof(requests));
-            }
-
-            var seed = request.Settings.Seed is { } s ? (ulong)s
-                : request.Settings.DoSample ? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8))
-                : 0;
-            _entries[i] = new Entry(request, SequenceSearch.Create(request.Settings, runner.VocabSize, seed));
-            if (request.ReturnAttention)
-            {
-                if (!runner.ProvidesAttention)
-                {
-                    throw new ArgumentException($"Request {i} asks for attention, which this model does not output.", nameof(requests));
-                }
-
-                _entries[i].Search.TrackAttention(request.SourceIds.Length);
-                _tracksAttention = true;
-            }
-
-            if (request.Cancellation.IsCancellationRequested)
-            {
-                Complete(i, cancelled: true);
-                continue;
-            }
-
-            _entries[i].Rows = 1;
-            sources.Add(request.SourceIds);
-        }
-
-        _tokens = new int[Math.Max(1, sources.Count)];
-        if (sources.Count == 0)
-        {
-            return;
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        _state = runner.Encode(sources);
-        _encodeTime = Stopwatch.GetElapsedTime(started);
-        var row = 0;
-        foreach (var entry in _entries)
-        {
-            if (entry.Rows > 0)
-            {
-                _tokens[row++] = entry.Request.Settings.DecoderStartTokenId;
-            }
+            EnsureTokens(startTokens.Length);
+            startTokens.CopyTo(_tokens, 0);
         }
     }
 
@@ -92,48 +44,61 @@ public sealed class GenerationCohort : IDisposable
         return new GenerationCohort(runner, requests);
     }
 
-    /// <summary>Number of requests.</summary>
-    public int Count => _entries.Length;
+    /// <summary>Number of requests, admitted ones included.</summary>
+    public int Count => _entries.Count;
 
     /// <summary>Decoder rows the next step will run (beams and samples count separately).</summary>
     public int ActiveRows => _state?.Rows ?? 0;
 
     public bool IsCompleted => _state is null;
 
-    /// <summary>Wall time of the shared encoder call.</summary>
-    public TimeSpan EncodeTime => _encodeTime;
+    /// <summary>
+    /// Whether <see cref="Admit"/> may be called now: the runner supports joins and the running batch has
+    /// taken its first step.
+    /// </summary>
+    public bool CanAdmit => _runner.SupportsJoins && _state is { PastLength: > 0 };
 
-    /// <summary>Decoder steps taken.</summary>
+    /// <summary>Decoder calls made, admission first steps included.</summary>
     public int Steps => _steps;
 
     /// <summary>Runtime and tensor-preparation time so far, encoder included.</summary>
-    public RunnerTimings RunnerTimings => _state?.Timings ?? _finalTimings;
+    public RunnerTimings RunnerTimings
+    {
+        get
+        {
+            var timings = _finalTimings;
+            if (_state is not null)
+            {
+                timings.RunTicks += _state.Timings.RunTicks;
+                timings.PrepareTicks += _state.Timings.PrepareTicks;
+            }
+
+            return timings;
+        }
+    }
 
     /// <summary>The result of request <paramref name="index"/>, or null while it is still running.</summary>
-    public GenerationResult? Result(int index) => _results[index];
+    public GenerationResult? Result(int index) => _entries[index].Result;
 
     /// <summary>
     /// Removes cancelled requests, runs one decoder step for all remaining rows, and advances each
     /// request's search. Returns the indices of requests that completed in this call (finished or
-    /// cancelled); the list is reused by the next call.
+    /// cancelled), the first call also those cancelled before the start; the list is reused by the next call.
     /// </summary>
     public IReadOnlyList<int> Step()
     {
-        _completed.Clear();
+        ClearReported();
         if (_state is null)
         {
             return _completed;
         }
 
-        if (_steps == 0)
-        {
-            _decodeStart = Stopwatch.GetTimestamp();
-        }
-
         RemoveCancelled();
         if (_state.Rows > 0)
         {
-            RunStep(_state);
+            RunStep(_state, _tokens, 0);
+            EnsureTokens(_next.Count);
+            _next.Tokens.CopyTo(_tokens);
         }
 
         if (_state.Rows == 0)
@@ -144,22 +109,150 @@ public sealed class GenerationCohort : IDisposable
         return _completed;
     }
 
-    private void RunStep(IDecoderState state)
+    /// <summary>
+    /// Adds requests to the running batch (indices from <see cref="Count"/> on, in order): encodes them,
+    /// runs their first decoder step as one small batch, and appends the rows that continue. Returns the
+    /// indices of admitted requests that completed at once (cancelled, or done after one token); the list
+    /// is reused by the next call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="CanAdmit"/> is false.</exception>
+    public IReadOnlyList<int> Admit(IReadOnlyList<GenerationRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (!CanAdmit)
+        {
+            throw new InvalidOperationException("This cohort cannot take new rows: the runner does not support joins, or it has not stepped yet or has completed.");
+        }
+
+        ClearReported();
+        var firstNew = _entries.Count;
+        var state = Encode(requests, out var startTokens);
+        if (state is null)
+        {
+            return _completed;
+        }
+
+        using (state)
+        {
+            RunStep(state, startTokens, firstNew);
+            var rows = _state!.Rows;
+            if (state.Rows > 0)
+            {
+                EnsureTokens(rows + _next.Count);
+                _next.Tokens.CopyTo(_tokens.AsSpan(rows));
+                _state.Append(state);
+            }
+            else
+            {
+                _finalTimings.RunTicks += state.Timings.RunTicks;
+                _finalTimings.PrepareTicks += state.Timings.PrepareTicks;
+            }
+        }
+
+        return _completed;
+    }
+
+    private void ClearReported()
+    {
+        if (_completedReported)
+        {
+            _completed.Clear();
+        }
+
+        _completedReported = true;
+    }
+
+    /// <summary>Adds entries for the requests and encodes the live ones; null when none is live.</summary>
+    private IDecoderState? Encode(IReadOnlyList<GenerationRequest> requests, out int[] startTokens)
+    {
+        var sources = new List<ReadOnlyMemory<int>>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            request.Settings.Validate();
+            if (request.Settings.VocabSize != _runner.VocabSize)
+            {
+                throw new ArgumentException(
+                    $"Request {i} has settings for a vocabulary of {request.Settings.VocabSize}, the model has {_runner.VocabSize}.",
+                    nameof(requests));
+            }
+
+            if (request.ReturnAttention && !_runner.ProvidesAttention)
+            {
+                throw new ArgumentException($"Request {i} asks for attention, which this model does not output.", nameof(requests));
+            }
+        }
+
+        var live = new List<int>(requests.Count);
+        foreach (var request in requests)
+        {
+            var seed = request.Settings.Seed is { } s ? (ulong)s
+                : request.Settings.DoSample ? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8))
+                : 0;
+            _entries.Add(new Entry(request, SequenceSearch.Create(request.Settings, _runner.VocabSize, seed)));
+            var index = _entries.Count - 1;
+            if (request.ReturnAttention)
+            {
+                _entries[index].Search.TrackAttention(request.SourceIds.Length);
+                _tracksAttention = true;
+            }
+
+            if (request.Cancellation.IsCancellationRequested)
+            {
+                Complete(index, cancelled: true);
+                continue;
+            }
+
+            sources.Add(request.SourceIds);
+            live.Add(index);
+        }
+
+        startTokens = new int[live.Count];
+        if (live.Count == 0)
+        {
+            return null;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var state = _runner.Encode(sources);
+        var encodeTime = Stopwatch.GetElapsedTime(started);
+        for (var i = 0; i < live.Count; i++)
+        {
+            var entry = _entries[live[i]];
+            entry.Rows = 1;
+            entry.EncodeTime = encodeTime;
+            startTokens[i] = entry.Request.Settings.DecoderStartTokenId;
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// One decoder call on <paramref name="state"/>, whose rows belong to the live entries from
+    /// <paramref name="firstEntry"/> on, in order; leaves the continuing rows and their tokens in _next.
+    /// </summary>
+    private void RunStep(IDecoderState state, ReadOnlySpan<int> tokens, int firstEntry)
     {
         var rows = state.Rows;
-        var logits = state.Step(_tokens.AsSpan(0, rows));
+        var logits = state.Step(tokens[..rows]);
+        var now = Stopwatch.GetTimestamp();
         _steps++;
         var vocab = _runner.VocabSize;
         var attention = _tracksAttention ? ((IAttentionState)state).Attention : default;
         var width = _tracksAttention ? ((IAttentionState)state).SourceWidth : 0;
         var offset = 0;
         _next.Clear();
-        for (var i = 0; i < _entries.Length; i++)
+        for (var i = firstEntry; i < _entries.Count; i++)
         {
             var entry = _entries[i];
             if (entry.Rows == 0)
             {
                 continue;
+            }
+
+            if (entry.Steps == 0)
+            {
+                entry.DecodeStart = now;
             }
 
             _next.SourceOffset = offset;
@@ -183,13 +276,14 @@ public sealed class GenerationCohort : IDisposable
         {
             state.Reorder(_next.Parents);
         }
+    }
 
-        if (_tokens.Length < _next.Count)
+    private void EnsureTokens(int count)
+    {
+        if (_tokens.Length < count)
         {
-            _tokens = new int[Math.Max(_next.Count, _tokens.Length * 2)];
+            Array.Resize(ref _tokens, Math.Max(count, _tokens.Length * 2));
         }
-
-        _next.Tokens.CopyTo(_tokens);
     }
 
     private void RemoveCancelled()
@@ -207,7 +301,7 @@ public sealed class GenerationCohort : IDisposable
 
         _next.Clear();
         var offset = 0;
-        for (var i = 0; i < _entries.Length; i++)
+        for (var i = 0; i < _entries.Count; i++)
         {
             var entry = _entries[i];
             if (entry.Rows == 0)
@@ -239,9 +333,9 @@ public sealed class GenerationCohort : IDisposable
     private void Complete(int index, bool cancelled)
     {
         var entry = _entries[index];
-        var decode = _decodeStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_decodeStart);
-        _results[index] = new GenerationResult(cancelled ? [] : entry.Search.Sequences(),
-            entry.Request.SourceIds.Length, cancelled, _encodeTime, decode, entry.Steps);
+        var decode = entry.DecodeStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(entry.DecodeStart);
+        entry.Result = new GenerationResult(cancelled ? [] : entry.Search.Sequences(),
+            entry.Request.SourceIds.Length, cancelled, entry.EncodeTime, decode, entry.Steps);
         entry.Rows = 0;
         _completed.Add(index);
     }
@@ -250,7 +344,8 @@ public sealed class GenerationCohort : IDisposable
     {
         if (_state is not null)
         {
-            _finalTimings = _state.Timings;
+            _finalTimings.RunTicks += _state.Timings.RunTicks;
+            _finalTimings.PrepareTicks += _state.Timings.PrepareTicks;
             _state.Dispose();
             _state = null;
         }
@@ -269,5 +364,12 @@ public sealed class GenerationCohort : IDisposable
         public int Rows { get; set; }
 
         public int Steps { get; set; }
+
+        public TimeSpan EncodeTime { get; set; }
+
+        /// <summary>Timestamp of the request's first decoder step; 0 before it.</summary>
+        public long DecodeStart { get; set; }
+
+        public GenerationResult? Result { get; set; }
     }
 }

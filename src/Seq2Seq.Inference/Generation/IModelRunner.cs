@@ -16,6 +16,13 @@ public interface IModelRunner : IDisposable
     bool ProvidesAttention => false;
 
     /// <summary>
+    /// Whether rows may join a batch that has already taken decoder steps (<see cref="IDecoderState.Append"/>).
+    /// Optimum exports have no decoder-side attention mask and derive positions from the past length, so
+    /// they cannot; decoders that take decoder_attention_mask can.
+    /// </summary>
+    bool SupportsJoins { get; }
+
+    /// <summary>
     /// Runs the encoder once over all sources (padded to the longest, with an attention mask) and returns
     /// the decoder state with one row per source, in order, with an empty self-attention past.
     /// </summary>
@@ -48,6 +55,13 @@ public interface IDecoderState : IDisposable
     /// search forks a row) and may skip rows (finished or cancelled rows leave; their memory is freed).
     /// </summary>
     void Reorder(ReadOnlySpan<int> parents);
+
+    /// <summary>
+    /// Moves the rows of <paramref name="other"/> (a state of the same runner) after this state's rows, where
+    /// they continue as if they had run alone; <paramref name="other"/> is left empty. Both states must have
+    /// taken at least one step. Only for runners whose <see cref="IModelRunner.SupportsJoins"/> is true.
+    /// </summary>
+    void Append(IDecoderState other);
 }
 
 /// <summary>Accumulated runtime timings, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>

@@ -11,6 +11,9 @@ internal readonly partial record struct DecoderTensor(DecoderTensorKind Kind, in
     /// <summary>Position of a cache tensor among its layer's: decoder key, decoder value, encoder key, encoder value.</summary>
     public int CacheSlot => (Encoder ? 2 : 0) + (Value ? 1 : 0);
 
+    /// <summary>Our exports' decoder-side mask over past and new positions (see models/training/onnx_export.py).</summary>
+    public const string DecoderMaskName = "decoder_attention_mask";
+
     /// <summary>Whether a slot index (over all layers) holds cross-attention (encoder) keys or values.</summary>
     public static bool IsCrossAttentionSlot(int slot) => slot % CacheSlotsPerLayer >= 2;
 
@@ -21,6 +24,7 @@ internal readonly partial record struct DecoderTensor(DecoderTensorKind Kind, in
             case "input_ids": return new(DecoderTensorKind.InputIds);
             case "encoder_attention_mask": return new(DecoderTensorKind.EncoderAttentionMask);
             case "encoder_hidden_states": return new(DecoderTensorKind.EncoderHiddenStates);
+            case DecoderMaskName: return new(DecoderTensorKind.DecoderAttentionMask);
             case "use_cache_branch": return new(DecoderTensorKind.UseCacheBranch);
             case "logits": return new(DecoderTensorKind.Logits);
             case "cross_attentions": return new(DecoderTensorKind.CrossAttentions);
@@ -47,6 +51,7 @@ internal enum DecoderTensorKind
     InputIds,
     EncoderAttentionMask,
     EncoderHiddenStates,
+    DecoderAttentionMask,
     UseCacheBranch,
     Past,
     Logits,

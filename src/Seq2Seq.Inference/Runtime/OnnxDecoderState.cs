@@ -8,7 +8,9 @@ namespace Seq2Seq.Inference.Runtime;
 /// The rows of one cohort on an <see cref="OnnxModelRunner"/>: the encoder attention mask, the
 /// cross-attention keys/values of step 1 (fed back every step), and the self-attention past, which grows
 /// by one position per step. Every cache tensor keeps rows in its first dimension, so dropping, forking
-/// and reordering rows is a row gather.
+/// and reordering rows is a row gather. With a decoder that takes decoder_attention_mask, another state's
+/// rows can be appended: a row's past then sits at the end of the past axis after some padding slots,
+/// and its source at the start of the source axis; both masks hide the padding.
 /// </summary>
 internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
 {
@@ -28,10 +30,13 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
     private OrtValue? _attention;
     private int[] _sourceOfRow;
     private int[] _nextSourceOfRow = [];
+    private int[] _padding;
+    private int[] _sourceLengths;
+    private long[] _decoderMask = [];
     private long[] _ids;
     private RunnerTimings _timings;
 
-    public OnnxDecoderState(OnnxModelRunner runner, int rows, int sourceLength, PooledTensor<float> encoderHidden,
+    public OnnxDecoderState(OnnxModelRunner runner, int[] sourceLengths, PooledTensor<float> encoderHidden,
         PooledTensor<long> mask, RunnerTimings encodeTimings)
     {
         _runner = runner;
@@ -41,19 +46,24 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         _encoderHidden = encoderHidden;
         _mask = mask;
         _timings = encodeTimings;
+        var rows = sourceLengths.Length;
         _sourceOfRow = [.. Enumerable.Range(0, rows)];
+        _sourceLengths = sourceLengths;
+        _padding = new int[rows];
         _ids = PinnedTensor.Allocate<long>(rows);
         Rows = rows;
-        SourceLength = sourceLength;
     }
 
     public int Rows { get; private set; }
 
+    /// <summary>Length of the past axis: the longest row's past.</summary>
     public int PastLength { get; private set; }
 
-    public int SourceLength { get; }
-
-    public int SourceWidth => SourceLength;
+    /// <summary>
+    /// The source axis as it is now: joins widen it and trimming narrows it, and the last step's attention
+    /// (read before either) has this width.
+    /// </summary>
+    public int SourceWidth => _mask is null ? 0 : (int)_mask.Shape[1];
 
     public ReadOnlySpan<float> Attention => _attention is null
         ? throw new InvalidOperationException("No attention: the decoder has no cross_attentions output, or no step has run.")
@@ -76,9 +86,13 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         }
 
         var ids = Temporary(PinnedTensor.Over(_ids, [Rows, 1]));
-        if (_inputs.Length != graph.Inputs.Length)
+
+        // A mask with a default is fed only when some row's past has padding; the default says "none".
+        var feedMask = graph.DecoderMaskIsOptional && _padding.AsSpan(0, Rows).IndexOfAnyExcept(0) >= 0;
+        var count = graph.Inputs.Length + (feedMask ? 1 : 0);
+        if (_inputs.Length != count)
         {
-            _inputs = new OrtValue[graph.Inputs.Length];
+            _inputs = new OrtValue[count];
         }
 
         for (var i = 0; i < graph.Inputs.Length; i++)
@@ -86,11 +100,16 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
             _inputs[i] = Input(graph.Inputs[i], graph.InputNames[i], ids);
         }
 
+        if (feedMask)
+        {
+            _inputs[graph.Inputs.Length] = DecoderMask();
+        }
+
         var run = Stopwatch.GetTimestamp();
         IDisposableReadOnlyCollection<OrtValue> outputs;
         try
         {
-            outputs = graph.Session.Run(_runner.RunOptions, graph.InputNames, _inputs, graph.OutputNames);
+            outputs = graph.Session.Run(_runner.RunOptions, feedMask ? graph.InputNamesWithMask : graph.InputNames, _inputs, graph.OutputNames);
         }
         finally
         {
@@ -189,6 +208,8 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         }
 
         (_sourceOfRow, _nextSourceOfRow) = (sources, _sourceOfRow);
+        _padding = Pick(_padding, parents);
+        _sourceLengths = Pick(_sourceLengths, parents);
         Rows = parents.Length;
         if (_ids.Length < Rows)
         {
@@ -199,11 +220,128 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         {
             ReleaseAll();
         }
+        else if (sourcesChanged && PastLength > 0)
+        {
+            TrimPadding();
+        }
 
         _timings.PrepareTicks += Stopwatch.GetTimestamp() - started;
     }
 
+    public void Append(IDecoderState other)
+    {
+        if (other is not OnnxDecoderState state || state._runner != _runner || !_runner.SupportsJoins)
+        {
+            throw new InvalidOperationException("Rows can join only a state of the same model, whose decoder takes decoder_attention_mask.");
+        }
+
+        if (PastLength == 0 || state.PastLength == 0 || Rows == 0 || state.Rows == 0)
+        {
+            throw new InvalidOperationException("Both states must have rows and have taken their first step.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var past = Math.Max(PastLength, state.PastLength);
+        for (var slot = 0; slot < _cache.Length; slot++)
+        {
+            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
+            var joined = CacheAxis.Stack(_cache[slot]!, state._cache[slot]!, axis: 2, alignEnd: !crossAttention);
+            _cache[slot]!.Dispose();
+            _cache[slot] = joined;
+        }
+
+        var mask = CacheAxis.Stack(_mask!, state._mask!, axis: 1, alignEnd: false);
+        _mask!.Dispose();
+        _mask = mask;
+        var sourceBase = _sourceOfRow.AsSpan(0, Rows).ToArray().Max() + 1;
+        var rows = Rows + state.Rows;
+        _sourceOfRow = [.. _sourceOfRow.AsSpan(0, Rows), .. state._sourceOfRow.AsSpan(0, state.Rows).ToArray().Select(s => s + sourceBase)];
+        _padding = [.. _padding.AsSpan(0, Rows).ToArray().Select(p => p + past - PastLength),
+            .. state._padding.AsSpan(0, state.Rows).ToArray().Select(p => p + past - state.PastLength)];
+        _sourceLengths = [.. _sourceLengths.AsSpan(0, Rows), .. state._sourceLengths.AsSpan(0, state.Rows)];
+        Rows = rows;
+        PastLength = past;
+        if (_ids.Length < Rows)
+        {
+            _ids = PinnedTensor.Allocate<long>(Rows);
+        }
+
+        _timings.RunTicks += state._timings.RunTicks;
+        _timings.PrepareTicks += state._timings.PrepareTicks + (Stopwatch.GetTimestamp() - started);
+        state.ReleaseAll();
+    }
+
     public void Dispose() => ReleaseAll();
+
+    private static int[] Pick(int[] values, ReadOnlySpan<int> parents)
+    {
+        var picked = new int[parents.Length];
+        for (var i = 0; i < parents.Length; i++)
+        {
+            picked[i] = values[parents[i]];
+        }
+
+        return picked;
+    }
+
+    /// <summary>
+    /// Drops past slots that are padding in every row and source slots beyond every row's source, once
+    /// the rows that needed them have left: each step's attention costs in proportion to both axes.
+    /// </summary>
+    private void TrimPadding()
+    {
+        var rows = _padding.AsSpan(0, Rows);
+        var unusedPast = rows.Length == 0 ? 0 : rows.ToArray().Min();
+        var source = (int)_mask!.Shape[1];
+        var usedSource = _sourceLengths.AsSpan(0, Rows).ToArray().Max();
+        for (var slot = 0; slot < _cache.Length; slot++)
+        {
+            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
+            if (crossAttention ? usedSource < source : unusedPast > 0)
+            {
+                var trimmed = crossAttention
+                    ? CacheAxis.Window(_cache[slot]!, 2, 0, usedSource)
+                    : CacheAxis.Window(_cache[slot]!, 2, unusedPast, PastLength - unusedPast);
+                _cache[slot]!.Dispose();
+                _cache[slot] = trimmed;
+            }
+        }
+
+        if (usedSource < source)
+        {
+            var mask = CacheAxis.Window(_mask, 1, 0, usedSource);
+            _mask.Dispose();
+            _mask = mask;
+        }
+
+        if (unusedPast > 0)
+        {
+            PastLength -= unusedPast;
+            for (var r = 0; r < Rows; r++)
+            {
+                _padding[r] -= unusedPast;
+            }
+        }
+    }
+
+    /// <summary>Rows × (past + 1): 0 on a row's padding slots, 1 on its real past and the new position.</summary>
+    private OrtValue DecoderMask()
+    {
+        var width = PastLength + 1;
+        if (_decoderMask.Length < Rows * width)
+        {
+            _decoderMask = PinnedTensor.Allocate<long>(Rows * width * 2);
+        }
+
+        var mask = _decoderMask.AsSpan(0, Rows * width);
+        mask.Fill(1);
+        for (var r = 0; r < Rows; r++)
+        {
+            mask.Slice(r * width, _padding[r]).Clear();
+        }
+
+        return Temporary(PinnedTensor.Over(_decoderMask, [Rows, width]));
+    }
 
     private static PooledTensor<T>? Regather<T>(PooledTensor<T>? tensor, ReadOnlySpan<int> parents) where T : unmanaged
     {
@@ -226,6 +364,8 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
                 return ids;
             case DecoderTensorKind.EncoderAttentionMask:
                 return _mask!.Value;
+            case DecoderTensorKind.DecoderAttentionMask:
+                return DecoderMask();
             case DecoderTensorKind.EncoderHiddenStates:
                 return first ? _encoderHidden!.Value : Placeholder([Rows, 0, _runner.Config.DModel]);
             case DecoderTensorKind.UseCacheBranch:

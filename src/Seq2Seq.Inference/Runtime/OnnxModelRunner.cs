@@ -33,6 +33,9 @@ public sealed class OnnxModelRunner : IModelRunner
     /// <summary>Whether every decoder graph outputs cross_attentions (our exports of the default model do).</summary>
     public bool ProvidesAttention => HasAttention(FirstStep) && HasAttention(WithPast);
 
+    /// <summary>True when every decoder graph takes decoder_attention_mask (detected at load).</summary>
+    public bool SupportsJoins => FirstStep.AcceptsDecoderMask && WithPast.AcceptsDecoderMask;
+
     internal InferenceSession Encoder { get; }
 
     /// <summary>Shared by every Run: it carries no per-call state, and reusing it saves a native object per step.</summary>
@@ -47,30 +50,53 @@ public sealed class OnnxModelRunner : IModelRunner
     public static OnnxModelRunner Open(BundleFiles files, ModelConfig config, RunnerOptions? options = null)
     {
         options ??= new RunnerOptions();
-        var sessions = new List<InferenceSession>();
+        string[] paths = files.MergedDecoder is { } mergedPath
+            ? [files.Encoder, mergedPath]
+            : [files.Encoder, files.Decoder!, files.DecoderWithPast!];
+        var sessions = OpenAll(paths, options);
         try
         {
-            var encoder = OpenSession(files.Encoder, options, sessions);
-            SignatureCheck.Encoder(encoder, files.Encoder, config);
-            if (files.MergedDecoder is { } mergedPath)
+            SignatureCheck.Encoder(sessions[0], paths[0], config);
+            if (sessions.Length == 2)
             {
-                var merged = OpenSession(mergedPath, options, sessions);
-                SignatureCheck.Decoder(merged, mergedPath, config, DecoderRole.Merged);
-                var graph = new DecoderGraph(merged);
-                return new OnnxModelRunner(config, encoder, graph, graph, [.. sessions]);
+                SignatureCheck.Decoder(sessions[1], paths[1], config, DecoderRole.Merged);
+                var graph = new DecoderGraph(sessions[1]);
+                return new OnnxModelRunner(config, sessions[0], graph, graph, sessions);
             }
 
-            var first = OpenSession(files.Decoder!, options, sessions);
-            SignatureCheck.Decoder(first, files.Decoder!, config, DecoderRole.NoPast);
-            var withPast = OpenSession(files.DecoderWithPast!, options, sessions);
-            SignatureCheck.Decoder(withPast, files.DecoderWithPast!, config, DecoderRole.WithPast);
-            return new OnnxModelRunner(config, encoder, new DecoderGraph(first), new DecoderGraph(withPast), [.. sessions]);
+            SignatureCheck.Decoder(sessions[1], paths[1], config, DecoderRole.NoPast);
+            SignatureCheck.Decoder(sessions[2], paths[2], config, DecoderRole.WithPast);
+            return new OnnxModelRunner(config, sessions[0], new DecoderGraph(sessions[1]), new DecoderGraph(sessions[2]), sessions);
         }
         catch
         {
-            sessions.ForEach(s => s.Dispose());
+            Array.ForEach(sessions, s => s.Dispose());
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens the files on separate threads: graph optimization at load dominates start-up, and the files are
+    /// independent. If one fails, the others are closed and the first failure is rethrown.
+    /// </summary>
+    internal static InferenceSession[] OpenAll(string[] paths, RunnerOptions options)
+    {
+        var sessions = new InferenceSession?[paths.Length];
+        try
+        {
+            Parallel.For(0, paths.Length, i => sessions[i] = OpenSession(paths[i], options));
+        }
+        catch (AggregateException e)
+        {
+            foreach (var session in sessions)
+            {
+                session?.Dispose();
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        return sessions!;
     }
 
     public IDecoderState Encode(IReadOnlyList<ReadOnlyMemory<int>> sources)
@@ -99,7 +125,7 @@ public sealed class OnnxModelRunner : IModelRunner
             var outputs = Encoder.Run(RunOptions, EncoderInputs, [ids.Value, mask.Value], EncoderOutputs);
             timings.RunTicks += Stopwatch.GetTimestamp() - run;
             var hidden = PooledTensor<float>.Wrap(outputs.First());
-            return new OnnxDecoderState(this, sources.Count, length, hidden, mask, timings);
+            return new OnnxDecoderState(this, [.. sources.Select(s => s.Length)], hidden, mask, timings);
         }
         catch
         {
@@ -123,7 +149,7 @@ public sealed class OnnxModelRunner : IModelRunner
         }
     }
 
-    internal static InferenceSession OpenSession(string path, RunnerOptions options, List<InferenceSession> opened)
+    private static InferenceSession OpenSession(string path, RunnerOptions options)
     {
         using var sessionOptions = new SessionOptions
         {
@@ -131,12 +157,14 @@ public sealed class OnnxModelRunner : IModelRunner
             InterOpNumThreads = options.InterOpThreads,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+
+            // Errors still surface as exceptions; warnings would print on stderr at every start, such as the
+            // one for decoder_attention_mask, an initializer a run may override by design.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         try
         {
-            var session = new InferenceSession(path, sessionOptions);
-            opened.Add(session);
-            return session;
+            return new InferenceSession(path, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {

@@ -173,6 +173,10 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
         _timings.PrepareTicks += Stopwatch.GetTimestamp() - started;
     }
 
+    /// <summary>Not supported: <see cref="RecurrentModelRunner.SupportsJoins"/> is false.</summary>
+    public void Append(IDecoderState other) =>
+        throw new NotSupportedException("Recurrent decoder states do not take joining rows.");
+
     public void Dispose() => ReleaseAll();
 
     /// <summary>In place when rows only move or leave; a new buffer when beam search forks into more rows.</summary>

@@ -31,6 +31,12 @@ public sealed class RecurrentModelRunner : IModelRunner
 
     public bool ProvidesAttention => Signature.AttentionOutput >= 0;
 
+    /// <summary>
+    /// False: the decoder has no mask over its own steps, so a row joining late would need its recurrent
+    /// state padded in a way the graph cannot ignore; the scheduler starts a new cohort instead.
+    /// </summary>
+    public bool SupportsJoins => false;
+
     internal InferenceSession Encoder { get; }
 
     internal InferenceSession Decoder { get; }
@@ -45,17 +51,15 @@ public sealed class RecurrentModelRunner : IModelRunner
     public static RecurrentModelRunner Open(BundleFiles files, ModelConfig config, RunnerOptions? options = null)
     {
         options ??= new RunnerOptions();
-        var sessions = new List<InferenceSession>();
+        var sessions = OnnxModelRunner.OpenAll([files.Encoder, files.Decoder!], options);
         try
         {
-            var encoder = OnnxModelRunner.OpenSession(files.Encoder, options, sessions);
-            var decoder = OnnxModelRunner.OpenSession(files.Decoder!, options, sessions);
-            var signature = RecurrentSignature.Check(encoder, files.Encoder, decoder, files.Decoder!, config);
-            return new RecurrentModelRunner(config, encoder, decoder, signature);
+            var signature = RecurrentSignature.Check(sessions[0], files.Encoder, sessions[1], files.Decoder!, config);
+            return new RecurrentModelRunner(config, sessions[0], sessions[1], signature);
         }
         catch
         {
-            sessions.ForEach(s => s.Dispose());
+            Array.ForEach(sessions, s => s.Dispose());
             throw;
         }
     }

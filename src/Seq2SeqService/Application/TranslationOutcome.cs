@@ -80,4 +80,7 @@ public enum TranslationErrorKind
 
     /// <summary>The caller's cancellation token fired (the client went away).</summary>
     Cancelled,
+
+    /// <summary>The request hit the service's time limit or token budget per request and was stopped.</summary>
+    LimitExceeded,
 }

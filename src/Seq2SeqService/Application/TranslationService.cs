@@ -67,8 +67,12 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         }
         catch (JobFailedException e)
         {
-            return Failure(e.Reason == JobFailure.GenerationFailed ? TranslationErrorKind.Failed : TranslationErrorKind.Stopping,
-                e.Message);
+            return Failure(e.Reason switch
+            {
+                JobFailure.GenerationFailed => TranslationErrorKind.Failed,
+                JobFailure.DeadlineExceeded or JobFailure.TokenBudgetExceeded => TranslationErrorKind.LimitExceeded,
+                _ => TranslationErrorKind.Stopping,
+            }, e.Message);
         }
         catch (OperationCanceledException)
         {

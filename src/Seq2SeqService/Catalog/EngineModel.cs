@@ -31,32 +31,26 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
         return new SourceTokens(tokens.Ids, tokens.Pieces);
     }
 
+    public IRunningBatch Start(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping) =>
+        new CohortBatch(model, sequences, settings, stopping);
+
     public BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping)
     {
-        // Each row stops when its client goes away or when the service's drain deadline passes.
-        var rowTokens = sequences
-            .Select(s => CancellationTokenSource.CreateLinkedTokenSource(s.Cancellation, stopping))
-            .ToList();
-        try
+        using var batch = Start(sequences, settings, stopping);
+        var rows = new SequenceOutput?[sequences.Count];
+        TimeSpan encode = default, decode = default;
+        do
         {
-            var requests = sequences
-                .Select((s, i) => new GenerationRequest(s.InputIds.ToArray(), settings, rowTokens[i].Token) { ReturnAttention = s.ReturnAttention })
-                .ToList();
-            var results = model.Generate(requests);
-            var rows = results.Select((r, i) => r.Cancelled
-                ? null
-                : new SequenceOutput(r.Sequences
-                    .Select(s => new Candidate(model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length,
-                        model.DescribeAttention(sequences[i].InputIds, s)))
-                    .ToList())).ToList();
-            var encode = results.Select(r => r.EncodeTime).DefaultIfEmpty().Max();
-            var decode = results.Select(r => r.DecodeTime).DefaultIfEmpty().Max();
-            return new BatchOutput(rows, encode, decode);
+            foreach (var row in batch.Step())
+            {
+                rows[row.Row] = row.Output;
+                encode = encode > row.EncodeTime ? encode : row.EncodeTime;
+                decode = decode > row.DecodeTime ? decode : row.DecodeTime;
+            }
         }
-        finally
-        {
-            rowTokens.ForEach(t => t.Dispose());
-        }
+        while (!batch.IsCompleted);
+
+        return new BatchOutput(rows, encode, decode);
     }
 
     public void Dispose() => model.Dispose();

@@ -84,6 +84,8 @@ public static class TranslateEndpoints
                 Problems.Unavailable(context, error.Message, retryAfterSeconds),
             TranslationErrorKind.Failed => Problems.Create(StatusCodes.Status500InternalServerError, "Generation failed",
                 error.Message),
+            TranslationErrorKind.LimitExceeded => Problems.Create(StatusCodes.Status422UnprocessableEntity,
+                "Request limit exceeded", error.Message),
             // The client has gone; nobody reads this response.
             _ => TypedResults.Empty,
         };

@@ -72,8 +72,9 @@ public static class OptionsRules
     public static void Batching(BatchingOptions options, SettingChecks checks)
     {
         checks.Range(nameof(options.MaxBatchSequences), options.MaxBatchSequences, 1, 1024);
-        checks.Range(nameof(options.MaxBatchTokens), options.MaxBatchTokens, 1, 1_000_000);
-        checks.Range(nameof(options.MaxWaitMilliseconds), options.MaxWaitMilliseconds, 0, 10_000);
+        checks.Range(nameof(options.Lanes), options.Lanes, 1, 64);
+        checks.Range(nameof(options.RequestTimeoutSeconds), options.RequestTimeoutSeconds, 0, 86_400);
+        checks.Range(nameof(options.MaxTokensPerRequest), options.MaxTokensPerRequest, 1, long.MaxValue);
         checks.Range(nameof(options.DrainTimeoutSeconds), options.DrainTimeoutSeconds, 0, 600);
     }
 

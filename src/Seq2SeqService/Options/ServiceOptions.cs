@@ -23,8 +23,12 @@ public sealed class ModelsOptions
     /// <summary>Name of the bundle used when a request names none; the first bundle when unset.</summary>
     public string? Default { get; set; }
 
-    /// <summary>ONNX Runtime intra-op threads per session; 0 lets the runtime choose (one per core).</summary>
-    public int IntraOpThreads { get; set; }
+    /// <summary>
+    /// ONNX Runtime intra-op threads per session; 0 lets the runtime choose (one per core). 1 by default: on a
+    /// busy 2-core machine two threads per session measured 2.6× slower at 64 clients (docs/scheduling.md);
+    /// use Batching:Lanes to spend more cores.
+    /// </summary>
+    public int IntraOpThreads { get; set; } = 1;
 
     /// <summary>ONNX Runtime inter-op threads per session; 0 lets the runtime choose.</summary>
     public int InterOpThreads { get; set; }
@@ -35,14 +39,26 @@ public sealed class BatchingOptions
 {
     public const string Section = "Service:Batching";
 
-    /// <summary>Most sequences (texts or sentences) in one batch.</summary>
-    public int MaxBatchSequences { get; set; } = 32;
+    /// <summary>
+    /// Most decoder rows (a sentence's beams or samples each count) running at once per model; a request with
+    /// nothing running always gets its first row, beyond this.
+    /// </summary>
+    public int MaxBatchSequences { get; set; } = 64;
 
-    /// <summary>Most source tokens (sum over the batch's sequences) in one batch.</summary>
-    public int MaxBatchTokens { get; set; } = 4096;
+    /// <summary>
+    /// Batches of one model that step at the same time, each on its own thread (with
+    /// Models:IntraOpThreads threads inside ONNX Runtime); lanes × intra-op threads should not exceed the cores.
+    /// </summary>
+    public int Lanes { get; set; } = 1;
 
-    /// <summary>How long the first request of a batch waits for company before the batch runs.</summary>
-    public double MaxWaitMilliseconds { get; set; } = 5;
+    /// <summary>A request still running this long after it was accepted is stopped and answered with an error; 0 = no limit.</summary>
+    public double RequestTimeoutSeconds { get; set; }
+
+    /// <summary>
+    /// Most tokens one request's rows may generate (each beam or sample row counts one token per step); beyond
+    /// it the request is stopped and answered with an error, so one request cannot hold the decoder for long.
+    /// </summary>
+    public long MaxTokensPerRequest { get; set; } = 2_000_000;
 
     /// <summary>How long a stopping service keeps running queued work before failing the rest with 503.</summary>
     public double DrainTimeoutSeconds { get; set; } = 5;

@@ -6,10 +6,12 @@ using Seq2SeqService.Options;
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// The hosted loop between the request queue and the engine: warms every model up, then repeatedly moves
-/// accepted jobs into its waiting room, lets the <see cref="BatchPlanner"/> pick a batch, runs it and hands
-/// each row's output to its job. On shutdown it stops admission, keeps running batches until the waiting
-/// room is empty or the drain timeout passes, and fails whatever is left as stopped — no accepted job is lost.
+/// The hosted loop between the request queue and the engine, scheduling at the level of decoder steps:
+/// after warming every model up it repeats rounds of (take accepted jobs; admit pending segments, fairly,
+/// into running batches — joining them when the model's decoder allows, else as new batches; run one step
+/// of every running batch; hand finished rows to their jobs). Nothing waits for a batch to finish, and when
+/// nothing runs a request starts at once. On shutdown it stops admission, keeps stepping until all is done
+/// or the drain timeout passes, and fails whatever is left as stopped — no accepted job is lost.
 /// </summary>
 public sealed partial class BatchScheduler(
     IJobSource queue,
@@ -25,8 +27,9 @@ public sealed partial class BatchScheduler(
     /// <summary>A few decoder steps run both the first (uncached) and the cached decoder paths.</summary>
     private const int WarmUpMaxNewTokens = 8;
 
-    private readonly BatchPlanner _planner = new(options.Value);
-    private readonly List<WorkItem> _waiting = [];
+    private readonly List<JobRows> _jobs = [];
+    private readonly List<RunningBatch> _batches = [];
+    private readonly Dictionary<TranslationJob, CancellationTokenSource> _rowTokens = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -89,7 +92,7 @@ public sealed partial class BatchScheduler(
     {
         var drain = TimeSpan.FromSeconds(options.Value.DrainTimeoutSeconds);
         var drainDeadline = long.MaxValue;
-        // Registered rather than polled: a batch may be running when the stop signal comes, and its
+        // Registered rather than polled: a step may be running when the stop signal comes, and its
         // rows must learn of the deadline while it runs.
         using var onStop = stoppingToken.Register(() =>
         {
@@ -101,124 +104,258 @@ public sealed partial class BatchScheduler(
         while (true)
         {
             var stopping = stoppingToken.IsCancellationRequested;
-            MoveAcceptedJobsToWaitingRoom();
-            if (stopping && (_waiting.Count == 0 || Stopwatch.GetTimestamp() >= Volatile.Read(ref drainDeadline)))
+            MoveAcceptedJobs();
+            ReleaseFinishedJobs();
+            if (stopping && ((_jobs.Count == 0 && _batches.Count == 0) || Stopwatch.GetTimestamp() >= Volatile.Read(ref drainDeadline)))
             {
                 return;
             }
 
-            var plan = _planner.Plan(_waiting, Stopwatch.GetTimestamp(), flush: stopping);
-            if (plan.Batch.Count > 0)
+            Admit(runStopping.Token);
+            if (_batches.Count == 0)
             {
-                foreach (var item in plan.Batch)
-                {
-                    _waiting.Remove(item);
-                }
-
-                await RunAsync(plan.Batch, runStopping.Token);
+                await WaitForWorkAsync(stoppingToken);
                 continue;
             }
 
-            await WaitForWorkAsync(plan.WaitFor, stoppingToken);
+            // Every running batch takes one step per round, so each row gets the same share of steps; up to
+            // Lanes batches step at once, each on its own pool thread.
+            ChargeTokens();
+            var lanes = options.Value.Lanes;
+            for (var i = 0; i < _batches.Count; i += lanes)
+            {
+                var group = _batches.Skip(i).Take(lanes).ToList();
+                var steps = await Task.WhenAll(group.Select(RunStepAsync));
+                for (var g = 0; g < group.Count; g++)
+                {
+                    Deliver(group[g], steps[g], runStopping.Token);
+                }
+            }
+
+            _batches.RemoveAll(b => b.Done);
         }
     }
 
-    private void MoveAcceptedJobsToWaitingRoom()
+    /// <summary>
+    /// Every running row generates one token in the round about to run; a job past its budget or its time
+    /// limit fails now, and its rows leave at the next step.
+    /// </summary>
+    private void ChargeTokens()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var timeout = options.Value.RequestTimeoutSeconds;
+        foreach (var rows in _jobs)
+        {
+            rows.GeneratedTokens += rows.RunningRows;
+            if (timeout > 0 && Stopwatch.GetElapsedTime(rows.Job.AcceptedAt, now).TotalSeconds > timeout)
+            {
+                rows.Job.Fail(JobFailure.DeadlineExceeded);
+            }
+            else if (rows.GeneratedTokens > options.Value.MaxTokensPerRequest)
+            {
+                rows.Job.Fail(JobFailure.TokenBudgetExceeded);
+            }
+        }
+    }
+
+    private void MoveAcceptedJobs()
     {
         while (queue.Reader.TryRead(out var job))
         {
-            for (var i = 0; i < job.Segments.Count; i++)
+            if (!job.IsFinished)
             {
-                _waiting.Add(new WorkItem(job, i));
+                var rows = CancellationTokenSource.CreateLinkedTokenSource(job.Cancellation);
+                _rowTokens[job] = rows;
+                _jobs.Add(new JobRows(job, rows.Token));
             }
-        }
-
-        _waiting.RemoveAll(item => item.Job.IsFinished);
-    }
-
-    private async Task WaitForWorkAsync(TimeSpan waitFor, CancellationToken stoppingToken)
-    {
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        if (_waiting.Count > 0)
-        {
-            wake.CancelAfter(waitFor);
-        }
-
-        try
-        {
-            await queue.Reader.WaitToReadAsync(wake.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Either the wait for company ran out or the service is stopping; the loop tells which.
         }
     }
 
-    private async Task RunAsync(IReadOnlyList<WorkItem> items, CancellationToken runStopping)
+    /// <summary>Jobs that ended (done, client gone, failed) stop their remaining rows and leave the waiting list.</summary>
+    private void ReleaseFinishedJobs()
     {
-        var first = items[0].Job;
-        using var span = metrics.StartBatch(first.Model.Name, items.Count);
-        var jobs = items.Select(i => i.Job).Distinct().ToList();
-        var startedAt = Stopwatch.GetTimestamp();
-        foreach (var job in jobs)
+        for (var i = 0; i < _jobs.Count; i++)
         {
-            if (job.OnBatchStarted(items.Count, startedAt))
+            var rows = _jobs[i];
+            if (rows.Job.IsFinished || (rows.Pending.Count == 0 && rows.RunningRows == 0))
             {
-                metrics.QueueWaited(job.QueueTime);
+                _rowTokens.Remove(rows.Job, out var token);
+                token?.Cancel();
+                token?.Dispose();
+                _jobs.RemoveAt(i--);
             }
         }
+    }
 
-        var sequences = items
-            .Select(i => new BatchSequence(i.Job.Segments[i.Index].InputIds, i.Job.Cancellation, i.Job.ReturnAttention))
-            .ToList();
-        BatchOutput output;
+    /// <summary>
+    /// Starts pending segments at this step boundary: into a running batch of their model when it takes
+    /// joins, else as a new batch that runs interleaved with the others.
+    /// </summary>
+    private void Admit(CancellationToken runStopping)
+    {
+        foreach (var model in _jobs.Where(j => j.Pending.Count > 0).Select(j => j.Job.Model).Distinct().ToList())
+        {
+            var running = _batches.Where(b => b.Model == model).Sum(b => b.Batch.ActiveRows);
+            var jobs = _jobs.Where(j => j.Job.Model == model).ToList();
+            var picked = RowAdmission.Select(jobs, options.Value.MaxBatchSequences - running);
+            foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))
+            {
+                var items = group.ToList();
+                var sequences = items
+                    .Select(p => new BatchSequence(p.Job.Job.Segments[p.Segment].InputIds, p.Job.RowsToken, p.Job.Job.ReturnAttention))
+                    .ToList();
+                // With several lanes, each lane gets a batch before rows join the smallest one.
+                var ofModel = _batches.Where(b => b.Model == model).ToList();
+                var target = ofModel.Count < options.Value.Lanes ? null
+                    : ofModel.Where(b => b.Batch.CanAdmit).MinBy(b => b.Batch.ActiveRows);
+                try
+                {
+                    if (target is null)
+                    {
+                        target = new RunningBatch(model, model.Start(sequences, group.Key, runStopping),
+                            metrics.StartBatch(model.Name, items.Count));
+                        _batches.Add(target);
+                    }
+                    else
+                    {
+                        target.Batch.Admit(sequences, group.Key);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogBatchFailed(logger, model.Name, items.Count, e);
+                    items.ForEach(p => p.Job.Job.Fail(JobFailure.GenerationFailed));
+                    continue;
+                }
+
+                target.Rows.AddRange(items);
+                var startedAt = Stopwatch.GetTimestamp();
+                foreach (var job in items.Select(p => p.Job.Job).Distinct())
+                {
+                    if (job.OnBatchStarted(target.Batch.ActiveRows, startedAt))
+                    {
+                        metrics.QueueWaited(job.QueueTime);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One step of one batch on a pool thread; the outcome is handed over on the loop, one batch at a time.</summary>
+    private static async Task<StepOutcome> RunStepAsync(RunningBatch running)
+    {
+        var rows = running.Batch.ActiveRows;
         try
         {
-            output = await GenerateAsync(new Batch(first.Model, first.Settings, sequences), runStopping);
-        }
-        catch (OperationCanceledException) when (runStopping.IsCancellationRequested)
-        {
-            jobs.ForEach(job => job.Fail(JobFailure.Stopped));
-            return;
+            return new StepOutcome(rows, await Task.Run(running.Batch.Step, CancellationToken.None), null);
         }
         catch (Exception e)
         {
-            LogBatchFailed(logger, first.Model.Name, items.Count, e);
-            jobs.ForEach(job => job.Fail(JobFailure.GenerationFailed));
+            return new StepOutcome(rows, [], e);
+        }
+    }
+
+    private void Deliver(RunningBatch running, StepOutcome step, CancellationToken runStopping)
+    {
+        if (step.Error is { } error)
+        {
+            var stopped = error is OperationCanceledException && runStopping.IsCancellationRequested;
+            if (!stopped)
+            {
+                LogBatchFailed(logger, running.Model.Name, step.Rows, error);
+            }
+
+            foreach (var (job, _) in running.Rows)
+            {
+                job.Job.Fail(stopped ? JobFailure.Stopped : JobFailure.GenerationFailed);
+            }
+
+            running.End();
             return;
         }
 
-        jobs.ForEach(job => job.OnBatchFinished(output.EncodeTime, output.DecodeTime));
         long generated = 0;
-        for (var row = 0; row < items.Count; row++)
+        foreach (var row in step.Finished)
         {
-            var item = items[row];
-            if (output.Rows[row] is { } result)
+            var (job, segment) = running.Rows[row.Row];
+            job.RunningRows -= job.RowCost;
+            if (row.Output is { } output)
             {
-                generated += result.Candidates.Sum(c => c.OutputTokens);
-                item.Job.SetOutput(item.Index, result);
+                generated += output.Candidates.Sum(c => c.OutputTokens);
+                job.RowFinished(row.EncodeTime, row.DecodeTime);
+                job.Job.SetOutput(segment, output);
             }
-            else if (!item.Job.IsFinished)
+            else if (!job.Job.IsFinished)
             {
-                item.Job.Fail(JobFailure.Stopped);
+                job.Job.Fail(JobFailure.Stopped);
             }
         }
 
-        metrics.BatchRan(first.Model.Name, items.Count, generated);
-        LogBatch(logger, first.Model.Name, items.Count, generated, output.EncodeTime.TotalMilliseconds,
-            output.DecodeTime.TotalMilliseconds);
+        metrics.BatchRan(running.Model.Name, step.Rows, generated);
+        if (running.Batch.IsCompleted)
+        {
+            running.End();
+        }
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await queue.Reader.WaitToReadAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The service is stopping; the loop drains what is left.
+        }
     }
 
     private void FailLeftovers()
     {
-        MoveAcceptedJobsToWaitingRoom();
-        foreach (var job in _waiting.Select(i => i.Job).Distinct())
+        MoveAcceptedJobs();
+        foreach (var rows in _jobs)
         {
-            job.Fail(JobFailure.Stopped);
+            rows.Job.Fail(JobFailure.Stopped);
         }
 
-        _waiting.Clear();
+        foreach (var running in _batches)
+        {
+            running.End();
+        }
+
+        foreach (var token in _rowTokens.Values)
+        {
+            token.Dispose();
+        }
+
+        _jobs.Clear();
+        _batches.Clear();
+        _rowTokens.Clear();
     }
+
+    /// <summary>A batch in progress and, by row number, the job segment each row translates.</summary>
+    private sealed class RunningBatch(IBatchModel model, IRunningBatch batch, Activity? span)
+    {
+        /// <summary>The batch's trace span, from its start to its last step.</summary>
+        public Activity? Span { get; } = span;
+
+        public IBatchModel Model { get; } = model;
+
+        public IRunningBatch Batch { get; } = batch;
+
+        public List<(JobRows Job, int Segment)> Rows { get; } = [];
+
+        public bool Done { get; private set; }
+
+        public void End()
+        {
+            Batch.Dispose();
+            Span?.Dispose();
+            Done = true;
+        }
+    }
+
+    private sealed record StepOutcome(int Rows, IReadOnlyList<FinishedRow> Finished, Exception? Error);
 
     /// <summary>Runs a batch on a pool thread: generation is synchronous and CPU-bound, the loop must not block.</summary>
     private static Task<BatchOutput> GenerateAsync(Batch batch, CancellationToken stopping) =>
@@ -233,8 +370,4 @@ public sealed partial class BatchScheduler(
     [LoggerMessage(Level = LogLevel.Error, Message = "Batch of {BatchSize} on {Model} failed")]
     private static partial void LogBatchFailed(ILogger logger, string model, int batchSize, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Debug,
-        Message = "Batch of {BatchSize} on {Model}: {GeneratedTokens} tokens, encode {EncodeMs:0.0} ms, decode {DecodeMs:0.0} ms")]
-    private static partial void LogBatch(ILogger logger, string model, int batchSize, long generatedTokens,
-        double encodeMs, double decodeMs);
 }

@@ -13,6 +13,13 @@ public interface IBatchModel : ISourceTokenizer
 
     /// <summary>Runs one batch; rows whose token is cancelled come back as <see langword="null"/>.</summary>
     BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping);
+
+    /// <summary>
+    /// Encodes a batch that the scheduler then steps; <paramref name="stopping"/> cancels every row (drain
+    /// deadline). A model that cannot step runs the whole batch in its first step.
+    /// </summary>
+    IRunningBatch Start(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping) =>
+        new WholeBatch(this, sequences, settings, stopping);
 }
 
 /// <summary>The models the scheduler warms up before it serves; the catalog implements it.</summary>

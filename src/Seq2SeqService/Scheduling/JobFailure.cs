@@ -11,6 +11,12 @@ public enum JobFailure
 
     /// <summary>The engine threw while running a batch that carried the job; the error was logged.</summary>
     GenerationFailed,
+
+    /// <summary>The job ran past the service's time limit per request; its rows were stopped.</summary>
+    DeadlineExceeded,
+
+    /// <summary>The job's rows generated more tokens than the service's budget per request; its rows were stopped.</summary>
+    TokenBudgetExceeded,
 }
 
 /// <summary>The exception a failed job's completion carries; the translation service turns it into its error.</summary>
@@ -18,6 +24,8 @@ public sealed class JobFailedException(JobFailure reason) : Exception(reason swi
 {
     JobFailure.Stopped => "The service stopped before this request could be translated; retry it.",
     JobFailure.GenerationFailed => "The model failed to generate this batch; the error was logged.",
+    JobFailure.DeadlineExceeded => "The request did not finish within the service's time limit per request (Service:Batching:RequestTimeoutSeconds).",
+    JobFailure.TokenBudgetExceeded => "The request generated more tokens (beams and samples counted) than the service's budget per request (Service:Batching:MaxTokensPerRequest).",
     _ => "The request queue could not take this request.",
 })
 {

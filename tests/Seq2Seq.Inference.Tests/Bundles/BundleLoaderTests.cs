@@ -44,6 +44,7 @@ public sealed class BundleLoaderTests : IDisposable
         model.Files.Decoder.Should().EndWith(BundleFiles.DecoderFile);
         model.Files.DecoderWithPast.Should().EndWith(BundleFiles.DecoderWithPastFile);
         model.Config.DecoderLayers.Should().BeGreaterThan(0);
+        model.Runner.SupportsJoins.Should().BeTrue("both decoders take decoder_attention_mask as an overridable initializer");
     }
 
     [Fact]

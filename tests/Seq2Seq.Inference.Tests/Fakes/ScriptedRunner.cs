@@ -9,7 +9,7 @@ namespace Seq2Seq.Inference.Tests.Fakes;
 /// row is <see cref="AttentionOf"/> of the row's own source and history, so a sequence whose attention was
 /// mixed up with another row's shows it.
 /// </summary>
-internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script) : IModelRunner
+internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script, bool supportsJoins = false) : IModelRunner
 {
     public delegate void Logits(IReadOnlyList<int> source, IReadOnlyList<int> history, Span<float> output);
 
@@ -18,6 +18,8 @@ internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script
     public bool WithAttention { get; init; }
 
     public bool ProvidesAttention => WithAttention;
+
+    public bool SupportsJoins => supportsJoins;
 
     /// <summary>Rows of each decoder step, over all states.</summary>
     public List<int> RowsPerStep { get; } = [];
@@ -64,7 +66,8 @@ internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script
         private float[] _attention = [];
         private bool _disposed;
 
-        public int SourceWidth { get; } = rows.Max(r => r.Source.Length);
+        // Joined rows may have longer sources, so the width follows the rows held now.
+        public int SourceWidth => rows.Count == 0 ? 0 : rows.Max(r => r.Source.Length);
 
         public ReadOnlySpan<float> Attention => owner.WithAttention ? _attention : throw new InvalidOperationException("No attention.");
 
@@ -107,6 +110,25 @@ internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script
 
             rows.Clear();
             rows.AddRange(next);
+        }
+
+        public void Append(IDecoderState other)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!owner.SupportsJoins || other is not State state || state.PastLength == 0 || PastLength == 0)
+            {
+                throw new InvalidOperationException("append without join support or before a first step");
+            }
+
+            rows.AddRange(state.Rows == 0 ? [] : state.TakeRows());
+            PastLength = Math.Max(PastLength, state.PastLength);
+        }
+
+        private List<Row> TakeRows()
+        {
+            var taken = rows.ToList();
+            rows.Clear();
+            return taken;
         }
 
         public void Dispose()

@@ -62,6 +62,47 @@ public class GenerationCohortTests
     }
 
     [Fact]
+    public void Requests_admitted_between_steps_give_what_they_give_alone()
+    {
+        var requests = Requests(40, seed: 9);
+        var runner = new ScriptedRunner(Vocab, Scripts.Hashed(3), supportsJoins: true);
+        using var cohort = GenerationCohort.Start(runner, requests.Take(10).ToList());
+        var admitted = 10;
+        var completed = new List<int>();
+        while (!cohort.IsCompleted)
+        {
+            completed.AddRange(cohort.Step());
+            if (admitted < requests.Count && cohort.CanAdmit)
+            {
+                var take = Math.Min(6, requests.Count - admitted);
+                completed.AddRange(cohort.Admit(requests.Skip(admitted).Take(take).ToList()));
+                admitted += take;
+            }
+        }
+
+        admitted.Should().Be(requests.Count, "admissions must happen while the first rows still run");
+        cohort.Count.Should().Be(requests.Count);
+        completed.Should().BeEquivalentTo(Enumerable.Range(0, requests.Count));
+        for (var i = 0; i < requests.Count; i++)
+        {
+            ShouldBeSame(cohort.Result(i)!, Generator.Generate(new ScriptedRunner(Vocab, Scripts.Hashed(3)), [requests[i]])[0]);
+        }
+
+        runner.EncodedBatchSizes.Should().Equal(10, 6, 6, 6, 6, 6);
+        runner.LiveStates.Should().Be(0);
+    }
+
+    [Fact]
+    public void Admitting_needs_a_runner_that_supports_joins()
+    {
+        using var cohort = GenerationCohort.Start(new ScriptedRunner(Vocab, Scripts.Hashed(3)), Requests(2));
+        cohort.Step();
+
+        cohort.CanAdmit.Should().BeFalse();
+        cohort.Invoking(c => c.Admit(Requests(1))).Should().Throw<InvalidOperationException>();
+    }
+
+    [Fact]
     public void Finished_greedy_rows_leave_the_batch()
     {
         var requests = Requests(40).Where(r => r.Settings is { NumBeams: 1, DoSample: false }).ToList();

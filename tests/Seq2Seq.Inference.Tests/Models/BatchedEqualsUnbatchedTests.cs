@@ -29,6 +29,43 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
 
         var batched = requests.Chunk(BatchSize).SelectMany(chunk => model.Generate(chunk)).ToList();
 
+        ShouldEqualAlone(model, settings, requests, batched, beams);
+    }
+
+    /// <summary>
+    /// Rows that join a running batch (their cache left-padded to the longest past, masked through
+    /// decoder_attention_mask) decode as they do alone: 20 sentences start, 6 more join after every step.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Rows_joining_a_running_batch_decode_as_alone(int beams)
+    {
+        var model = models[RepoPaths.DefaultBundle];
+        model.Runner.SupportsJoins.Should().BeTrue("the default bundle's decoder takes decoder_attention_mask");
+        var settings = model.Settings(new GenerationOptions { NumBeams = beams, MaxNewTokens = 64 });
+        var requests = Sentences.Select(s => new GenerationRequest(model.EncodeSource(s), settings)).ToList();
+
+        using var cohort = model.Start(requests.Take(20).ToList());
+        var admitted = 20;
+        while (!cohort.IsCompleted)
+        {
+            cohort.Step();
+            if (admitted < requests.Count && cohort.CanAdmit)
+            {
+                var take = Math.Min(6, requests.Count - admitted);
+                cohort.Admit(requests.Skip(admitted).Take(take).ToList());
+                admitted += take;
+            }
+        }
+
+        admitted.Should().Be(requests.Count);
+        ShouldEqualAlone(model, settings, requests, [.. Enumerable.Range(0, requests.Count).Select(i => cohort.Result(i)!)], beams);
+    }
+
+    private void ShouldEqualAlone(TranslationModel model, GenerationSettings settings, List<GenerationRequest> requests,
+        List<GenerationResult> batched, int beams)
+    {
         var flips = new List<string>();
         for (var i = 0; i < requests.Count; i++)
         {

@@ -17,7 +17,6 @@ public sealed class QueueTests
     {
         ["Service:Queue:Capacity"] = "1",
         ["Service:Queue:RetryAfterSeconds"] = "7",
-        ["Service:Batching:MaxWaitMilliseconds"] = "0",
     };
 
     private static async Task<BatchGate> StartedPastWarmUpAsync(ServiceFactory factory, BatchGate gate)
@@ -88,10 +87,7 @@ public sealed class QueueTests
     public async Task Requests_waiting_together_share_a_batch_and_keep_their_order()
     {
         var gate = new BatchGate();
-        using var factory = ScriptedService.Create(new Dictionary<string, string?>
-        {
-            ["Service:Batching:MaxWaitMilliseconds"] = "0",
-        }, gate);
+        using var factory = ScriptedService.Create(new Dictionary<string, string?>(), gate);
         await StartedPastWarmUpAsync(factory, gate);
         var client = factory.CreateClient();
         var queue = factory.Services.GetRequiredService<RequestQueue>();

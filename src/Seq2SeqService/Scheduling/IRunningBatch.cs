@@ -1,0 +1,56 @@
+namespace Seq2SeqService.Scheduling;
+
+/// <summary>
+/// A batch the scheduler advances one decoder step at a time. Rows are numbered in the order they were
+/// given (<see cref="IBatchModel.Start"/>, then each <see cref="Admit"/>). Not thread-safe: the scheduler
+/// drives it from one step at a time.
+/// </summary>
+public interface IRunningBatch : IDisposable
+{
+    bool IsCompleted { get; }
+
+    /// <summary>Decoder rows the next step runs (beams count separately).</summary>
+    int ActiveRows { get; }
+
+    /// <summary>Whether <see cref="Admit"/> may add rows now (the model's decoder supports joins).</summary>
+    bool CanAdmit { get; }
+
+    /// <summary>Adds sequences at this step boundary; they get the next row numbers, in order.</summary>
+    void Admit(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings);
+
+    /// <summary>Runs one step (or, for a model that cannot step, the whole batch) and returns the rows that ended.</summary>
+    IReadOnlyList<FinishedRow> Step();
+}
+
+/// <summary>A row that ended in a step: its output, or <see langword="null"/> when its token was cancelled.</summary>
+public readonly record struct FinishedRow(int Row, SequenceOutput? Output, TimeSpan EncodeTime, TimeSpan DecodeTime);
+
+/// <summary>A model that cannot step: its first <see cref="Step"/> runs the whole batch through <see cref="IBatchModel.Generate"/>.</summary>
+internal sealed class WholeBatch(IBatchModel model, IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping)
+    : IRunningBatch
+{
+    public bool IsCompleted { get; private set; }
+
+    public int ActiveRows => IsCompleted ? 0 : sequences.Count;
+
+    public bool CanAdmit => false;
+
+    public void Admit(IReadOnlyList<BatchSequence> more, GenerationSettings moreSettings) =>
+        throw new InvalidOperationException("A whole batch takes no rows once started.");
+
+    public IReadOnlyList<FinishedRow> Step()
+    {
+        if (IsCompleted)
+        {
+            return [];
+        }
+
+        IsCompleted = true;
+        var output = model.Generate(sequences, settings, stopping);
+        return [.. output.Rows.Select((row, i) => new FinishedRow(i, row, output.EncodeTime, output.DecodeTime))];
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,37 @@
+namespace Seq2SeqService.Scheduling;
+
+/// <summary>
+/// Picks the segments that start at a step boundary. A job's share does not depend on its neighbours'
+/// size: the next row always goes to the job with the fewest rows running (earliest arrival on ties), so a
+/// large request runs as slices of rows beside the others. A job with nothing running always gets its first
+/// segment, even beyond the row capacity, so no request waits for another to finish.
+/// </summary>
+internal static class RowAdmission
+{
+    /// <param name="jobs">Jobs of one model with pending segments, in arrival order.</param>
+    /// <param name="freeRows">Rows the model's batches can still take.</param>
+    public static List<(JobRows Job, int Segment)> Select(IReadOnlyList<JobRows> jobs, int freeRows)
+    {
+        var picked = new List<(JobRows, int)>();
+        while (true)
+        {
+            JobRows? next = null;
+            foreach (var job in jobs)
+            {
+                if (job.Pending.Count > 0 && (next is null || job.RunningRows < next.RunningRows))
+                {
+                    next = job;
+                }
+            }
+
+            if (next is null || (next.RunningRows > 0 && next.RowCost > freeRows))
+            {
+                return picked;
+            }
+
+            picked.Add((next, next.Pending.Dequeue()));
+            next.RunningRows += next.RowCost;
+            freeRows -= next.RowCost;
+        }
+    }
+}

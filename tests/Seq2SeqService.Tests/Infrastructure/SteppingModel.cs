@@ -1,0 +1,115 @@
+using Seq2SeqService.Catalog;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
+
+namespace Seq2SeqService.Tests.Infrastructure;
+
+/// <summary>
+/// A model the scheduler steps like the engine: a row needs one step per source word (eos included), and a
+/// text containing "forever" runs until <see cref="Finish"/> is called, so tests can hold a long request in
+/// the batch while they watch others. Joins are supported or not, as asked.
+/// </summary>
+public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITranslationModel
+{
+    private readonly ScriptedModel _inner = inner ?? new ScriptedModel();
+    private volatile bool _finishForever;
+    private int _activeRows;
+    private int _steps;
+
+    public string Name => _inner.Name;
+
+    public string Variant => _inner.Variant;
+
+    public string? SourceLanguage => _inner.SourceLanguage;
+
+    public string? TargetLanguage => _inner.TargetLanguage;
+
+    public int MaxInputTokens => _inner.MaxInputTokens;
+
+    public string Architecture => _inner.Architecture;
+
+    public bool ProvidesAttention => _inner.ProvidesAttention;
+
+    public GenerationSettings Defaults => _inner.Defaults;
+
+    /// <summary>Rows left in the batch that stepped last.</summary>
+    public int ActiveRows => Volatile.Read(ref _activeRows);
+
+    /// <summary>Steps taken, over all batches.</summary>
+    public int Steps => Volatile.Read(ref _steps);
+
+    /// <summary>Batches started (joins do not start one).</summary>
+    public int BatchesStarted { get; private set; }
+
+    public void Finish() => _finishForever = true;
+
+    public SourceTokens Tokenize(string text) => _inner.Tokenize(text);
+
+    public BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping) =>
+        _inner.Generate(sequences, settings, stopping);
+
+    public IRunningBatch Start(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping)
+    {
+        BatchesStarted++;
+        var batch = new Batch(this, joins, stopping);
+        batch.Add(sequences);
+        return batch;
+    }
+
+    private sealed class Batch(SteppingModel owner, bool joins, CancellationToken stopping) : IRunningBatch
+    {
+        private readonly List<(BatchSequence Sequence, int Remaining, int Row)> _rows = [];
+        private int _nextRow;
+        private bool _stepped;
+
+        public bool IsCompleted => _stepped && _rows.Count == 0;
+
+        public int ActiveRows => _rows.Count;
+
+        public bool CanAdmit => joins && _stepped && _rows.Count > 0;
+
+        public void Admit(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings) => Add(sequences);
+
+        public void Add(IReadOnlyList<BatchSequence> sequences)
+        {
+            foreach (var sequence in sequences)
+            {
+                _rows.Add((sequence, sequence.InputIds.Count, _nextRow++));
+            }
+        }
+
+        public IReadOnlyList<FinishedRow> Step()
+        {
+            _stepped = true;
+            Interlocked.Increment(ref owner._steps);
+            var finished = new List<FinishedRow>();
+            for (var i = 0; i < _rows.Count; i++)
+            {
+                var (sequence, remaining, row) = _rows[i];
+                var text = ScriptedModel.TextOf(sequence);
+                if (sequence.Cancellation.IsCancellationRequested || stopping.IsCancellationRequested)
+                {
+                    finished.Add(new FinishedRow(row, null, TimeSpan.Zero, TimeSpan.Zero));
+                }
+                else if (remaining > 1 || (text.Contains("forever", StringComparison.Ordinal) && !owner._finishForever))
+                {
+                    _rows[i] = (sequence, remaining - 1, row);
+                    continue;
+                }
+                else
+                {
+                    finished.Add(new FinishedRow(row, new SequenceOutput([new Candidate($"<0>{text}", FinishReason.Eos, 1)]), TimeSpan.Zero, TimeSpan.Zero));
+                }
+
+                _rows.RemoveAt(i--);
+            }
+
+            Interlocked.Exchange(ref owner._activeRows, _rows.Count);
+            return finished;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

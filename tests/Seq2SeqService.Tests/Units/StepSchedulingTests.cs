@@ -1,0 +1,134 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Seq2SeqService.Metrics;
+using Seq2SeqService.Options;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
+using Seq2SeqService.Tests.Infrastructure;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Seq2SeqService.Tests.Units;
+
+/// <summary>Iteration-level scheduling with a model that steps: nobody waits for another request to finish.</summary>
+public sealed class StepSchedulingTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly Readiness _readiness = new();
+    private readonly RequestQueue _queue = new(MsOptions.Create(new QueueOptions { Capacity = 16 }));
+    private BatchScheduler? _scheduler;
+
+    public void Dispose()
+    {
+        _scheduler?.Dispose();
+        _services.Dispose();
+    }
+
+    private async Task<SteppingModel> StartAsync(bool joins, int maxRows = 8, long maxTokens = 1_000_000, double timeoutSeconds = 0)
+    {
+        var model = new SteppingModel(joins);
+        _scheduler = new BatchScheduler(_queue, new ScriptedCatalog(model), _readiness,
+            new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), _queue),
+            MsOptions.Create(new BatchingOptions
+            {
+                MaxBatchSequences = maxRows,
+                DrainTimeoutSeconds = 0,
+                MaxTokensPerRequest = maxTokens,
+                RequestTimeoutSeconds = timeoutSeconds,
+            }),
+            new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
+        await _scheduler.StartAsync(CancellationToken.None);
+        await Wait.UntilAsync(() => _readiness.IsReady, "ready");
+        return model;
+    }
+
+    private TranslationJob Enqueue(SteppingModel model, CancellationToken cancellation = default, params string[] texts)
+    {
+        var job = new TranslationJob(model, model.Defaults,
+            [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids, ""))], cancellation);
+        _queue.TryEnqueue(job).Should().Be(EnqueueResult.Accepted);
+        return job;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_short_request_finishes_while_a_long_one_keeps_running(bool joins)
+    {
+        var model = await StartAsync(joins);
+        var longJob = Enqueue(model, default, "this runs forever");
+        var stepsBefore = model.Steps;
+        await Wait.UntilAsync(() => model.Steps > stepsBefore, "the long request is stepping");
+
+        var shortJob = Enqueue(model, default, "short");
+        (await shortJob.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>short");
+
+        longJob.IsFinished.Should().BeFalse();
+        model.BatchesStarted.Should().Be(joins ? 1 : 2, "with joins the short row joins the long one's batch, else it runs in a batch of its own");
+        model.Finish();
+        (await longJob.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>this runs forever");
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_request_arriving_beside_a_full_batch_still_starts_at_once()
+    {
+        var model = await StartAsync(joins: true, maxRows: 4);
+        var big = Enqueue(model, default, [.. Enumerable.Range(0, 12).Select(i => $"forever {i}")]);
+        await Wait.UntilAsync(() => model.ActiveRows == 4, "the big request fills the batch");
+
+        var small = Enqueue(model, default, "quick one");
+        await small.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        big.IsFinished.Should().BeFalse();
+        model.Finish();
+        (await big.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().HaveCount(12);
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_disconnected_client_frees_its_rows_at_the_next_step()
+    {
+        var model = await StartAsync(joins: true);
+        using var client = new CancellationTokenSource();
+        var job = Enqueue(model, client.Token, "forever a", "forever b");
+        await Wait.UntilAsync(() => model.ActiveRows == 2, "both rows run");
+
+        client.Cancel();
+
+        await Wait.UntilAsync(() => model.ActiveRows == 0, "the rows left the batch");
+        await FluentActions.Awaiting(() => job.Completion).Should().ThrowAsync<OperationCanceledException>();
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_request_past_its_token_budget_is_stopped_and_its_rows_leave()
+    {
+        var model = await StartAsync(joins: true, maxTokens: 30);
+        var job = Enqueue(model, default, "forever a", "forever b");
+        var other = Enqueue(model, default, "one two three");
+
+        var failure = await FluentActions.Awaiting(() => job.Completion.WaitAsync(TimeSpan.FromSeconds(30)))
+            .Should().ThrowAsync<JobFailedException>();
+
+        failure.Which.Reason.Should().Be(JobFailure.TokenBudgetExceeded);
+        (await other.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>one two three");
+        await Wait.UntilAsync(() => model.ActiveRows == 0, "the stopped rows left the batch");
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_request_past_the_time_limit_is_stopped()
+    {
+        var model = await StartAsync(joins: true, timeoutSeconds: 0.001);
+        var job = Enqueue(model, default, "forever");
+
+        var failure = await FluentActions.Awaiting(() => job.Completion.WaitAsync(TimeSpan.FromSeconds(30)))
+            .Should().ThrowAsync<JobFailedException>();
+
+        failure.Which.Reason.Should().Be(JobFailure.DeadlineExceeded);
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+}
