@@ -58,14 +58,60 @@ public class AttentionGoldenTests(LoadedModels models)
         compared.Should().BeGreaterThan(requests.Count * 3 / 2);
     }
 
+    /// <summary>
+    /// The default Transformer outputs cross_attentions; rows that join a running batch (source axis widened
+    /// to the longest source, then trimmed as rows leave) get the attention they get alone, over their own
+    /// source only.
+    /// </summary>
     [Fact]
-    public void A_transformer_without_cross_attentions_refuses_the_request()
+    public void Transformer_attention_of_joined_rows_equals_attention_alone()
     {
-        var model = models[RepoPaths.TinyBundle];
-        model.Runner.ProvidesAttention.Should().BeFalse();
+        var model = models[RepoPaths.DefaultBundle];
+        model.Runner.ProvidesAttention.Should().BeTrue();
+        var settings = model.Settings(new GenerationOptions { MaxNewTokens = 32 });
+        string[] sentences =
+        [
+            "Hi.", "The weather is nice today, so we are going to the beach.", "Where is the station?",
+            "I do not know what he wants from me, but I will ask him tomorrow morning.", "Thank you.", "She reads a book.",
+        ];
+        var requests = sentences.Select(s => new GenerationRequest(model.EncodeSource(s), settings) { ReturnAttention = true }).ToList();
 
-        var act = () => model.Generate([new GenerationRequest(model.EncodeSource("Hello."), model.DefaultSettings) { ReturnAttention = true }]);
+        using var cohort = model.Start(requests.Take(2).ToList());
+        var admitted = 2;
+        while (!cohort.IsCompleted)
+        {
+            cohort.Step();
+            if (admitted < requests.Count && cohort.CanAdmit)
+            {
+                cohort.Admit([requests[admitted++]]);
+            }
+        }
 
-        act.Should().Throw<ArgumentException>().WithMessage("*attention*");
+        admitted.Should().Be(requests.Count);
+        var compared = 0;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var joined = cohort.Result(i)!.Sequences[0];
+            var alone = model.Generate([requests[i]])[0].Sequences[0];
+            var width = requests[i].SourceIds.Length;
+            joined.Attention.Should().HaveCount(joined.TokenIds.Length);
+            joined.Attention.Should().OnlyContain(row => row.Length == width && Math.Abs(row.Sum() - 1) < 1e-4);
+            if (!joined.TokenIds.SequenceEqual(alone.TokenIds))
+            {
+                continue;
+            }
+
+            for (var t = 0; t < joined.Attention!.Length; t++)
+            {
+                for (var j = 0; j < width; j++)
+                {
+                    joined.Attention[t][j].Should().BeApproximately(alone.Attention![t][j], Tolerance, "\"{0}\" token {1}", sentences[i], t);
+                }
+            }
+
+            compared++;
+        }
+
+        compared.Should().BeGreaterThan(requests.Count / 2);
     }
 }
