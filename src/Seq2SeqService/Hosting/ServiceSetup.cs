@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Auth;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Endpoints;
+using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Errors;
 using Seq2SeqService.Health;
 using Seq2SeqService.Logging;
@@ -40,6 +42,8 @@ public static class ServiceSetup
         services.AddHostedService<BatchScheduler>();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
+        builder.AddApiKeys(NativeDialect.Unbilled);
+        services.AddCompatibleApis();
     }
 
     public static void UseSeq2SeqService(this WebApplication app)
@@ -48,9 +52,11 @@ public static class ServiceSetup
         app.Services.GetRequiredService<PrometheusExporter>();
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseServiceErrors();
+        app.UseApiKeys();
         app.UseServiceOpenApi();
-        app.MapTranslateEndpoints();
-        app.MapTokenizeEndpoints();
+        app.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
+        app.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();
+        app.MapCompatibleApis();
         app.MapModelsEndpoints();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoints();
