@@ -104,9 +104,16 @@ public sealed class RequestFields
             return;
         }
 
+        var bytes = buffer.ToArray();
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            Error = "The request body is not valid UTF-8.";
+            return;
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray());
+            using var document = JsonDocument.Parse(bytes);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 Error = "The request body must be a JSON object.";
