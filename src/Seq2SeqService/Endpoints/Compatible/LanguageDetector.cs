@@ -90,9 +90,10 @@ public static class LanguageDetector
             return scriptShare;
         }
 
-        // A third of the words being function words is typical of running text, so that counts as certain.
+        // Function words make up around half of running text, so half counts as certain; saturating any
+        // earlier would let languages that share short words (fr/es "la", "de", "en") tie.
         var wordShare = words.Count(profile.Words.Contains) / (double)words.Count;
-        return scriptShare * (0.25 + 0.75 * Math.Min(1, 3 * wordShare));
+        return scriptShare * (0.25 + 0.75 * Math.Min(1, 2 * wordShare));
     }
 
     private static Profile ProfileOf(string language) =>
