@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Auth;
 using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Endpoints.Compatible;
@@ -20,6 +21,23 @@ public static class DialectHelpers
 
         var read = await FieldsAsync(context);
         return fields.SelectMany(read.All).Sum(Characters);
+    }
+
+    /// <summary>
+    /// The status both compatible APIs answer a refusal with: 400 for the client's input, 429 for a full queue
+    /// (which their clients retry) and 503 while stopping, the last two with <c>Retry-After</c>.
+    /// </summary>
+    public static int RefusalStatus(HttpContext context, TranslationRefusedException refusal)
+    {
+        if (refusal.Reason == RefusalReason.InvalidInput)
+        {
+            return StatusCodes.Status400BadRequest;
+        }
+
+        context.Response.Headers.RetryAfter = RetryAfter.Seconds(TimeSpan.FromSeconds(refusal.RetryAfterSeconds));
+        return refusal.Reason == RefusalReason.Busy
+            ? StatusCodes.Status429TooManyRequests
+            : StatusCodes.Status503ServiceUnavailable;
     }
 
     public static long Characters(string text) => text.EnumerateRunes().Count();

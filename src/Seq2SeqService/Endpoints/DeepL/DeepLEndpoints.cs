@@ -77,15 +77,7 @@ public static class DeepLEndpoints
         }
         catch (TranslationRefusedException e)
         {
-            if (e.Reason == RefusalReason.InvalidInput)
-            {
-                return DeepLDialect.Error(StatusCodes.Status400BadRequest, e.Message);
-            }
-
-            context.Response.Headers.RetryAfter = RetryAfter.Seconds(TimeSpan.FromSeconds(e.RetryAfterSeconds));
-            return DeepLDialect.Error(e.Reason == RefusalReason.Busy
-                ? StatusCodes.Status429TooManyRequests
-                : StatusCodes.Status503ServiceUnavailable, e.Message);
+            return DeepLDialect.Error(DialectHelpers.RefusalStatus(context, e), e.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -85,7 +85,7 @@ public static class LibreTranslateEndpoints
         }
         catch (TranslationRefusedException e)
         {
-            return Refusal(context, e);
+            return LibreTranslateDialect.Error(DialectHelpers.RefusalStatus(context, e), e.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -116,17 +116,4 @@ public static class LibreTranslateEndpoints
 
     private static string? Missing(RequestFields fields, params string[] names) =>
         names.FirstOrDefault(n => !fields.Has(n)) is { } missing ? $"Invalid request: missing {missing} parameter" : null;
-
-    private static IResult Refusal(HttpContext context, TranslationRefusedException refusal)
-    {
-        if (refusal.Reason == RefusalReason.InvalidInput)
-        {
-            return LibreTranslateDialect.Error(StatusCodes.Status400BadRequest, refusal.Message);
-        }
-
-        context.Response.Headers.RetryAfter = RetryAfter.Seconds(TimeSpan.FromSeconds(refusal.RetryAfterSeconds));
-        return LibreTranslateDialect.Error(refusal.Reason == RefusalReason.Busy
-            ? StatusCodes.Status429TooManyRequests
-            : StatusCodes.Status503ServiceUnavailable, refusal.Message);
-    }
 }
