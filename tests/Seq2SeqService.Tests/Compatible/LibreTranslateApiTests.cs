@@ -78,6 +78,17 @@ public sealed class LibreTranslateApiTests(LibreTranslateApiTests.Host host) : I
     }
 
     [Fact]
+    public async Task Html_may_hold_more_text_nodes_than_a_request_may_hold_texts()
+    {
+        var (status, body, _) = await Client.PostAndReadAsync("/translate",
+            Json(new { q = "<li>a</li><li>b</li><li>c</li><li>d</li><li>e</li>", source = "en", target = "xx", format = "html" }));
+
+        status.Should().Be(HttpStatusCode.OK);
+        body.GetProperty("translatedText").GetString().Should().Be(
+            "<li>&lt;0&gt;a</li><li>&lt;0&gt;b</li><li>&lt;0&gt;c</li><li>&lt;0&gt;d</li><li>&lt;0&gt;e</li>");
+    }
+
+    [Fact]
     public async Task Languages_list_every_language_with_its_targets()
     {
         var (status, body, _) = await Client.SendAndReadAsync(HttpMethod.Get, "/languages");

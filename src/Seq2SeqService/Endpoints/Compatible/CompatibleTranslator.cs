@@ -13,8 +13,8 @@ public sealed record CompatibleResult(IReadOnlyList<string> Texts, string Source
 /// <summary>
 /// Translation by language codes, as both compatible APIs ask for it: resolves the language pair to a model
 /// (detecting the source among the languages that have a model for the target when none is given), keeps
-/// blank texts as they are, and with markup translates only text nodes. Every text and text node of a
-/// request goes to the translation service in one call, so they share batches.
+/// blank texts as they are, and with markup translates only text nodes. The texts and text nodes of a
+/// request go to the translation service together, so they share batches.
 /// </summary>
 public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator translator,
     IOptions<RequestLimitsOptions> limits)
@@ -38,7 +38,9 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator tr
             }
         }
 
-        var translated = cores.Count == 0 ? [] : await translator.TranslateAsync(model, cores, cancellation);
+        // Markup can hold more text nodes than a request may hold texts: those go in several calls at once.
+        var calls = cores.Chunk(limits.Value.MaxTexts).Select(chunk => translator.TranslateAsync(model, chunk, cancellation));
+        var translated = (await Task.WhenAll(calls)).SelectMany(texts => texts).ToList();
         var next = 0;
         var results = documents.Select(document =>
         {
