@@ -1,16 +1,18 @@
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
+using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Endpoints.DeepL;
 using Seq2SeqService.Endpoints.LibreTranslate;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Swashbuckle.AspNetCore.SwaggerUI;
 
-namespace Seq2SeqService.Endpoints.Compatible;
+namespace Seq2SeqService.Endpoints;
 
 /// <summary>
 /// The LibreTranslate- and DeepL-compatible APIs: their services, the shared-route policy for POST /translate,
-/// their endpoints, and one OpenAPI document each beside the native one (POST /translate is in two documents,
+/// their endpoints, and one OpenAPI document each (wired here, above their folders, so the shared parts in
+/// Compatible/ never refer to the APIs built on them) beside the native one (POST /translate is in two documents,
 /// one operation per API, which a single document could not hold).
 /// </summary>
 public static class CompatibleApisSetup
