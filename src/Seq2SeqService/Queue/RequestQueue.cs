@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
+using Seq2SeqService.Scheduling;
 
 namespace Seq2SeqService.Queue;
 
@@ -13,11 +15,11 @@ public enum EnqueueResult
 }
 
 /// <summary>
-/// The bounded hand-off between endpoints and the scheduler. Admission counts unfinished jobs, so a job that
+/// The bounded hand-off between the translation service and the scheduler. Admission counts unfinished jobs, so a job that
 /// completes or is cancelled frees its slot at once, even while it still sits in the channel; the channel is
 /// bounded at twice the capacity so such dead entries cannot grow memory without limit.
 /// </summary>
-public sealed class RequestQueue
+public sealed class RequestQueue : IJobSource, IQueueDepth
 {
     private readonly Channel<TranslationJob> _channel;
     private readonly int _capacity;
@@ -41,8 +43,6 @@ public sealed class RequestQueue
     /// <summary>Jobs accepted and not yet started by any batch.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    public bool IsStopping => _stopping;
-
     public ChannelReader<TranslationJob> Reader => _channel.Reader;
 
     public EnqueueResult TryEnqueue(TranslationJob job)
@@ -64,10 +64,8 @@ public sealed class RequestQueue
 
         if (!_channel.Writer.TryWrite(job))
         {
-            var stopping = _stopping;
-            job.Fail(new JobRejectedException(503, "Service unavailable",
-                stopping ? "The service is shutting down." : "The request queue is full."));
-            return stopping ? EnqueueResult.Stopping : EnqueueResult.Full;
+            job.Fail(JobFailure.Refused);
+            return _stopping ? EnqueueResult.Stopping : EnqueueResult.Full;
         }
 
         job.WatchCancellation();

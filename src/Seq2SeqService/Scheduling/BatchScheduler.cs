@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Seq2SeqService.Catalog;
-using Seq2SeqService.Health;
 using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
-using Seq2SeqService.Queue;
 
 namespace Seq2SeqService.Scheduling;
 
@@ -12,12 +9,11 @@ namespace Seq2SeqService.Scheduling;
 /// The hosted loop between the request queue and the engine: warms every model up, then repeatedly moves
 /// accepted jobs into its waiting room, lets the <see cref="BatchPlanner"/> pick a batch, runs it and hands
 /// each row's output to its job. On shutdown it stops admission, keeps running batches until the waiting
-/// room is empty or the drain timeout passes, and fails whatever is left with 503 — no accepted job is lost.
+/// room is empty or the drain timeout passes, and fails whatever is left as stopped — no accepted job is lost.
 /// </summary>
 public sealed partial class BatchScheduler(
-    RequestQueue queue,
-    IBatchRunner runner,
-    IModelCatalog catalog,
+    IJobSource queue,
+    IBatchModels models,
     Readiness readiness,
     ServiceMetrics metrics,
     IOptions<BatchingOptions> options,
@@ -25,6 +21,9 @@ public sealed partial class BatchScheduler(
     ILogger<BatchScheduler> logger) : BackgroundService
 {
     private const string WarmUpText = "Hello.";
+
+    /// <summary>A few decoder steps run both the first (uncached) and the cached decoder paths.</summary>
+    private const int WarmUpMaxNewTokens = 8;
 
     private readonly BatchPlanner _planner = new(options.Value);
     private readonly List<WorkItem> _waiting = [];
@@ -68,20 +67,22 @@ public sealed partial class BatchScheduler(
 
     private async Task WarmUpAsync(CancellationToken stoppingToken)
     {
-        foreach (var model in catalog.Models)
+        foreach (var model in models.Models)
         {
             var ids = model.Tokenize(WarmUpText).Ids;
-            var settings = model.Defaults with { MaxNewTokens = Math.Min(8, model.Defaults.MaxNewTokens) };
-            var batch = new Batch(model, settings, [new BatchSequence(WarmUpText, ids, CancellationToken.None)]);
-            var output = await runner.RunAsync(batch, stoppingToken);
+            var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
+            var output = await GenerateAsync(new Batch(model, settings,
+                [new BatchSequence(ids, CancellationToken.None)]), stoppingToken);
             if (output.Rows.Count != 1 || output.Rows[0] is null)
             {
                 throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
             }
+
+            readiness.MarkWarm(model.Name);
         }
 
         readiness.MarkReady();
-        LogReady(logger, catalog.Models.Count);
+        LogReady(logger, models.Models.Count);
     }
 
     private async Task ServeAsync(CancellationToken stoppingToken, CancellationTokenSource runStopping)
@@ -156,6 +157,7 @@ public sealed partial class BatchScheduler(
     private async Task RunAsync(IReadOnlyList<WorkItem> items, CancellationToken runStopping)
     {
         var first = items[0].Job;
+        using var span = metrics.StartBatch(first.Model.Name, items.Count);
         var jobs = items.Select(i => i.Job).Distinct().ToList();
         var startedAt = Stopwatch.GetTimestamp();
         foreach (var job in jobs)
@@ -167,24 +169,22 @@ public sealed partial class BatchScheduler(
         }
 
         var sequences = items
-            .Select(i => new BatchSequence(i.Job.Segments[i.Index].Text, i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
+            .Select(i => new BatchSequence(i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
             .ToList();
         BatchOutput output;
         try
         {
-            output = await runner.RunAsync(new Batch(first.Model, first.Settings, sequences), runStopping);
+            output = await GenerateAsync(new Batch(first.Model, first.Settings, sequences), runStopping);
         }
         catch (OperationCanceledException) when (runStopping.IsCancellationRequested)
         {
-            jobs.ForEach(job => job.Fail(StoppedBeforeDone));
+            jobs.ForEach(job => job.Fail(JobFailure.Stopped));
             return;
         }
         catch (Exception e)
         {
             LogBatchFailed(logger, first.Model.Name, items.Count, e);
-            var failure = new JobRejectedException(500, "Generation failed",
-                "The model failed to generate this batch; the error was logged.");
-            jobs.ForEach(job => job.Fail(failure));
+            jobs.ForEach(job => job.Fail(JobFailure.GenerationFailed));
             return;
         }
 
@@ -200,7 +200,7 @@ public sealed partial class BatchScheduler(
             }
             else if (!item.Job.IsFinished)
             {
-                item.Job.Fail(StoppedBeforeDone);
+                item.Job.Fail(JobFailure.Stopped);
             }
         }
 
@@ -214,14 +214,15 @@ public sealed partial class BatchScheduler(
         MoveAcceptedJobsToWaitingRoom();
         foreach (var job in _waiting.Select(i => i.Job).Distinct())
         {
-            job.Fail(StoppedBeforeDone);
+            job.Fail(JobFailure.Stopped);
         }
 
         _waiting.Clear();
     }
 
-    private static JobRejectedException StoppedBeforeDone => new(503, "Service unavailable",
-        "The service stopped before this request could be translated; retry it.");
+    /// <summary>Runs a batch on a pool thread: generation is synchronous and CPU-bound, the loop must not block.</summary>
+    private static Task<BatchOutput> GenerateAsync(Batch batch, CancellationToken stopping) =>
+        Task.Run(() => batch.Model.Generate(batch.Sequences, batch.Settings, stopping), CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up done; {ModelCount} model(s) ready")]
     private static partial void LogReady(ILogger logger, int modelCount);

@@ -18,7 +18,7 @@ public enum RefusalReason
     /// <summary>The service is busy; retry after <see cref="TranslationRefusedException.RetryAfterSeconds"/>.</summary>
     Busy,
 
-    /// <summary>The service is shutting down.</summary>
+    /// <summary>The service is shutting down, or the engine failed on the request's batch (logged there).</summary>
     Stopping,
 }
 

@@ -1,0 +1,8 @@
+namespace Seq2SeqService.Metrics;
+
+/// <summary>The queue gauge's source; the request queue implements it.</summary>
+public interface IQueueDepth
+{
+    /// <summary>Jobs accepted and not yet started by any batch.</summary>
+    int Waiting { get; }
+}
