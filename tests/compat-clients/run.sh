@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+command -v node >/dev/null && command -v npm >/dev/null ||
+    { apt-get update -q && apt-get install -y -q nodejs npm; }
+
 work=$(mktemp -d)
 pids=()
 cleanup() {
