@@ -1,6 +1,9 @@
 namespace Seq2Seq.Inference.Bundles;
 
-/// <summary>The files of an Optimum-layout bundle folder, and which decoder layout it ships.</summary>
+/// <summary>
+/// The files of a bundle folder, and which decoder layout it ships: Optimum's (merged, or the two separate
+/// decoders) or the recurrent one (decoder_model.onnx is the one-step decoder, docs/recurrent-model.md).
+/// </summary>
 public sealed record BundleFiles
 {
     public const string ConfigFile = "config.json";
@@ -15,31 +18,45 @@ public sealed record BundleFiles
     public required string GenerationConfig { get; init; }
     public required string Encoder { get; init; }
 
-    /// <summary>The merged decoder, or null when the bundle ships the two separate decoder files.</summary>
+    /// <summary>The merged decoder, or null when the bundle ships separate decoder files.</summary>
     public string? MergedDecoder { get; init; }
 
     public string? Decoder { get; init; }
     public string? DecoderWithPast { get; init; }
 
-    /// <summary>Finds the files; prefers the merged decoder, which holds the weights once.</summary>
-    public static BundleFiles Locate(string folder)
+    /// <summary>The folder's config.json, which says the layout of the rest.</summary>
+    public static string LocateConfig(string folder)
     {
         if (!Directory.Exists(folder))
         {
             throw new ModelBundleException(folder, null, "is not a folder.");
         }
 
+        return Required(folder, ConfigFile);
+    }
+
+    /// <summary>
+    /// Finds the files; for a Transformer, prefers the merged decoder, which holds the weights once; for a
+    /// recurrent bundle, the one-step decoder_model.onnx.
+    /// </summary>
+    public static BundleFiles Locate(string folder, bool recurrent = false)
+    {
         string In(string name) => Path.Combine(folder, name);
-        string Required(string name) => File.Exists(In(name)) ? In(name) : throw new ModelBundleException(In(name), null, "is missing.");
+        string Required(string name) => BundleFiles.Required(folder, name);
 
         var merged = In(MergedDecoderFile);
         var files = new BundleFiles
         {
             Folder = folder,
-            Config = Required(ConfigFile),
+            Config = LocateConfig(folder),
             GenerationConfig = In(GenerationConfigFile),
             Encoder = Required(EncoderFile),
         };
+        if (recurrent)
+        {
+            return files with { Decoder = Required(DecoderFile) };
+        }
+
         if (File.Exists(merged))
         {
             return files with { MergedDecoder = merged };
@@ -51,5 +68,11 @@ public sealed record BundleFiles
         }
 
         return files with { Decoder = Required(DecoderFile), DecoderWithPast = Required(DecoderWithPastFile) };
+    }
+
+    private static string Required(string folder, string name)
+    {
+        var path = Path.Combine(folder, name);
+        return File.Exists(path) ? path : throw new ModelBundleException(path, null, "is missing.");
     }
 }

@@ -16,6 +16,10 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
 
     public int MaxInputTokens => model.MaxSourceTokens;
 
+    public string Architecture => model.Config.Architecture;
+
+    public bool ProvidesAttention => model.Runner.ProvidesAttention;
+
     public GenerationSettings Defaults => model.DefaultSettings;
 
     public SourceTokens Tokenize(string text)
@@ -33,13 +37,14 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
         try
         {
             var requests = sequences
-                .Select((s, i) => new GenerationRequest(s.InputIds.ToArray(), settings, rowTokens[i].Token))
+                .Select((s, i) => new GenerationRequest(s.InputIds.ToArray(), settings, rowTokens[i].Token) { ReturnAttention = s.ReturnAttention })
                 .ToList();
             var results = model.Generate(requests);
-            var rows = results.Select(r => r.Cancelled
+            var rows = results.Select((r, i) => r.Cancelled
                 ? null
                 : new SequenceOutput(r.Sequences
-                    .Select(s => new Candidate(model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length))
+                    .Select(s => new Candidate(model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length,
+                        model.DescribeAttention(sequences[i].InputIds, s)))
                     .ToList())).ToList();
             var encode = results.Select(r => r.EncodeTime).DefaultIfEmpty().Max();
             var decode = results.Select(r => r.DecodeTime).DefaultIfEmpty().Max();

@@ -11,4 +11,10 @@ public interface ITranslationModel : IBatchModel
     string? SourceLanguage { get; }
 
     string? TargetLanguage { get; }
+
+    /// <summary>The model family: "transformer" or "gru-attention".</summary>
+    string Architecture { get; }
+
+    /// <summary>Whether the model can return its attention (its decoder outputs it).</summary>
+    bool ProvidesAttention { get; }
 }

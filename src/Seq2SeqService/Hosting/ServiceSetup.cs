@@ -56,6 +56,7 @@ public static class ServiceSetup
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
         app.UseApiKeys();
+        app.UseWebPage();
         app.UseServiceOpenApi();
         app.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
         app.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();

@@ -14,6 +14,12 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
         { RepoPaths.TinyBundle, "beam4.json" },
         { RepoPaths.TinyBundle, "greedy_processors.json" },
         { RepoPaths.TinyBundle, "beam4_processors.json" },
+        { RepoPaths.RecurrentBundle, "greedy.json" },
+        { RepoPaths.RecurrentBundle, "beam4.json" },
+        { RepoPaths.TinyRecurrentBundle, "greedy.json" },
+        { RepoPaths.TinyRecurrentBundle, "beam4.json" },
+        { RepoPaths.TinyRecurrentBundle, "greedy_processors.json" },
+        { RepoPaths.TinyRecurrentBundle, "beam4_processors.json" },
     };
 
     [Theory]

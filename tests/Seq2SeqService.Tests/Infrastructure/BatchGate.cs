@@ -44,6 +44,10 @@ public sealed class BatchGate
 
         public string? TargetLanguage => inner.TargetLanguage;
 
+        public string Architecture => inner.Architecture;
+
+        public bool ProvidesAttention => inner.ProvidesAttention;
+
         public GenerationSettings Defaults => inner.Defaults;
 
         public SourceTokens Tokenize(string text) => inner.Tokenize(text);

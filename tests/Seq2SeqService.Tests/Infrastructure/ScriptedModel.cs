@@ -24,6 +24,10 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
 
     public string? TargetLanguage => target;
 
+    public string Architecture => "scripted";
+
+    public bool ProvidesAttention => false;
+
     public int MaxInputTokens { get; } = maxInputTokens;
 
     public GenerationSettings Defaults { get; } = new()
