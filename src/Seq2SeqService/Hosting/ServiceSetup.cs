@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Application;
+using Seq2SeqService.Auth;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Endpoints;
+using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Errors;
 using Seq2SeqService.Health;
 using Seq2SeqService.Logging;
@@ -44,6 +46,8 @@ public static class ServiceSetup
         services.AddServiceErrors();
         services.AddServiceOpenApi();
         builder.AddServiceTelemetry();
+        builder.AddApiKeys(NativeDialect.Unbilled);
+        services.AddCompatibleApis();
     }
 
     public static void UseSeq2SeqService(this WebApplication app)
@@ -51,10 +55,12 @@ public static class ServiceSetup
         app.UseServiceRequestLogging();
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
+        app.UseApiKeys();
         app.UseWebPage();
         app.UseServiceOpenApi();
-        app.MapTranslateEndpoints();
-        app.MapTokenizeEndpoints();
+        app.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
+        app.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();
+        app.MapCompatibleApis();
         app.MapModelsEndpoints();
         app.MapHealthEndpoints();
         app.MapServiceMetrics();
