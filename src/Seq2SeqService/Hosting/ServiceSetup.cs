@@ -18,6 +18,8 @@ namespace Seq2SeqService.Hosting;
 /// <summary>Wires the stages together: options, queue, scheduler, catalog, metrics, errors, endpoints.</summary>
 public static class ServiceSetup
 {
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(4);
+
     public static void AddSeq2SeqService(this WebApplicationBuilder builder)
     {
         AddShippedSettingsFallback(builder);
@@ -29,6 +31,10 @@ public static class ServiceSetup
         AddValidatedOptions<LoggingOptions>(builder, LoggingOptions.Section, OptionsRules.Logging);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        // The drain runs first within the host's stop; the margin lets the server write the drained responses
+        // and close its connections, and bounds the whole stop (a slow client cannot hold it for the default 30 s).
+        services.AddOptions<HostOptions>().Configure<IOptions<BatchingOptions>>((host, batching) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(batching.Value.DrainTimeoutSeconds) + ShutdownMargin);
 
         services.AddSingleton<RequestQueue>();
         services.AddSingleton<Readiness>();
