@@ -50,6 +50,11 @@ public static class TranslateEndpoints
 
         var (request, errors) = TranslateInput.Read(root, limits.Value);
         var model = ModelSelection.Resolve(catalog, request.Model, errors);
+        if (model is not null)
+        {
+            TranslateInput.CheckMaxNewTokens(request, model.MaxNewTokens, limits.Value, errors);
+        }
+
         var settings = model is null ? null : ResolveSettings(model, request.Options, errors);
         if (errors.Count > 0 || model is null || settings is null)
         {

@@ -29,8 +29,15 @@ public static class ServiceSetup
         AddValidatedOptions<QueueOptions>(builder, QueueOptions.Section, OptionsRules.Queue);
         AddValidatedOptions<RequestLimitsOptions>(builder, RequestLimitsOptions.Section, OptionsRules.Limits);
         AddValidatedOptions<LoggingOptions>(builder, LoggingOptions.Section, OptionsRules.Logging);
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
-            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        AddValidatedOptions<ServerOptions>(builder, ServerOptions.Section, OptionsRules.Server);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>, IOptions<ServerOptions>>(
+            (kestrel, limits, server) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+                kestrel.Limits.MaxConcurrentConnections = server.Value.MaxConcurrentConnections;
+                kestrel.AddServerHeader = false;
+                kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemBodies());
+            });
         // The drain runs first within the host's stop; the margin lets the server write the drained responses
         // and close its connections, and bounds the whole stop (a slow client cannot hold it for the default 30 s).
         services.AddOptions<HostOptions>().Configure<IOptions<BatchingOptions>>((host, batching) =>
@@ -54,12 +61,16 @@ public static class ServiceSetup
         app.Services.GetRequiredService<PrometheusExporter>();
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseServiceErrors();
+        app.UseMiddleware<OperatorAccess>();
         app.UseServiceOpenApi();
         app.MapTranslateEndpoints();
         app.MapTokenizeEndpoints();
         app.MapModelsEndpoints();
         app.MapHealthEndpoints();
-        app.MapMetricsEndpoints();
+        if (app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Metrics)
+        {
+            app.MapMetricsEndpoints();
+        }
     }
 
     /// <summary>

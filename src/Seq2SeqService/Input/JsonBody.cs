@@ -9,7 +9,7 @@ namespace Seq2SeqService.Input;
 
 /// <summary>
 /// Reads a JSON request body with every check a client can fail reported as a problem response: content type
-/// (415), size (413), emptiness, UTF-8 and JSON syntax (400). Bodies are read by hand rather than bound so
+/// (415), size (413), emptiness, UTF-8, JSON syntax and strings that do not decode to UTF-16 (400). Bodies are read by hand rather than bound so
 /// that each of these gets a precise <c>detail</c>.
 /// </summary>
 public static class JsonBody
@@ -22,7 +22,7 @@ public static class JsonBody
         if (!IsJson(request.ContentType))
         {
             return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send the body as application/json (UTF-8); got '{request.ContentType ?? "no Content-Type"}'."));
+                $"Send the body as application/json (UTF-8); got '{Echo.Truncate(request.ContentType ?? "no Content-Type")}'."));
         }
 
         var (bytes, tooLarge) = await ReadBoundedAsync(request, maxBytes);
@@ -55,6 +55,11 @@ public static class JsonBody
             {
                 return (default, Problems.BadRequest(
                     $"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}."));
+            }
+
+            if (JsonStrings.FirstInvalid(document.RootElement) is { } field)
+            {
+                return (default, Problems.InvalidFields(new Dictionary<string, string[]> { [field] = [JsonStrings.Problem] }));
             }
 
             return (document.RootElement.Clone(), null);

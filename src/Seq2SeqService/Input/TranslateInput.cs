@@ -105,10 +105,19 @@ public static class TranslateInput
         {
             fields.Add("options.num_beams", $"must be an integer in [1, {limits.MaxBeams}] on this service.");
         }
+    }
 
-        if (options.MaxNewTokens is < 1 || options.MaxNewTokens > limits.MaxNewTokens)
+    /// <summary>
+    /// <c>max_new_tokens</c> against the smaller of the service's limit and the model's, once the model is known,
+    /// so every refusal names the bound that applies.
+    /// </summary>
+    public static void CheckMaxNewTokens(TranslateRequest request, int modelLimit, RequestLimitsOptions limits,
+        IDictionary<string, string[]> errors)
+    {
+        var limit = Math.Min(modelLimit, limits.MaxNewTokens);
+        if (request.Options?.MaxNewTokens is { } asked && (asked < 1 || asked > limit))
         {
-            fields.Add("options.max_new_tokens", $"must be an integer in [1, {limits.MaxNewTokens}] on this service.");
+            errors.TryAdd("options.max_new_tokens", [$"must be an integer in [1, {limit}] for this model on this service."]);
         }
     }
 }

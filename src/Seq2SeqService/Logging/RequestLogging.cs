@@ -35,6 +35,8 @@ public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogg
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        // The exception handler clears the endpoint before it answers; a 500 still counts under its route.
+        var endpoint = context.GetEndpoint();
         try
         {
             await next(context);
@@ -42,7 +44,7 @@ public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogg
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var route = ((context.GetEndpoint() ?? endpoint) as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
                 ? 499
                 : context.Response.StatusCode;

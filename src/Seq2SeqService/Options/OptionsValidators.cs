@@ -89,6 +89,17 @@ public static class OptionsRules
         checks.Range(nameof(options.MaxNewTokens), options.MaxNewTokens, 1, 65_536);
     }
 
+    public static void Server(ServerOptions options, SettingChecks checks)
+    {
+        if (options.MaxConcurrentConnections is { } connections)
+        {
+            checks.Range(nameof(options.MaxConcurrentConnections), connections, 1, 1_000_000);
+        }
+
+        checks.Require(options.OperatorKey is null || options.OperatorKey.Length >= 16, nameof(options.OperatorKey),
+            "must be at least 16 characters when set");
+    }
+
     public static void Logging(LoggingOptions options, SettingChecks checks) =>
         checks.Require(Enum.IsDefined(options.ConsoleFormat), nameof(options.ConsoleFormat), "must be Text or Json");
 }

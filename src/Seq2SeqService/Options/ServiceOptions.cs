@@ -78,6 +78,24 @@ public sealed class RequestLimitsOptions
     public int MaxNewTokens { get; set; } = 512;
 }
 
+/// <summary>What the server exposes and how many connections it holds; for operators hardening a deployment.</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Service:Server";
+
+    /// <summary>Most open connections; more wait in the listen backlog. Unset: no cap.</summary>
+    public long? MaxConcurrentConnections { get; set; }
+
+    /// <summary>Serve Swagger UI and the OpenAPI document at /swagger.</summary>
+    public bool Swagger { get; set; } = true;
+
+    /// <summary>Serve the Prometheus scrape at /metrics.</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>When set, /swagger and /metrics answer only requests with <c>Authorization: Bearer</c> this key.</summary>
+    public string? OperatorKey { get; set; }
+}
+
 /// <summary>Console and file logging; levels come from the <c>Serilog:MinimumLevel</c> section.</summary>
 public sealed class LoggingOptions
 {
