@@ -37,10 +37,17 @@ public sealed class FuzzTests(ITestOutputHelper output)
                     content.Headers.TryAddWithoutValidation("Content-Type", fuzz.ContentType);
                 }
 
-                using var response = await service.Http.PostAsync(fuzz.Path, content);
-                await response.Content.ReadAsByteArrayAsync();
-                return new Answer(fuzz, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType,
-                    Stopwatch.GetElapsedTime(started));
+                try
+                {
+                    using var response = await service.Http.PostAsync(fuzz.Path, content);
+                    await response.Content.ReadAsByteArrayAsync();
+                    return new Answer(fuzz, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+                        Stopwatch.GetElapsedTime(started));
+                }
+                catch (HttpRequestException e)
+                {
+                    return new Answer(fuzz, 0, e.HttpRequestError.ToString(), Stopwatch.GetElapsedTime(started));
+                }
             }
             finally
             {
@@ -55,6 +62,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
         figures.Add("peak RSS", $"{service.Memory().PeakRss:0} MiB");
         var serverErrors = answers.Where(a => a.Status >= 500).Select(a => $"{a.Status} {a.Case.Kind} {a.Case.Path}: {Preview(a.Case.Body)}").ToList();
         serverErrors.Should().BeEmpty();
+        answers.Where(a => a.Status == 0).Select(a => $"{a.MediaType} {a.Case.Kind} {a.Case.Path} {a.Case.Body.Length} bytes")
+            .Should().BeEmpty("every request is answered");
         answers.Where(a => a.Status >= 400).Should().OnlyContain(a => a.MediaType == "application/problem+json");
         (await service.MetricAsync("seq2seq_queue_admitted")).Should().Be(0);
         service.Output.Should().NotContain("Unhandled exception");

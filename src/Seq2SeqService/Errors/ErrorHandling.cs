@@ -54,6 +54,11 @@ public static partial class ErrorHandling
             {
                 LogUnhandled(logger, context.Request.Method, context.Request.Path, RequestId(context), exception);
             }
+            else
+            {
+                // A request body that could not be read leaves the connection unusable for another request.
+                context.Response.Headers.Connection = "close";
+            }
 
             context.Response.StatusCode = status;
             return await problems.TryWriteAsync(new ProblemDetailsContext

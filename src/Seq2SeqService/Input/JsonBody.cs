@@ -28,6 +28,9 @@ public static class JsonBody
         var (bytes, tooLarge) = await ReadBoundedAsync(request, maxBytes);
         if (tooLarge)
         {
+            // The rest of the body stays unread and the server drops the connection after answering; saying so
+            // keeps the client from sending its next request on a connection about to close.
+            request.HttpContext.Response.Headers.Connection = "close";
             return (default, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large",
                 $"The request body exceeds {maxBytes} bytes."));
         }
