@@ -35,11 +35,11 @@ public static class TranslateEndpoints
     /// <c>options</c> (Hugging Face names). Requests arriving together are batched. A text longer than the
     /// model's positions is split into sentences that are translated in one batch and rejoined; a single
     /// sentence that is still too long is refused with 422. Errors: 400 (invalid JSON, fields, options or
-    /// model), 413 (body too large), 415 (not JSON), 422 (sentence too long), 503 with Retry-After (queue
-    /// full or service stopping).
+    /// model), 413 (body too large, or more estimated work than one request may ask for), 415 (not JSON),
+    /// 422 (sentence too long), 503 with Retry-After (queue full or service stopping).
     /// </remarks>
     public static async Task<IResult> TranslateAsync(HttpContext context, IModelCatalog catalog, RequestQueue queue,
-        IOptions<RequestLimitsOptions> limits, IOptions<QueueOptions> queueOptions, ServiceMetrics metrics)
+        IOptions<RequestLimitsOptions> limits, ServiceMetrics metrics)
     {
         var arrived = Stopwatch.GetTimestamp();
         var (root, problem) = await JsonBody.ReadObjectAsync(context.Request, limits.Value.MaxRequestBodyBytes);
@@ -79,13 +79,23 @@ public static class TranslateEndpoints
             }
         }
 
+        var work = WorkEstimate.Of(segments, settings);
+        if (work > limits.Value.MaxRequestWork)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
+                $"This request's estimated work is {work} token steps ({segments.Count} sentence(s) × " +
+                $"{Math.Max(settings.NumBeams, settings.NumReturnSequences)} beam(s) × {settings.MaxNewTokens} " +
+                $"max_new_tokens, plus source tokens); this service accepts at most {limits.Value.MaxRequestWork} " +
+                "per request. Send fewer texts, or lower num_beams or max_new_tokens.");
+        }
+
         var job = new TranslationJob(model, settings, segments, context.RequestAborted);
         switch (queue.TryEnqueue(job))
         {
             case EnqueueResult.Full:
-                return Problems.Unavailable(context, "The request queue is full; retry shortly.", queueOptions.Value.RetryAfterSeconds);
+                return Problems.Unavailable(context, "The request queue is full; retry shortly.", RetryAfter(queue));
             case EnqueueResult.Stopping:
-                return Problems.Unavailable(context, "The service is shutting down.", queueOptions.Value.RetryAfterSeconds);
+                return Problems.Unavailable(context, "The service is shutting down.", RetryAfter(queue));
         }
 
         IReadOnlyList<Scheduling.SequenceOutput> outputs;
@@ -97,7 +107,7 @@ public static class TranslateEndpoints
         {
             if (e.StatusCode == StatusCodes.Status503ServiceUnavailable)
             {
-                return Problems.Unavailable(context, e.Message, queueOptions.Value.RetryAfterSeconds);
+                return Problems.Unavailable(context, e.Message, RetryAfter(queue));
             }
 
             return Problems.Create(e.StatusCode, e.Title, e.Message);
@@ -147,6 +157,8 @@ public static class TranslateEndpoints
             return null;
         }
     }
+
+    private static int RetryAfter(RequestQueue queue) => (int)Math.Ceiling(queue.RetryAfter.TotalSeconds);
 
     private static double Round(TimeSpan time) => Math.Round(time.TotalMilliseconds, 2);
 }
