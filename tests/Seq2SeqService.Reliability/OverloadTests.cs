@@ -41,6 +41,25 @@ public sealed class OverloadTests(ITestOutputHelper output)
         (await Load.PostAsync(service.Http, "/translate", Load.Body(0, 1))).Status.Should().Be(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Cost_bombs_are_refused_by_estimated_work_and_leave_the_service_responsive()
+    {
+        var figures = new Figures(output, "cost-bomb");
+        await using var service = await ServiceUnderTest.StartAsync();
+        var longText = string.Join(" ", Enumerable.Repeat(string.Join(" ", Load.Sentences), 40))[..10_000];
+        var bomb = new { texts = Enumerable.Repeat(longText, 64).ToArray(), options = new { num_beams = 8, max_new_tokens = 256 } };
+        var clock = Stopwatch.StartNew();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Load.PostAsync(service.Http, "/translate", bomb)));
+        var refusedIn = clock.Elapsed;
+        var next = await Load.PostAsync(service.Http, "/translate", Load.Body(0, 1));
+
+        figures.Add("16 requests of 64 x 10,000 characters, 8 beams", $"{Load.Tally(outcomes)} in {refusedIn.TotalSeconds:0.0} s; next request {(int?)next.Status} in {next.Elapsed.TotalMilliseconds:0} ms");
+        outcomes.Should().OnlyContain(o => o.Status == HttpStatusCode.RequestEntityTooLarge, Load.Tally(outcomes));
+        next.Status.Should().Be(HttpStatusCode.OK);
+        (await service.MetricAsync("seq2seq_queue_admitted")).Should().Be(0);
+    }
+
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
 }

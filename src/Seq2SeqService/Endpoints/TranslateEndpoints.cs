@@ -64,29 +64,31 @@ public static class TranslateEndpoints
         var texts = TranslateInput.TextsOf(request);
         var segments = new List<Segment>();
         var segmentsPerText = new List<int>(texts.Count);
+        long work = 0;
         for (var i = 0; i < texts.Count; i++)
         {
+            var which = request.Texts is null ? "text" : $"texts[{i}]";
             try
             {
                 var split = InputSegmenter.Split(texts[i], model);
                 segments.AddRange(split);
                 segmentsPerText.Add(split.Count);
+                work += WorkEstimate.Of(split, settings);
             }
             catch (SentenceTooLongException e)
             {
-                var which = request.Texts is null ? "text" : $"texts[{i}]";
                 return Problems.Create(StatusCodes.Status422UnprocessableEntity, "Sentence too long", $"{which}: {e.Message}");
             }
-        }
 
-        var work = WorkEstimate.Of(segments, settings);
-        if (work > limits.Value.MaxRequestWork)
-        {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
-                $"This request's estimated work is {work} token steps ({segments.Count} sentence(s) × " +
-                $"{Math.Max(settings.NumBeams, settings.NumReturnSequences)} beam(s) × {settings.MaxNewTokens} " +
-                $"max_new_tokens, plus source tokens); this service accepts at most {limits.Value.MaxRequestWork} " +
-                "per request. Send fewer texts, or lower num_beams or max_new_tokens.");
+            // Checked as the texts are split, so an oversized request costs no more splitting than it takes to tell.
+            if (work > limits.Value.MaxRequestWork)
+            {
+                return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
+                    $"The estimated work up to {which} is already {work} token steps ({segments.Count} sentence(s) × " +
+                    $"{Math.Max(settings.NumBeams, settings.NumReturnSequences)} beam(s) × {settings.MaxNewTokens} " +
+                    $"max_new_tokens, plus source tokens); this service accepts at most {limits.Value.MaxRequestWork} " +
+                    "per request. Send fewer texts, or lower num_beams or max_new_tokens.");
+            }
         }
 
         var job = new TranslationJob(model, settings, segments, context.RequestAborted);
