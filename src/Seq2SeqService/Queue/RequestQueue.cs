@@ -22,9 +22,9 @@ public enum EnqueueResult
 /// </summary>
 public sealed class RequestQueue
 {
-    private readonly Channel<TranslationJob> _channel;
     private static readonly TimeSpan LongestRetryAfter = TimeSpan.FromMinutes(2);
 
+    private readonly Channel<TranslationJob> _channel;
     private readonly int _capacity;
     private readonly long _maxWork;
     private readonly TimeSpan _shortestRetryAfter;
@@ -93,7 +93,7 @@ public sealed class RequestQueue
             Interlocked.Decrement(ref _admitted);
             Interlocked.Add(ref _admittedWork, -job.Work);
         };
-        job.Completion.ContinueWith(done => _drainRate.Finished(job.Work, Stopwatch.GetTimestamp()),
+        job.Completion.ContinueWith(_ => _drainRate.Finished(job.Work, Stopwatch.GetTimestamp()),
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
         if (!_channel.Writer.TryWrite(job))
