@@ -25,9 +25,9 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(ServiceDll)!,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Seq2SeqService.dll"));
+        start.ArgumentList.Add(ServiceDll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{Port}");
         // Per-request lines would cost more than the load they describe; the scheduler's lines are the events.
@@ -51,6 +51,14 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
             Timeout = TimeSpan.FromMinutes(2),
         };
     }
+
+    /// <summary>
+    /// The service under test: the build beside the tests, or another build's dll named by
+    /// <c>SEQ2SEQ_SERVICE_DLL</c> (to measure a baseline, e.g. main, with the same suite).
+    /// </summary>
+    public static string ServiceDll { get; } = Environment.GetEnvironmentVariable("SEQ2SEQ_SERVICE_DLL") is { Length: > 0 } dll
+        ? dll
+        : Path.Combine(AppContext.BaseDirectory, "Seq2SeqService.dll");
 
     public int Port { get; }
 
