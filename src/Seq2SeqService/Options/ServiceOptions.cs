@@ -92,7 +92,7 @@ public sealed class ServerOptions
 {
     public const string Section = "Service:Server";
 
-    /// <summary>Most open connections; more wait in the listen backlog. Unset: no cap.</summary>
+    /// <summary>Most open connections; Kestrel closes any beyond it at once. Unset: no cap.</summary>
     public long? MaxConcurrentConnections { get; set; }
 
     /// <summary>Serve Swagger UI and the OpenAPI document at /swagger.</summary>
