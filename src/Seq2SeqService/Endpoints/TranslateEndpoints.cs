@@ -84,10 +84,10 @@ public static class TranslateEndpoints
             if (work > limits.Value.MaxRequestWork)
             {
                 return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
-                    $"The estimated work up to {which} is already {work} token steps ({segments.Count} sentence(s) × " +
-                    $"{Math.Max(settings.NumBeams, settings.NumReturnSequences)} beam(s) × {settings.MaxNewTokens} " +
-                    $"max_new_tokens, plus source tokens); this service accepts at most {limits.Value.MaxRequestWork} " +
-                    "per request. Send fewer texts, or lower num_beams or max_new_tokens.");
+                    $"The estimated work of the first {i + 1} of {texts.Count} text(s) is already {work} token " +
+                    $"steps ({segments.Count} sentence(s) × {Math.Max(settings.NumBeams, settings.NumReturnSequences)} " +
+                    $"beam(s) × {settings.MaxNewTokens} max_new_tokens, plus source tokens); this service accepts at most " +
+                    $"{limits.Value.MaxRequestWork} per request. Send fewer texts, or lower num_beams or max_new_tokens.");
             }
         }
 

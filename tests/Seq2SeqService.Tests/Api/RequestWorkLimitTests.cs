@@ -20,7 +20,7 @@ public sealed class RequestWorkLimitTests
 
         refused.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
         var detail = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
-        detail.Should().Contain("estimated work up to texts[2] is already 102 token steps").And.Contain("at most 100 per request");
+        detail.Should().Contain("first 3 of 3 text(s) is already 102 token steps").And.Contain("at most 100 per request");
         (await client.PostAsJsonAsync("/translate", new { texts = new[] { "x", "x", "x" }, options = new { max_new_tokens = 8 } }))
             .StatusCode.Should().Be(HttpStatusCode.OK, "fewer new tokens make it cheap enough");
     }
