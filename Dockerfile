@@ -1,37 +1,25 @@
 # Seq2SeqService container image.
 #   docker build -t seq2seq-service .
 #   docker run --rm -p 127.0.0.1:8080:8080 seq2seq-service
-# README's "Container deployment" section covers model mounts, compose and Kubernetes;
+# docs/deployment.md covers model mounts, compose and Kubernetes;
 # docker/test-image.sh builds this file unmodified and checks the running container.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
-# npm from the base image's own package sources: the build fetches ONNX Runtime's native library with
-# `npm pack` (src/Seq2Seq.OnnxRuntime/build/OnnxRuntimeNative.targets). Its own layer, first, so that no
-# change to the repository installs it again.
-RUN apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm \
-    && rm -rf /var/lib/apt/lists/*
-
-# The library itself, checked against the integrity pinned in the targets file and cached under
-# ~/.cache/seq2seq, where the publish below finds it. It depends only on that file, so source changes
-# never fetch it again.
-COPY src/Seq2Seq.OnnxRuntime/build/OnnxRuntimeNative.targets src/Seq2Seq.OnnxRuntime/build/
-RUN dotnet msbuild src/Seq2Seq.OnnxRuntime/build/OnnxRuntimeNative.targets -nologo -t:OrtProvideNativeLibrary
-
 # Project files alone first, so the restore layer is reused until a project or package version changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
-COPY src/Seq2Seq.OnnxRuntime/Seq2Seq.OnnxRuntime.csproj src/Seq2Seq.OnnxRuntime/
 COPY src/Seq2Seq.Tokenizers/Seq2Seq.Tokenizers.csproj src/Seq2Seq.Tokenizers/
 COPY src/Seq2Seq.Inference/Seq2Seq.Inference.csproj src/Seq2Seq.Inference/
 COPY src/Seq2SeqService/Seq2SeqService.csproj src/Seq2SeqService/
+# The restore also brings ONNX Runtime's native library (the Microsoft.ML.OnnxRuntime package); the
+# project's RuntimeIdentifier keeps only its linux-x64 build.
 RUN dotnet restore src/Seq2SeqService/Seq2SeqService.csproj
 
 COPY src/ src/
 RUN dotnet publish src/Seq2SeqService/Seq2SeqService.csproj -c Release --no-restore -nologo \
         -p:UseAppHost=false -o /app \
-    && test -f /app/libonnxruntime.so.1
+    && test -f /app/libonnxruntime.so
 
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
@@ -42,6 +30,11 @@ COPY models/marian-tatoeba-en-fr/ /models/marian-tatoeba-en-fr/
 ENV Service__Models__Bundles__0__Name=marian-tatoeba-en-fr \
     Service__Models__Bundles__0__Path=/models/marian-tatoeba-en-fr \
     ASPNETCORE_HTTP_PORTS=8080
+
+# ONNX Runtime's usage telemetry would keep a device id and an event database under
+# ~/.cache/Microsoft/DeveloperTools (unwritable here: the root filesystem is read-only) and try to upload;
+# set before the library loads, this switch creates and sends nothing.
+ENV ORT_DISABLE_TELEMETRY=1
 
 WORKDIR /app
 COPY --from=build /app/ ./

@@ -2,7 +2,10 @@
 # Builds the repository's Dockerfile, unmodified, with podman and checks the running container the way a
 # deployment uses it: POST /translate answers, the image's own HEALTHCHECK reports healthy (and can report
 # unhealthy), the process runs as the non-root app user (uid 1654) on a read-only root filesystem, and
-# `podman stop` (SIGTERM) ends it within 10 s with exit code 0.
+# `podman stop` (SIGTERM) ends it within 10 s with exit code 0. Then it plays docker/k8s's Deployment with
+# its ConfigMap through `podman kube play` (one replica, the image just built, a hostPort on 127.0.0.1, and
+# slirp4netns networking) and checks that the pod gets ready, translates and runs as uid 1654 on a read-only
+# root filesystem, before `podman kube down`. Without systemd podman runs no probes, so the script asks.
 #
 # Our machines reach no container registry and run no Docker engine, so the script installs podman from
 # apt and builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and aspnet:10.0 from a debootstrap'd
@@ -25,6 +28,8 @@ aspnet_image=mcr.microsoft.com/dotnet/aspnet:10.0
 base_image=localhost/seq2seq-standin-base:$run_id
 app_image=localhost/seq2seq-service:$run_id
 container=$run_id
+kube_yaml=
+kube_container=
 app_uid=1654
 stop_limit_s=10
 ready_limit_s=180
@@ -75,6 +80,13 @@ cleanup() {
         podman logs --tail 40 "$container" >&2
     fi
     podman rm -f --time 0 "$container" >/dev/null 2>&1
+    if [[ -n $kube_yaml ]]; then
+        if [[ $status -ne 0 ]]; then
+            log "pod log (last 40 lines):"
+            podman logs --tail 40 "$kube_container" >&2
+        fi
+        podman kube down "$kube_yaml" >/dev/null 2>&1
+    fi
     local image
     for image in "$app_image" "${created_images[@]}"; do
         podman rmi -f "$image" >/dev/null 2>&1
@@ -90,7 +102,7 @@ trap 'exit 143' TERM
 
 install_tools() {
     local missing=() tool
-    for tool in podman runc debootstrap netavark aardvark-dns fuse-overlayfs uidmap curl jq; do
+    for tool in podman runc debootstrap netavark aardvark-dns fuse-overlayfs uidmap slirp4netns curl jq; do
         case $tool in
             netavark) [[ -x /usr/lib/podman/netavark ]] || missing+=("$tool") ;;
             aardvark-dns) [[ -x /usr/lib/podman/aardvark-dns ]] || missing+=("$tool") ;;
@@ -323,6 +335,68 @@ check_sigterm() {
     log "SIGTERM: exit code 0 after $(printf '%.1f' "$elapsed") s"
 }
 
+# ONNX Runtime's telemetry would write under ~/.cache (read-only here); the image switches it off, so the
+# log must not mention it.
+check_clean_log() {
+    local name=$1
+    if podman logs "$name" 2>&1 | grep -i -E 'telemetry|DeveloperTools|onnxruntime\.db'; then
+        fail "the log of $name mentions ONNX Runtime's telemetry or its cache folder"
+    fi
+    log "$name: no telemetry or cache-folder messages in the log"
+}
+
+# A test copy of docker/k8s's ConfigMap and Deployment: the image just built, one replica (a hostPort
+# cannot be shared) and the container port published on 127.0.0.1. Each edit is checked, so a change of
+# the manifests that defeats one fails here rather than testing something else.
+kube_manifest() {
+    port=$(free_port)
+    base_url=http://127.0.0.1:$port
+    kube_yaml=$work/k8s-test.yaml
+    {
+        cat "$repo/docker/k8s/configmap.yaml"
+        echo "---"
+        sed -e "s|^\(  *image:\) seq2seq-service:latest\$|\1 $app_image|" \
+            -e 's|^\(  replicas:\) 2$|\1 1|' \
+            -e "s|^\(  *\)containerPort: 8080\$|&\n\1hostPort: $port\n\1hostIP: 127.0.0.1|" \
+            "$repo/docker/k8s/deployment.yaml"
+    } >"$kube_yaml"
+    grep -q "image: $app_image\$" "$kube_yaml" && grep -q '^  replicas: 1$' "$kube_yaml" &&
+        grep -q "hostPort: $port\$" "$kube_yaml" ||
+        fail "docker/k8s/deployment.yaml no longer has the lines the test copy edits (image, replicas, containerPort)"
+    log "test manifest: ConfigMap + Deployment, 1 replica of $app_image on $base_url"
+}
+
+kube_play() {
+    podman rm -f --time 0 "$container" >/dev/null 2>&1 # the stopped container of the checks above
+    podman kube play --network=slirp4netns "$kube_yaml" >"$work/kube.log" 2>&1 || {
+        cat "$work/kube.log" >&2
+        fail "podman kube play failed"
+    }
+    kube_container=$(podman ps --filter "label=app.kubernetes.io/name=seq2seq" --format '{{.Names}}' | grep -v -- '-infra$' | head -1)
+    [[ -n $kube_container ]] || fail "podman kube play started no seq2seq container"
+    container=$kube_container
+    log "pod container $kube_container"
+}
+
+check_kube_pod() {
+    local read_only config_format
+    read_only=$(podman inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$kube_container")
+    [[ $read_only == true ]] || fail "the pod's root filesystem is not read-only"
+    config_format=$(podman exec "$kube_container" printenv Service__Logging__ConsoleFormat) ||
+        fail "the ConfigMap's settings did not reach the container"
+    podman logs "$kube_container" 2>&1 | grep -q '^{' || fail "the pod's log is not the JSON the ConfigMap asks for"
+    log "read-only root filesystem; ConfigMap applied (ConsoleFormat=$config_format, JSON log lines)"
+}
+
+kube_down() {
+    podman kube down "$kube_yaml" >/dev/null 2>"$work/kube-down.log" || {
+        cat "$work/kube-down.log" >&2
+        fail "podman kube down failed"
+    }
+    kube_yaml=
+    log "podman kube down: pod removed"
+}
+
 step "install podman and tools" install_tools
 step "configure podman" configure_podman
 step "Debian rootfs (debootstrap)" debian_rootfs
@@ -334,3 +408,12 @@ step "POST /translate" check_translate
 step "podman healthcheck run" check_healthcheck
 step "runs as uid $app_uid" check_user
 step "SIGTERM stop" check_sigterm
+step "log free of telemetry" check_clean_log "$container"
+step "k8s test manifest" kube_manifest
+step "podman kube play" kube_play
+step "pod: wait for /health/ready" wait_ready
+step "pod: POST /translate" check_translate
+step "pod: runs as uid $app_uid" check_user
+step "pod: read-only, ConfigMap" check_kube_pod
+step "pod: log free of telemetry" check_clean_log "$kube_container"
+step "podman kube down" kube_down

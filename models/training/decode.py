@@ -1,4 +1,4 @@
-"""Greedy and beam search in PyTorch, exactly as team/DECODING_SPEC.md defines them (the C# engine implements the
+"""Greedy and beam search in PyTorch, exactly as docs/decoding.md defines them (the C# engine implements the
 same rules, and the golden files written from here are its reference)."""
 from dataclasses import asdict, dataclass, field
 from typing import List

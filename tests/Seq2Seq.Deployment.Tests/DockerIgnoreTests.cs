@@ -9,7 +9,7 @@ public class DockerIgnoreTests
     [Theory]
     [InlineData(".git/HEAD")]
     [InlineData("src/Seq2SeqService/bin/Release/net10.0/Seq2SeqService.dll")]
-    [InlineData("src/Seq2Seq.OnnxRuntime/obj/project.assets.json")]
+    [InlineData("src/Seq2Seq.Inference/obj/project.assets.json")]
     [InlineData("models/training/runs/checkpoint.pt")]
     [InlineData("models/training/work/train.tsv")]
     [InlineData("tests/fixtures/tiny-marian/config.json")]

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
-/// Beam search exactly as DECODING_SPEC.md states it. Beams 1..B−1 start at −1e9 and so can never
+/// Beam search exactly as docs/decoding.md ("Beam search") states it. Beams 1..B−1 start at −1e9 and so can never
 /// supply a top-2B candidate at step 1; the first step therefore runs a single row, which the step then
 /// forks into B beams.
 /// </summary>

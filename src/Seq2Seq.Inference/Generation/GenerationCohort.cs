@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Seq2Seq.Inference.Runtime;
 
 namespace Seq2Seq.Inference.Generation;
 
@@ -21,7 +20,6 @@ public sealed class GenerationCohort : IDisposable
     private int[] _tokens;
     private long _decodeStart;
     private int _steps;
-    private long _rowSteps;
     private RunnerTimings _finalTimings;
 
     private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
@@ -96,9 +94,6 @@ public sealed class GenerationCohort : IDisposable
     /// <summary>Decoder steps taken.</summary>
     public int Steps => _steps;
 
-    /// <summary>Decoder rows computed, summed over steps: the tokens the decoder processed.</summary>
-    public long RowSteps => _rowSteps;
-
     /// <summary>Runtime and tensor-preparation time so far, encoder included.</summary>
     public RunnerTimings RunnerTimings => _state?.Timings ?? _finalTimings;
 
@@ -142,7 +137,6 @@ public sealed class GenerationCohort : IDisposable
         var rows = state.Rows;
         var logits = state.Step(_tokens.AsSpan(0, rows));
         _steps++;
-        _rowSteps += rows;
         var vocab = _runner.VocabSize;
         var offset = 0;
         _next.Clear();

@@ -1,5 +1,3 @@
-using Seq2Seq.Inference.Runtime;
-
 namespace Seq2Seq.Inference.Generation;
 
 /// <summary>Runs one cohort from encoder to last decoder step.</summary>

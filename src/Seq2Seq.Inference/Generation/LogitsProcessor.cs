@@ -1,7 +1,7 @@
 namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
-/// The per-row logits processors of DECODING_SPEC.md, applied in its order: repetition penalty,
+/// The per-row logits processors of docs/decoding.md ("Logits processors"), applied in its order: repetition penalty,
 /// no-repeat n-grams, bad words, min length. One instance per request (it owns scratch space).
 /// </summary>
 internal sealed class LogitsProcessor

@@ -25,7 +25,7 @@ internal abstract class SequenceSearch
     /// <summary>Rows this request has in the batch.</summary>
     public int Rows => Histories.Rows;
 
-    /// <summary>Tokens generated so far per row (g in DECODING_SPEC.md).</summary>
+    /// <summary>Tokens generated so far per row (g in docs/decoding.md).</summary>
     public int Generated => Histories.Length - 1;
 
     public bool IsDone { get; protected set; }

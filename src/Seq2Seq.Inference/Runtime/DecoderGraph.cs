@@ -1,4 +1,4 @@
-using Seq2Seq.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;
 
@@ -8,20 +8,20 @@ internal sealed class DecoderGraph
     public DecoderGraph(InferenceSession session)
     {
         Session = session;
-        InputNames = [.. session.Inputs.Select(i => i.Name)];
+        InputNames = [.. session.InputNames];
+        OutputNames = [.. session.OutputNames];
         Inputs = [.. InputNames.Select(DecoderTensor.Parse)];
-        Outputs = [.. session.Outputs.Select(o => DecoderTensor.Parse(o.Name))];
-        LogitsOutput = Array.FindIndex(Outputs, o => o.Kind == DecoderTensorKind.Logits);
+        Outputs = [.. OutputNames.Select(DecoderTensor.Parse)];
     }
 
     public InferenceSession Session { get; }
 
     public string[] InputNames { get; }
 
+    /// <summary>Every output, in the session's order: Run returns them in the order asked for.</summary>
+    public string[] OutputNames { get; }
+
     public DecoderTensor[] Inputs { get; }
 
-    /// <summary>Outputs in the session's order, which is the order Run returns them in.</summary>
     public DecoderTensor[] Outputs { get; }
-
-    public int LogitsOutput { get; }
 }

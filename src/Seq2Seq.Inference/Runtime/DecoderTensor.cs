@@ -5,8 +5,14 @@ namespace Seq2Seq.Inference.Runtime;
 /// <summary>What a decoder graph input or output carries, parsed from its Optimum name.</summary>
 internal readonly partial record struct DecoderTensor(DecoderTensorKind Kind, int Layer = -1, bool Encoder = false, bool Value = false)
 {
-    /// <summary>Position of a cache tensor among a layer's four: decoder key, decoder value, encoder key, encoder value.</summary>
+    /// <summary>Cache tensors per decoder layer: self-attention key and value, cross-attention key and value.</summary>
+    public const int CacheSlotsPerLayer = 4;
+
+    /// <summary>Position of a cache tensor among its layer's: decoder key, decoder value, encoder key, encoder value.</summary>
     public int CacheSlot => (Encoder ? 2 : 0) + (Value ? 1 : 0);
+
+    /// <summary>Whether a slot index (over all layers) holds cross-attention (encoder) keys or values.</summary>
+    public static bool IsCrossAttentionSlot(int slot) => slot % CacheSlotsPerLayer >= 2;
 
     public static DecoderTensor Parse(string name)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Seq2Seq.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
+using Seq2Seq.Inference.Generation;
 
 namespace Seq2Seq.Inference.Runtime;
 
@@ -12,18 +13,18 @@ namespace Seq2Seq.Inference.Runtime;
 internal sealed class OnnxDecoderState : IDecoderState
 {
     // Backs the zero-length placeholders: the graphs declare inputs that the chosen branch never reads.
-    private static readonly float[] PlaceholderStorage = new float[1];
+    private static readonly float[] PlaceholderStorage = PinnedTensor.Allocate<float>(1);
 
     private readonly OnnxModelRunner _runner;
     private readonly int _heads;
     private readonly int _headSize;
     private readonly PooledTensor<float>?[] _cache;
-    private readonly bool[] _useCache = [false];
+    private readonly bool[] _useCache = PinnedTensor.Allocate<bool>(1);
     private readonly List<OrtValue> _temporaries = [];
     private OrtValue[] _inputs = [];
     private PooledTensor<float>? _encoderHidden;
     private PooledTensor<long>? _mask;
-    private OrtValueCollection? _outputs;
+    private OrtValue? _logits;
     private int[] _sourceOfRow;
     private int[] _nextSourceOfRow = [];
     private long[] _ids;
@@ -35,12 +36,12 @@ internal sealed class OnnxDecoderState : IDecoderState
         _runner = runner;
         _heads = runner.Config.DecoderAttentionHeads;
         _headSize = runner.Config.DecoderHeadSize;
-        _cache = new PooledTensor<float>?[runner.Config.DecoderLayers * 4];
+        _cache = new PooledTensor<float>?[runner.Config.DecoderLayers * DecoderTensor.CacheSlotsPerLayer];
         _encoderHidden = encoderHidden;
         _mask = mask;
         _timings = encodeTimings;
         _sourceOfRow = [.. Enumerable.Range(0, rows)];
-        _ids = new long[rows];
+        _ids = PinnedTensor.Allocate<long>(rows);
         Rows = rows;
         SourceLength = sourceLength;
     }
@@ -67,8 +68,8 @@ internal sealed class OnnxDecoderState : IDecoderState
             _ids[r] = tokens[r];
         }
 
-        var ids = Temporary(OrtValue.CreateTensor(_ids.AsMemory(), [Rows, 1]));
-        if (_inputs.Length < graph.Inputs.Length)
+        var ids = Temporary(PinnedTensor.Over(_ids, [Rows, 1]));
+        if (_inputs.Length != graph.Inputs.Length)
         {
             _inputs = new OrtValue[graph.Inputs.Length];
         }
@@ -79,10 +80,10 @@ internal sealed class OnnxDecoderState : IDecoderState
         }
 
         var run = Stopwatch.GetTimestamp();
-        OrtValueCollection outputs;
+        IDisposableReadOnlyCollection<OrtValue> outputs;
         try
         {
-            outputs = graph.Session.Run(graph.InputNames, _inputs.AsSpan(0, graph.Inputs.Length));
+            outputs = graph.Session.Run(_runner.RunOptions, graph.InputNames, _inputs, graph.OutputNames);
         }
         finally
         {
@@ -91,16 +92,28 @@ internal sealed class OnnxDecoderState : IDecoderState
         }
 
         var ran = Stopwatch.GetTimestamp();
-        _outputs?.Dispose();
-        _outputs = outputs;
-        for (var o = 0; o < graph.Outputs.Length; o++)
+        _logits?.Dispose();
+        _logits = null;
+        var o = 0;
+
+        // Each output goes to an owner (the cache, the logits) or is released now; the collection itself is
+        // never disposed, since that would release the kept ones too.
+        foreach (var value in outputs)
         {
-            var output = graph.Outputs[o];
+            var output = graph.Outputs[o++];
             if (output.Kind == DecoderTensorKind.Present && (!output.Encoder || PastLength == 0))
             {
-                ref var slot = ref _cache[output.Layer * 4 + output.CacheSlot];
+                ref var slot = ref _cache[output.Layer * DecoderTensor.CacheSlotsPerLayer + output.CacheSlot];
                 slot?.Dispose();
-                slot = PooledTensor<float>.Wrap(outputs.Detach(o));
+                slot = PooledTensor<float>.Wrap(value);
+            }
+            else if (output.Kind == DecoderTensorKind.Logits)
+            {
+                _logits = value;
+            }
+            else
+            {
+                value.Dispose();
             }
         }
 
@@ -112,7 +125,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         }
 
         PastLength++;
-        var logits = outputs[graph.LogitsOutput].GetTensorMutableData<float>();
+        var logits = _logits!.GetTensorMutableDataAsSpan<float>();
         _timings.PrepareTicks += (run - started) + (Stopwatch.GetTimestamp() - ran);
         return logits;
     }
@@ -136,7 +149,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             // Rows of one source share their cross-attention cache, so forks within a source skip it.
-            var crossAttention = slot % 4 >= 2;
+            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
             if (_cache[slot] is not { } tensor || (crossAttention && !sourcesChanged))
             {
                 continue;
@@ -169,7 +182,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         Rows = parents.Length;
         if (_ids.Length < Rows)
         {
-            _ids = new long[Rows];
+            _ids = PinnedTensor.Allocate<long>(Rows);
         }
 
         if (Rows == 0)
@@ -207,17 +220,17 @@ internal sealed class OnnxDecoderState : IDecoderState
                 return first ? _encoderHidden!.Value : Placeholder([Rows, 0, _runner.Config.DModel]);
             case DecoderTensorKind.UseCacheBranch:
                 _useCache[0] = !first;
-                return Temporary(OrtValue.CreateTensor(_useCache.AsMemory(), [1]));
+                return Temporary(PinnedTensor.Over(_useCache, [1]));
             case DecoderTensorKind.Past:
                 return first
                     ? Placeholder([Rows, _heads, 0, _headSize])
-                    : _cache[input.Layer * 4 + input.CacheSlot]!.Value;
+                    : _cache[input.Layer * DecoderTensor.CacheSlotsPerLayer + input.CacheSlot]!.Value;
             default:
                 throw new InvalidOperationException($"The decoder input '{name}' is not one the engine knows how to feed.");
         }
     }
 
-    private OrtValue Placeholder(ReadOnlySpan<long> shape) => Temporary(OrtValue.CreateTensor(PlaceholderStorage.AsMemory(), shape));
+    private OrtValue Placeholder(long[] shape) => Temporary(PinnedTensor.Over(PlaceholderStorage, shape));
 
     private OrtValue Temporary(OrtValue value)
     {
@@ -243,8 +256,8 @@ internal sealed class OnnxDecoderState : IDecoderState
             _cache[slot] = null;
         }
 
-        _outputs?.Dispose();
-        _outputs = null;
+        _logits?.Dispose();
+        _logits = null;
         _mask?.Dispose();
         _mask = null;
         _encoderHidden?.Dispose();

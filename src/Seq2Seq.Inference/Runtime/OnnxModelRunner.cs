@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
 using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Generation;
-using Seq2Seq.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;
 
@@ -13,6 +13,8 @@ namespace Seq2Seq.Inference.Runtime;
 /// </summary>
 public sealed class OnnxModelRunner : IModelRunner
 {
+    private static readonly string[] EncoderInputs = ["input_ids", "attention_mask"];
+    private static readonly string[] EncoderOutputs = ["last_hidden_state"];
     private readonly InferenceSession[] _sessions;
 
     private OnnxModelRunner(ModelConfig config, InferenceSession encoder, DecoderGraph first, DecoderGraph withPast, InferenceSession[] sessions)
@@ -28,9 +30,10 @@ public sealed class OnnxModelRunner : IModelRunner
 
     public int VocabSize => Config.VocabSize;
 
-    public bool SupportsJoins => false;
-
     internal InferenceSession Encoder { get; }
+
+    /// <summary>Shared by every Run: it carries no per-call state, and reusing it saves a native object per step.</summary>
+    internal RunOptions RunOptions { get; } = new();
 
     internal DecoderGraph FirstStep { get; }
 
@@ -90,9 +93,9 @@ public sealed class OnnxModelRunner : IModelRunner
         {
             var run = Stopwatch.GetTimestamp();
             timings.PrepareTicks += run - started;
-            using var outputs = Encoder.Run(["input_ids", "attention_mask"], [ids.Value, mask.Value]);
+            var outputs = Encoder.Run(RunOptions, EncoderInputs, [ids.Value, mask.Value], EncoderOutputs);
             timings.RunTicks += Stopwatch.GetTimestamp() - run;
-            var hidden = PooledTensor<float>.Wrap(outputs.Detach(0));
+            var hidden = PooledTensor<float>.Wrap(outputs.First());
             return new OnnxDecoderState(this, sources.Count, length, hidden, mask, timings);
         }
         catch
@@ -119,18 +122,13 @@ public sealed class OnnxModelRunner : IModelRunner
 
     private static InferenceSession OpenSession(string path, RunnerOptions options, List<InferenceSession> opened)
     {
-        using var sessionOptions = new SessionOptions();
-        if (options.IntraOpThreads > 0)
+        using var sessionOptions = new SessionOptions
         {
-            sessionOptions.SetIntraOpThreads(options.IntraOpThreads);
-        }
-
-        if (options.InterOpThreads > 0)
-        {
-            sessionOptions.SetInterOpThreads(options.InterOpThreads);
-        }
-
-        sessionOptions.SetGraphOptimizationLevel(GraphOptimizationLevel.All);
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
         try
         {
             var session = new InferenceSession(path, sessionOptions);
@@ -139,7 +137,7 @@ public sealed class OnnxModelRunner : IModelRunner
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.OrtMessage}", e);
+            throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.Message}", e);
         }
     }
 
@@ -149,6 +147,8 @@ public sealed class OnnxModelRunner : IModelRunner
         {
             session.Dispose();
         }
+
+        RunOptions.Dispose();
     }
 }
 

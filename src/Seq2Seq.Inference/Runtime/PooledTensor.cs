@@ -1,14 +1,18 @@
 using System.Buffers;
-using Seq2Seq.OnnxRuntime;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>
 /// An OrtValue whose rows (first dimension) the engine rearranges: an output ONNX Runtime allocated, a
 /// tensor over a buffer rented from <see cref="TensorBufferPool{T}"/> (returned when disposed), or a view
-/// of the first rows of another such tensor, which it owns and disposes.
+/// of the first rows of another such tensor, which it owns and disposes. Shape and data address are kept
+/// here, so rearranging rows never asks ONNX Runtime for a type-and-shape object (a handful of native calls
+/// and allocations each time).
 /// </summary>
-internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
+internal sealed unsafe class PooledTensor<T> : IDisposable where T : unmanaged
 {
     [ThreadStatic]
     private static T[]? _scratch;
@@ -16,37 +20,38 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
     private T[]? _rented;
     private PooledTensor<T>? _owner;
 
-    private PooledTensor(OrtValue value, T[]? rented, PooledTensor<T>? owner = null)
+    private readonly T* _data;
+
+    private PooledTensor(OrtValue value, long[] shape, T* data, T[]? rented, PooledTensor<T>? owner = null)
     {
         Value = value;
+        Shape = shape;
+        _data = data;
         _rented = rented;
         _owner = owner;
     }
 
     public OrtValue Value { get; }
 
-    public static PooledTensor<T> Wrap(OrtValue value) => new(value, null);
+    public long[] Shape { get; }
+
+    /// <summary>The elements, valid while this tensor is alive; the memory never moves.</summary>
+    public Span<T> Data => new(_data, checked((int)PinnedTensor.Length(Shape)));
+
+    /// <summary>Takes ownership of an output ONNX Runtime allocated.</summary>
+    public static PooledTensor<T> Wrap(OrtValue value)
+    {
+        var shape = value.GetTensorTypeAndShape().Shape;
+        return new(value, shape, (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(value.GetTensorMutableDataAsSpan<T>())), null);
+    }
 
     /// <summary>A tensor of <paramref name="shape"/> over a rented array that <paramref name="fill"/> writes.</summary>
-    public static PooledTensor<T> Rent(ReadOnlySpan<long> shape, SpanAction<T, int> fill, int state)
+    public static PooledTensor<T> Rent(long[] shape, SpanAction<T, int> fill, int state)
     {
-        var length = 1L;
-        foreach (var d in shape)
-        {
-            length *= d;
-        }
-
-        var array = TensorBufferPool<T>.Shared.Rent((int)Math.Max(1, length));
-        fill(array.AsSpan(0, (int)length), state);
-        try
-        {
-            return new PooledTensor<T>(OrtValue.CreateTensor(array.AsMemory(), shape), array);
-        }
-        catch
-        {
-            TensorBufferPool<T>.Shared.Return(array);
-            throw;
-        }
+        var length = (int)PinnedTensor.Length(shape);
+        var array = TensorBufferPool<T>.Shared.Rent(Math.Max(1, length));
+        fill(array.AsSpan(0, length), state);
+        return OverRented(array, shape);
     }
 
     /// <summary>
@@ -56,11 +61,10 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
     /// the first finished one cost nothing. With fewer rows, returns a view of the first rows that owns
     /// this tensor; otherwise returns this tensor.
     /// </summary>
-    public unsafe PooledTensor<T> Compact(ReadOnlySpan<int> parents)
+    public PooledTensor<T> Compact(ReadOnlySpan<int> parents)
     {
-        var data = Value.GetTensorMutableData<T>();
-        var source = Value.Shape;
-        var rowSize = (int)(data.Length / source[0]);
+        var data = Data;
+        var rowSize = (int)(data.Length / Shape[0]);
         var rows = parents.Length;
         Span<int> savedAt = rows <= 256 ? stackalloc int[rows] : new int[rows];
         savedAt.Fill(-1);
@@ -93,60 +97,33 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
             }
         }
 
-        if (rows == source[0])
+        if (rows == Shape[0])
         {
             return this;
         }
 
-        Span<long> shape = stackalloc long[source.Length];
-        source.CopyTo(shape);
+        var shape = (long[])Shape.Clone();
         shape[0] = rows;
 
-        // The data stays where it is (pinned by this tensor, or native): the view only declares fewer rows.
-        fixed (T* pointer = data)
-        {
-            var memory = new UnmanagedMemory<T>(pointer, Math.Max(1, rows * rowSize)).Memory;
-            return new PooledTensor<T>(OrtValue.CreateTensor(memory, shape), null, this);
-        }
-    }
-
-    // Per thread, so that saved rows never compete with cache buffers in the shared pool.
-    private static T[] Scratch(int length)
-    {
-        if (_scratch is null || _scratch.Length < length)
-        {
-            _scratch = GC.AllocateUninitializedArray<T>(length + length / 2);
-        }
-
-        return _scratch;
+        // The data stays where it is (a pinned pool array, or native memory): the view only declares fewer rows.
+        return new PooledTensor<T>(PinnedTensor.Over(ref *_data, shape), shape, _data, null, this);
     }
 
     /// <summary>New row i = this tensor's row parents[i]; rows are the first dimension.</summary>
     public PooledTensor<T> Gather(ReadOnlySpan<int> parents)
     {
-        var source = Value.Shape;
-        Span<long> shape = stackalloc long[source.Length];
-        source.CopyTo(shape);
-        var rowSize = (int)(Value.ElementCount / Math.Max(1, shape[0]));
+        var shape = (long[])Shape.Clone();
+        var rowSize = (int)(PinnedTensor.Length(shape) / Math.Max(1, shape[0]));
         shape[0] = parents.Length;
 
-        var length = rowSize * parents.Length;
-        var array = TensorBufferPool<T>.Shared.Rent(Math.Max(1, length));
-        var from = Value.GetTensorData<T>();
+        var array = TensorBufferPool<T>.Shared.Rent(Math.Max(1, rowSize * parents.Length));
+        var from = Data;
         for (var i = 0; i < parents.Length; i++)
         {
             from.Slice(parents[i] * rowSize, rowSize).CopyTo(array.AsSpan(i * rowSize, rowSize));
         }
 
-        try
-        {
-            return new PooledTensor<T>(OrtValue.CreateTensor(array.AsMemory(), shape), array);
-        }
-        catch
-        {
-            TensorBufferPool<T>.Shared.Return(array);
-            throw;
-        }
+        return OverRented(array, shape);
     }
 
     public void Dispose()
@@ -160,5 +137,31 @@ internal sealed class PooledTensor<T> : IDisposable where T : unmanaged
 
         _owner?.Dispose();
         _owner = null;
+    }
+
+    /// <summary>A tensor straight over the pool's array, which lives on the pinned object heap.</summary>
+    private static PooledTensor<T> OverRented(T[] array, long[] shape)
+    {
+        try
+        {
+            return new PooledTensor<T>(PinnedTensor.Over(array, shape), shape,
+                (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)), array);
+        }
+        catch
+        {
+            TensorBufferPool<T>.Shared.Return(array);
+            throw;
+        }
+    }
+
+    // Per thread, so that saved rows never compete with cache buffers in the shared pool.
+    private static T[] Scratch(int length)
+    {
+        if (_scratch is null || _scratch.Length < length)
+        {
+            _scratch = GC.AllocateUninitializedArray<T>(length + length / 2);
+        }
+
+        return _scratch;
     }
 }

@@ -4,7 +4,8 @@ namespace Seq2Seq.Inference.Runtime;
 /// Reusable buffers for cache tensors. The KV cache grows by one position per step, so a buffer is rented
 /// with headroom and the one returned a step earlier usually fits the next request: in steady state a
 /// decode allocates nothing. (ArrayPool.Shared keeps only a few arrays per size per core, too few for the
-/// dozen multi-megabyte tensors a cohort holds, and rounds to powers of two.) Thread-safe.
+/// dozen multi-megabyte tensors a cohort holds, and rounds to powers of two.) Buffers live on the pinned
+/// object heap, so ONNX Runtime can read them in place without a GC handle each. Thread-safe.
 /// </summary>
 internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
 {
@@ -38,7 +39,7 @@ internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
             }
         }
 
-        return GC.AllocateUninitializedArray<T>((int)Math.Min(Array.MaxLength, Math.Max(16, length * Headroom)));
+        return PinnedTensor.Allocate<T>((int)Math.Min(Array.MaxLength, Math.Max(16, length * Headroom)));
     }
 
     /// <summary>

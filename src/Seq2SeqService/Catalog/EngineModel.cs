@@ -1,10 +1,11 @@
 using Seq2Seq.Inference;
 using Seq2Seq.Inference.Generation;
 using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Catalog;
 
-/// <summary>The adapter from the service's model port to the generation engine's <see cref="TranslationModel"/>.</summary>
+/// <summary>The adapter from the service's model ports to the generation engine's <see cref="TranslationModel"/>.</summary>
 public sealed class EngineModel(string name, TranslationModel model) : ITranslationModel, IDisposable
 {
     public string Name { get; } = name;
@@ -14,8 +15,6 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
     public string? TargetLanguage => model.TargetLanguage;
 
     public int MaxInputTokens => model.MaxSourceTokens;
-
-    public int MaxNewTokens => model.DefaultSettings.MaxNewTokensLimit;
 
     public GenerationSettings Defaults => model.DefaultSettings;
 

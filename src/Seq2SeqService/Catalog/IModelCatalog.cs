@@ -1,11 +1,15 @@
+using Seq2SeqService.Scheduling;
+
 namespace Seq2SeqService.Catalog;
 
 /// <summary>The loaded models by name.</summary>
-public interface IModelCatalog
+public interface IModelCatalog : IBatchModels
 {
-    IReadOnlyList<ITranslationModel> Models { get; }
+    new IReadOnlyList<ITranslationModel> Models { get; }
 
     ITranslationModel Default { get; }
 
     bool TryGet(string name, out ITranslationModel model);
+
+    IReadOnlyList<IBatchModel> IBatchModels.Models => Models;
 }

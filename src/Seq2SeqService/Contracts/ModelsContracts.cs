@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Seq2SeqService.Application;
 
 namespace Seq2SeqService.Contracts;
 

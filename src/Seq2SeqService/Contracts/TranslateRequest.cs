@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Seq2SeqService.Application;
 
 namespace Seq2SeqService.Contracts;
 
@@ -23,63 +24,4 @@ public sealed class TranslateRequest
     /// <summary>Generation settings overriding the model's defaults (Hugging Face names).</summary>
     [JsonPropertyName("options")]
     public GenerationOptions? Options { get; set; }
-}
-
-/// <summary>Generation settings, named as in Hugging Face's <c>generate()</c>. Unset fields take the model's defaults.</summary>
-public sealed class GenerationOptions
-{
-    /// <summary>Most tokens to generate per text (1 to the configured maximum).</summary>
-    /// <example>64</example>
-    [JsonPropertyName("max_new_tokens")]
-    public int? MaxNewTokens { get; set; }
-
-    /// <summary>Beam width; 1 is greedy search (1 to the configured maximum).</summary>
-    /// <example>4</example>
-    [JsonPropertyName("num_beams")]
-    public int? NumBeams { get; set; }
-
-    /// <summary>Sample the next token instead of taking the most likely one.</summary>
-    /// <example>false</example>
-    [JsonPropertyName("do_sample")]
-    public bool? DoSample { get; set; }
-
-    /// <summary>Softmax temperature for sampling (greater than 0, at most 100).</summary>
-    /// <example>1.0</example>
-    [JsonPropertyName("temperature")]
-    public double? Temperature { get; set; }
-
-    /// <summary>Sample only among the k most likely tokens; 0 disables the filter.</summary>
-    /// <example>50</example>
-    [JsonPropertyName("top_k")]
-    public int? TopK { get; set; }
-
-    /// <summary>Sample only within the smallest set of tokens whose probability reaches p (0 &lt; p ≤ 1).</summary>
-    /// <example>0.9</example>
-    [JsonPropertyName("top_p")]
-    public double? TopP { get; set; }
-
-    /// <summary>Random seed; the same seed and input give the same sampled output.</summary>
-    /// <example>42</example>
-    [JsonPropertyName("seed")]
-    public long? Seed { get; set; }
-
-    /// <summary>Beam search: exponent of the length normalisation of scores.</summary>
-    /// <example>1.0</example>
-    [JsonPropertyName("length_penalty")]
-    public double? LengthPenalty { get; set; }
-
-    /// <summary>Forbid repeating any n-gram of this size; 0 disables the rule.</summary>
-    /// <example>0</example>
-    [JsonPropertyName("no_repeat_ngram_size")]
-    public int? NoRepeatNgramSize { get; set; }
-
-    /// <summary>Penalty (greater than 0; 1 is none) on tokens already generated.</summary>
-    /// <example>1.0</example>
-    [JsonPropertyName("repetition_penalty")]
-    public double? RepetitionPenalty { get; set; }
-
-    /// <summary>Candidates returned per text (at most <c>num_beams</c> unless sampling); extra ones come back as <c>alternatives</c>.</summary>
-    /// <example>1</example>
-    [JsonPropertyName("num_return_sequences")]
-    public int? NumReturnSequences { get; set; }
 }

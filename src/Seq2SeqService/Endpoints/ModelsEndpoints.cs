@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Application;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Contracts;
 using Seq2SeqService.Options;
@@ -25,19 +26,6 @@ public static class ModelsEndpoints
             new ModelLimits(m.MaxInputTokens, Math.Min(limits.MaxNewTokens, m.Defaults.MaxNewTokensLimit),
                 Math.Min(limits.MaxBeams, Seq2Seq.Inference.Generation.GenerationSettings.MaxBeams),
                 limits.MaxTexts, limits.MaxTextLength),
-            new GenerationOptions
-            {
-                MaxNewTokens = m.Defaults.MaxNewTokens,
-                NumBeams = m.Defaults.NumBeams,
-                DoSample = m.Defaults.DoSample,
-                Temperature = m.Defaults.Temperature,
-                TopK = m.Defaults.TopK,
-                TopP = m.Defaults.TopP,
-                Seed = m.Defaults.Seed,
-                LengthPenalty = m.Defaults.LengthPenalty,
-                NoRepeatNgramSize = m.Defaults.NoRepeatNgramSize,
-                RepetitionPenalty = m.Defaults.RepetitionPenalty,
-                NumReturnSequences = m.Defaults.NumReturnSequences,
-            })).ToList());
+            GenerationOptions.From(m.Defaults))).ToList());
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Contracts;
@@ -22,7 +23,7 @@ public static class TokenizeEndpoints
 
     /// <summary>Shows how the source tokenizer splits a text.</summary>
     /// <remarks>Returns the token ids and pieces the encoder would receive, end-of-sequence included.</remarks>
-    public static async Task<IResult> TokenizeAsync(HttpContext context, IModelCatalog catalog,
+    public static async Task<Results<Ok<TokenizeResponse>, ValidationProblem, ProblemHttpResult>> TokenizeAsync(HttpContext context, IModelCatalog catalog,
         IOptions<RequestLimitsOptions> limits)
     {
         var (root, problem) = await JsonBody.ReadObjectAsync(context.Request, limits.Value.MaxRequestBodyBytes);

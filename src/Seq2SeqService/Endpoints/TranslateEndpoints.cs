@@ -1,16 +1,13 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Seq2Seq.Inference.Generation;
-using Seq2SeqService.Catalog;
 using Seq2SeqService.Contracts;
 using Seq2SeqService.Errors;
 using Seq2SeqService.Input;
 using Seq2SeqService.Logging;
 using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
-using Seq2SeqService.Queue;
-using Seq2SeqService.Segmentation;
-using GenerationOptions = Seq2SeqService.Contracts.GenerationOptions;
+using Seq2SeqService.Application;
 
 namespace Seq2SeqService.Endpoints;
 
@@ -35,11 +32,11 @@ public static class TranslateEndpoints
     /// <c>options</c> (Hugging Face names). Requests arriving together are batched. A text longer than the
     /// model's positions is split into sentences that are translated in one batch and rejoined; a single
     /// sentence that is still too long is refused with 422. Errors: 400 (invalid JSON, fields, options or
-    /// model), 413 (body too large, or more estimated work than one request may ask for), 415 (not JSON),
-    /// 422 (sentence too long), 503 with Retry-After (queue full or service stopping).
+    /// model), 413 (body too large), 415 (not JSON), 422 (sentence too long), 503 with Retry-After (queue
+    /// full or service stopping).
     /// </remarks>
-    public static async Task<IResult> TranslateAsync(HttpContext context, IModelCatalog catalog, RequestQueue queue,
-        IOptions<RequestLimitsOptions> limits, ServiceMetrics metrics)
+    public static async Task<Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> TranslateAsync(HttpContext context, TranslationService translator,
+        IOptions<RequestLimitsOptions> limits, IOptions<QueueOptions> queue, ServiceMetrics metrics)
     {
         var arrived = Stopwatch.GetTimestamp();
         var (root, problem) = await JsonBody.ReadObjectAsync(context.Request, limits.Value.MaxRequestBodyBytes);
@@ -48,119 +45,57 @@ public static class TranslateEndpoints
             return problem;
         }
 
-        var (request, errors) = TranslateInput.Read(root, limits.Value);
-        var model = ModelSelection.Resolve(catalog, request.Model, errors);
-        if (model is not null)
-        {
-            TranslateInput.CheckMaxNewTokens(request, model.MaxNewTokens, limits.Value, errors);
-        }
-
-        var settings = model is null ? null : ResolveSettings(model, request.Options, errors);
-        if (errors.Count > 0 || model is null || settings is null)
+        var (request, errors) = TranslateInput.Read(root);
+        if (errors.Count > 0)
         {
             return Problems.InvalidFields(errors);
         }
 
-        var texts = TranslateInput.TextsOf(request);
-        var segments = new List<Segment>();
-        var segmentsPerText = new List<int>(texts.Count);
-        long work = 0;
-        for (var i = 0; i < texts.Count; i++)
+        var outcome = await translator.TranslateAsync(
+            new TranslationCommand(TranslateInput.TextsOf(request), request.Model, request.Options), context.RequestAborted);
+        if (!outcome.Succeeded)
         {
-            var which = request.Texts is null ? "text" : $"texts[{i}]";
-            try
-            {
-                var split = InputSegmenter.Split(texts[i], model);
-                segments.AddRange(split);
-                segmentsPerText.Add(split.Count);
-                work += WorkEstimate.Of(split, settings);
-            }
-            catch (SentenceTooLongException e)
-            {
-                return Problems.Create(StatusCodes.Status422UnprocessableEntity, "Sentence too long", $"{which}: {e.Message}");
-            }
-
-            // Checked as the texts are split, so an oversized request costs no more splitting than it takes to tell.
-            if (work > limits.Value.MaxRequestWork)
-            {
-                return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
-                    $"The estimated work of the first {i + 1} of {texts.Count} text(s) is already {work} token " +
-                    $"steps ({segments.Count} sentence(s) × {Math.Max(settings.NumBeams, settings.NumReturnSequences)} " +
-                    $"beam(s) × {settings.MaxNewTokens} max_new_tokens, plus source tokens); this service accepts at most " +
-                    $"{limits.Value.MaxRequestWork} per request. Send fewer texts, or lower num_beams or max_new_tokens.");
-            }
+            return ProblemFor(outcome.Error, request, context, queue.Value.RetryAfterSeconds);
         }
 
-        var job = new TranslationJob(model, settings, segments, context.RequestAborted);
-        switch (queue.TryEnqueue(job))
-        {
-            case EnqueueResult.Full:
-                return Problems.Unavailable(context, "The request queue is full; retry shortly.", RetryAfter(queue));
-            case EnqueueResult.Stopping:
-                return Problems.Unavailable(context, "The service is shutting down.", RetryAfter(queue));
-        }
-
-        IReadOnlyList<Scheduling.SequenceOutput> outputs;
-        try
-        {
-            outputs = await job.Completion;
-        }
-        catch (JobRejectedException e)
-        {
-            if (e.StatusCode == StatusCodes.Status503ServiceUnavailable)
-            {
-                return Problems.Unavailable(context, e.Message, RetryAfter(queue));
-            }
-
-            return Problems.Create(e.StatusCode, e.Title, e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            // The client has gone; nobody reads this response.
-            return Results.Empty;
-        }
-
-        var translations = TranslationAssembler.Assemble(segmentsPerText, segments, outputs);
+        var result = outcome.Result;
         var details = RequestLogDetails.For(context);
-        details.Model = model.Name;
-        details.BatchSizes = job.BatchSizes;
-        details.InputTokens = translations.Sum(t => t.InputTokens);
-        details.OutputTokens = translations.Sum(t => t.OutputTokens);
+        details.Model = result.Model;
+        details.BatchSizes = result.BatchSizes;
+        details.InputTokens = result.Texts.Sum(t => t.InputTokens);
+        details.OutputTokens = result.Texts.Sum(t => t.Best.OutputTokens);
         var total = Stopwatch.GetElapsedTime(arrived);
         metrics.Translated(total);
-        return TypedResults.Ok(new TranslateResponse(model.Name, translations, new Timings(
-            Round(job.QueueTime), Round(job.EncodeTime), Round(job.DecodeTime), Round(total))));
+        return TypedResults.Ok(new TranslateResponse(result.Model, [.. result.Texts.Select(ToContract)],
+            new Timings(Round(result.QueueTime), Round(result.EncodeTime), Round(result.DecodeTime), Round(total))));
     }
 
-    private static GenerationSettings? ResolveSettings(ITranslationModel model, GenerationOptions? options,
-        IDictionary<string, string[]> errors)
+    private static Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult> ProblemFor(
+        TranslationError error, TranslateRequest request, HttpContext context, int retryAfterSeconds)
     {
-        try
+        var fields = (error.Fields ?? new Dictionary<string, string[]>())
+            .ToDictionary(f => TranslateInput.PathOf(request, f.Key), f => f.Value);
+        return error.Kind switch
         {
-            return model.Defaults.With(options is null ? null : new Seq2Seq.Inference.Generation.GenerationOptions
-            {
-                MaxNewTokens = options.MaxNewTokens,
-                // Sampling is single-beam here; asking for it alone should not trip over a beam-search default.
-                NumBeams = options.NumBeams ?? (options.DoSample == true ? 1 : null),
-                DoSample = options.DoSample,
-                Temperature = (float?)options.Temperature,
-                TopK = options.TopK,
-                TopP = (float?)options.TopP,
-                Seed = options.Seed,
-                LengthPenalty = (float?)options.LengthPenalty,
-                NoRepeatNgramSize = options.NoRepeatNgramSize,
-                RepetitionPenalty = (float?)options.RepetitionPenalty,
-                NumReturnSequences = options.NumReturnSequences,
-            });
-        }
-        catch (InvalidGenerationSettingException e)
-        {
-            errors.TryAdd($"options.{e.Parameter}", [$"must be {e.Allowed}."]);
-            return null;
-        }
+            TranslationErrorKind.InvalidRequest => Problems.InvalidFields(fields),
+            TranslationErrorKind.SentenceTooLong => Problems.Create(StatusCodes.Status422UnprocessableEntity,
+                "Sentence too long", string.Join(" ", fields.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}"))),
+            TranslationErrorKind.TooMuchWork => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
+                error.Message),
+            TranslationErrorKind.Overloaded or TranslationErrorKind.Stopping => Problems.Unavailable(context, error.Message,
+                error.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : retryAfterSeconds),
+            TranslationErrorKind.Failed => Problems.Create(StatusCodes.Status500InternalServerError, "Generation failed",
+                error.Message),
+            // The client has gone; nobody reads this response.
+            _ => TypedResults.Empty,
+        };
     }
 
-    private static int RetryAfter(RequestQueue queue) => (int)Math.Ceiling(queue.RetryAfter.TotalSeconds);
+    private static Translation ToContract(TextTranslation text) => new(text.Best.Text, FinishReasonName(text.Best.FinishReason),
+        text.InputTokens, text.Best.OutputTokens,
+        text.Candidates.Count > 1 ? [.. text.Candidates.Skip(1).Select(c => new Alternative(c.Text, FinishReasonName(c.FinishReason), c.OutputTokens))] : null);
+
+    private static string FinishReasonName(FinishReason reason) => reason == FinishReason.Length ? "length" : "eos";
 
     private static double Round(TimeSpan time) => Math.Round(time.TotalMilliseconds, 2);
 }

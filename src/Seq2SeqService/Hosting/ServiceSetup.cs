@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Application;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Endpoints;
 using Seq2SeqService.Errors;
@@ -15,7 +16,7 @@ using Seq2SeqService.Scheduling;
 
 namespace Seq2SeqService.Hosting;
 
-/// <summary>Wires the stages together: options, queue, scheduler, catalog, metrics, errors, endpoints.</summary>
+/// <summary>Wires the stages together: options, translation service, queue, scheduler, catalog, metrics, errors, endpoints.</summary>
 public static class ServiceSetup
 {
     private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(4);
@@ -44,22 +45,24 @@ public static class ServiceSetup
             host.ShutdownTimeout = TimeSpan.FromSeconds(batching.Value.DrainTimeoutSeconds) + ShutdownMargin);
 
         services.AddSingleton<RequestQueue>();
+        services.AddSingleton<IJobSource>(sp => sp.GetRequiredService<RequestQueue>());
+        services.AddSingleton<IQueueDepth>(sp => sp.GetRequiredService<RequestQueue>());
         services.AddSingleton<Readiness>();
         services.AddSingleton<ServiceMetrics>();
-        services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            ServiceMetrics.MeterName));
         services.AddSingleton<IModelCatalog, BundleCatalog>();
-        services.AddSingleton<IBatchRunner, ModelBatchRunner>();
+        services.AddSingleton<IBatchModels>(sp => sp.GetRequiredService<IModelCatalog>());
+        services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
+        services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
+        builder.AddServiceTelemetry();
     }
 
     public static void UseSeq2SeqService(this WebApplication app)
     {
-        // Created now so that its listener sees the instruments as they are created.
-        app.Services.GetRequiredService<PrometheusExporter>();
-        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseServiceRequestLogging();
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
         app.UseMiddleware<OperatorAccess>();
         app.UseServiceOpenApi();
@@ -69,7 +72,7 @@ public static class ServiceSetup
         app.MapHealthEndpoints();
         if (app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Metrics)
         {
-            app.MapMetricsEndpoints();
+            app.MapServiceMetrics();
         }
     }
 

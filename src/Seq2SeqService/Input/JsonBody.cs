@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Seq2SeqService.Errors;
 
@@ -17,7 +18,7 @@ public static class JsonBody
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 16 };
 
     /// <summary>The body's root object, or the problem to answer with.</summary>
-    public static async Task<(JsonElement Root, IResult? Problem)> ReadObjectAsync(HttpRequest request, long maxBytes)
+    public static async Task<(JsonElement Root, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, long maxBytes)
     {
         if (!IsJson(request.ContentType))
         {
@@ -62,7 +63,7 @@ public static class JsonBody
 
             if (JsonStrings.FirstInvalid(document.RootElement) is { } field)
             {
-                return (default, Problems.InvalidFields(new Dictionary<string, string[]> { [field] = [JsonStrings.Problem] }));
+                return (default, Problems.InvalidField(field, JsonStrings.Problem));
             }
 
             return (document.RootElement.Clone(), null);

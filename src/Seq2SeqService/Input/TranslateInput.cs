@@ -1,23 +1,29 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Seq2SeqService.Contracts;
-using Seq2SeqService.Options;
+using Seq2SeqService.Application;
 
 namespace Seq2SeqService.Input;
 
-/// <summary>Reads and checks the shape of a POST /translate body; model-specific checks come later.</summary>
+/// <summary>
+/// Reads and checks the shape of a POST /translate body: JSON types, unknown fields, <c>text</c> or
+/// <c>texts</c>. Limits and model-specific checks are the translation service's.
+/// </summary>
 public static class TranslateInput
 {
     private static readonly string[] Fields = ["text", "texts", "model", "options"];
 
-    private static readonly string[] OptionFields =
+    /// <summary>Each option's property and JSON name, taken from <see cref="GenerationOptions"/> itself.</summary>
+    public static readonly IReadOnlyList<(PropertyInfo Property, string Name)> OptionFields =
     [
-        "max_new_tokens", "num_beams", "do_sample", "temperature", "top_k", "top_p", "seed", "length_penalty",
-        "no_repeat_ngram_size", "repetition_penalty", "num_return_sequences",
+        .. typeof(GenerationOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (p, p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ??
+                             throw new InvalidOperationException($"GenerationOptions.{p.Name} has no JSON name."))),
     ];
 
     /// <summary>The request, or the field errors (keyed by JSON path) that make it unusable.</summary>
-    public static (TranslateRequest Request, IDictionary<string, string[]> Errors) Read(JsonElement root,
-        RequestLimitsOptions limits)
+    public static (TranslateRequest Request, IDictionary<string, string[]> Errors) Read(JsonElement root)
     {
         var fields = new JsonFields(root, "", new Dictionary<string, string[]>());
         fields.RejectUnknown(Fields);
@@ -28,12 +34,7 @@ public static class TranslateInput
             Model = fields.String("model"),
             Options = fields.Object("options") is { } options ? ReadOptions(options) : null,
         };
-        CheckTexts(request, fields, limits);
-        if (request.Options is { } o)
-        {
-            CheckServiceLimits(o, fields, limits);
-        }
-
+        CheckTextOrTexts(request, fields);
         return (request, fields.Errors);
     }
 
@@ -41,26 +42,31 @@ public static class TranslateInput
     public static IReadOnlyList<string> TextsOf(TranslateRequest request) =>
         request.Text is { } text ? [text] : request.Texts ?? [];
 
-    private static GenerationOptions ReadOptions(JsonFields options)
+    /// <summary>
+    /// The body's JSON path for a translation service input path: the <c>text</c> form has no array.
+    /// </summary>
+    public static string PathOf(TranslateRequest request, string path) =>
+        request.Texts is null && path == TranslationService.TextPath(0) ? "text" : path;
+
+    public static GenerationOptions ReadOptions(JsonFields options)
     {
-        options.RejectUnknown(OptionFields);
-        return new GenerationOptions
+        options.RejectUnknown([.. OptionFields.Select(f => f.Name)]);
+        var read = new GenerationOptions();
+        foreach (var (property, name) in OptionFields)
         {
-            MaxNewTokens = options.Int("max_new_tokens"),
-            NumBeams = options.Int("num_beams"),
-            DoSample = options.Bool("do_sample"),
-            Temperature = options.Number("temperature"),
-            TopK = options.Int("top_k"),
-            TopP = options.Number("top_p"),
-            Seed = options.Long("seed"),
-            LengthPenalty = options.Number("length_penalty"),
-            NoRepeatNgramSize = options.Int("no_repeat_ngram_size"),
-            RepetitionPenalty = options.Number("repetition_penalty"),
-            NumReturnSequences = options.Int("num_return_sequences"),
-        };
+            var type = Nullable.GetUnderlyingType(property.PropertyType);
+            var value = type == typeof(int) ? (object?)options.Int(name)
+                : type == typeof(long) ? options.Long(name)
+                : type == typeof(double) ? options.Number(name)
+                : type == typeof(bool) ? options.Bool(name)
+                : throw new InvalidOperationException($"GenerationOptions.{property.Name}: no JSON reader for {property.PropertyType}.");
+            property.SetValue(read, value);
+        }
+
+        return read;
     }
 
-    private static void CheckTexts(TranslateRequest request, JsonFields fields, RequestLimitsOptions limits)
+    private static void CheckTextOrTexts(TranslateRequest request, JsonFields fields)
     {
         if (fields.Errors.ContainsKey("text") || fields.Errors.Keys.Any(k => k.StartsWith("texts", StringComparison.Ordinal)))
         {
@@ -71,53 +77,10 @@ public static class TranslateInput
         {
             case (null, null):
                 fields.Add("text", "is required: send \"text\" (one string) or \"texts\" (an array of strings).");
-                return;
+                break;
             case (not null, not null):
                 fields.Add("texts", "cannot be combined with \"text\"; send one of them.");
-                return;
-            case (null, { Count: 0 }):
-                fields.Add("texts", "must contain at least one text.");
-                return;
-            case (null, { } texts) when texts.Count > limits.MaxTexts:
-                fields.Add("texts", $"has {texts.Count} entries; at most {limits.MaxTexts} are allowed per request.");
-                return;
-        }
-
-        var many = request.Texts is not null;
-        var all = TextsOf(request);
-        for (var i = 0; i < all.Count; i++)
-        {
-            var name = many ? $"texts[{i}]" : "text";
-            if (string.IsNullOrWhiteSpace(all[i]))
-            {
-                fields.Add(name, "must not be empty or whitespace.");
-            }
-            else if (all[i].Length > limits.MaxTextLength)
-            {
-                fields.Add(name, $"has {all[i].Length} characters; at most {limits.MaxTextLength} are allowed.");
-            }
-        }
-    }
-
-    private static void CheckServiceLimits(GenerationOptions options, JsonFields fields, RequestLimitsOptions limits)
-    {
-        if (options.NumBeams is < 1 || options.NumBeams > limits.MaxBeams)
-        {
-            fields.Add("options.num_beams", $"must be an integer in [1, {limits.MaxBeams}] on this service.");
-        }
-    }
-
-    /// <summary>
-    /// <c>max_new_tokens</c> against the smaller of the service's limit and the model's, once the model is known,
-    /// so every refusal names the bound that applies.
-    /// </summary>
-    public static void CheckMaxNewTokens(TranslateRequest request, int modelLimit, RequestLimitsOptions limits,
-        IDictionary<string, string[]> errors)
-    {
-        var limit = Math.Min(modelLimit, limits.MaxNewTokens);
-        if (request.Options?.MaxNewTokens is { } asked && (asked < 1 || asked > limit))
-        {
-            errors.TryAdd("options.max_new_tokens", [$"must be an integer in [1, {limit}] for this model on this service."]);
+                break;
         }
     }
 }

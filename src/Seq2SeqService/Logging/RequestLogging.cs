@@ -1,5 +1,7 @@
-using System.Diagnostics;
-using Seq2SeqService.Metrics;
+using System.Globalization;
+using Serilog;
+using Serilog.AspNetCore;
+using Serilog.Events;
 
 namespace Seq2SeqService.Logging;
 
@@ -28,46 +30,49 @@ public sealed class RequestLogDetails
     }
 }
 
-/// <summary>One structured log line and one metrics count per request, after it is answered.</summary>
-public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger,
-    ServiceMetrics metrics)
+/// <summary>
+/// One log event per answered request (Serilog.AspNetCore's request logging). A translation's model, batch
+/// sizes and token counts are properties of the event, and also end its message, so the text console shows
+/// them on the same line.
+/// </summary>
+public static class RequestLogging
 {
-    public async Task InvokeAsync(HttpContext context)
+    private const string Template =
+        "HTTP {RequestMethod:l} {RequestPath:l} responded {StatusCode} in {Elapsed:0.0} ms{Translation:l}";
+
+    public static void UseServiceRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+            options.MessageTemplate = Template;
+            options.GetMessageTemplateProperties = MessageProperties;
+            options.EnrichDiagnosticContext = Enrich;
+        });
+
+    private static void Enrich(IDiagnosticContext diagnostics, HttpContext context)
     {
-        var started = Stopwatch.GetTimestamp();
-        // The exception handler clears the endpoint before it answers; a 500 still counts under its route.
-        var endpoint = context.GetEndpoint();
-        try
+        if (context.Features.Get<RequestLogDetails>() is not { Model: not null } details)
         {
-            await next(context);
+            return;
         }
-        finally
-        {
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var route = ((context.GetEndpoint() ?? endpoint) as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
-                ? 499
-                : context.Response.StatusCode;
-            metrics.RequestAnswered(route, status);
-            var details = context.Features.Get<RequestLogDetails>();
-            if (details?.Model is null)
-            {
-                LogRequest(logger, context.Request.Method, context.Request.Path, status, elapsed);
-            }
-            else
-            {
-                LogTranslation(logger, context.Request.Method, context.Request.Path, status, elapsed, details.Model,
-                    details.BatchSizes ?? [], details.InputTokens, details.OutputTokens);
-            }
-        }
+
+        diagnostics.Set("Model", details.Model);
+        diagnostics.Set("BatchSizes", details.BatchSizes ?? []);
+        diagnostics.Set("InputTokens", details.InputTokens);
+        diagnostics.Set("OutputTokens", details.OutputTokens);
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms")]
-    private static partial void LogRequest(ILogger logger, string method, string path, int statusCode, double elapsedMs);
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms; model {Model}, batch sizes {BatchSizes}, tokens {InputTokens} in / {OutputTokens} out")]
-    private static partial void LogTranslation(ILogger logger, string method, string path, int statusCode,
-        double elapsedMs, string model, IReadOnlyList<int> batchSizes, int? inputTokens, int? outputTokens);
+    private static IEnumerable<LogEventProperty> MessageProperties(HttpContext context, string path, double elapsedMs, int statusCode)
+    {
+        yield return new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method));
+        yield return new LogEventProperty("RequestPath", new ScalarValue(path));
+        yield return new LogEventProperty("StatusCode", new ScalarValue(statusCode));
+        yield return new LogEventProperty("Elapsed", new ScalarValue(elapsedMs));
+        var details = context.Features.Get<RequestLogDetails>();
+        var translation = details?.Model is null
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture,
+                $"; model {details.Model}, batch sizes [{string.Join(", ", details.BatchSizes ?? [])}], tokens {details.InputTokens} in / {details.OutputTokens} out");
+        yield return new LogEventProperty("Translation", new ScalarValue(translation));
+    }
 }

@@ -1,39 +1,37 @@
 using Serilog;
-using Serilog.Extensions.Logging;
+using Serilog.Formatting.Compact;
 using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Logging;
 
 /// <summary>
-/// Serilog behind Microsoft.Extensions.Logging, built from the host's final configuration (so test hosts'
-/// overrides apply): levels and any extra sinks from the <c>Serilog</c> section, the console (text or
-/// compact JSON) and an optional rolling file from <c>Service:Logging</c>, both written asynchronously.
+/// Serilog as the host's logger (Serilog.AspNetCore), built from the host's final configuration (so test
+/// hosts' overrides apply): levels and any extra sinks from the <c>Serilog</c> section, the console (text or
+/// compact JSON) and an optional rolling file of compact JSON from <c>Service:Logging</c>, both written
+/// asynchronously.
 /// </summary>
 public static class SerilogSetup
 {
     private const string TextTemplate =
         "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    public static void AddServiceLogging(this WebApplicationBuilder builder)
-    {
-        builder.Logging.ClearProviders();
-        // Serilog's own minimum level decides; the Microsoft filter lets everything through to it.
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddSingleton<ILoggerProvider>(services =>
-            new SerilogLoggerProvider(CreateLogger(services.GetRequiredService<IConfiguration>()), dispose: true));
-    }
+    /// <remarks>
+    /// The static <c>Log.Logger</c> is left alone: each host (tests run several in one process) logs through
+    /// its own logger, which <see cref="RequestLogging"/> hands to the request logging middleware as well.
+    /// </remarks>
+    public static void AddServiceLogging(this WebApplicationBuilder builder) =>
+        builder.Services.AddSerilog((services, logger) => Configure(logger, services.GetRequiredService<IConfiguration>()),
+            preserveStaticLogger: true);
 
-    public static Serilog.Core.Logger CreateLogger(IConfiguration configuration)
+    private static void Configure(LoggerConfiguration logger, IConfiguration configuration)
     {
         var options = configuration.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
-        var logger = new LoggerConfiguration()
-            .ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext();
+        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
         logger.WriteTo.Async(sink =>
         {
             if (options.ConsoleFormat == ConsoleLogFormat.Json)
             {
-                sink.Console(new CompactJsonFormatter());
+                sink.Console(new RenderedCompactJsonFormatter());
             }
             else
             {
@@ -42,10 +40,8 @@ public static class SerilogSetup
         });
         if (!string.IsNullOrWhiteSpace(options.FilePath))
         {
-            logger.WriteTo.Async(sink => sink.File(new CompactJsonFormatter(), options.FilePath,
+            logger.WriteTo.Async(sink => sink.File(new RenderedCompactJsonFormatter(), options.FilePath,
                 rollingInterval: RollingInterval.Day));
         }
-
-        return logger.CreateLogger();
     }
 }

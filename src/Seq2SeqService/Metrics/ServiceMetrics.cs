@@ -1,12 +1,17 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Seq2SeqService.Queue;
 
 namespace Seq2SeqService.Metrics;
 
-/// <summary>The service's instruments, on a meter owned by this host's <see cref="IMeterFactory"/>.</summary>
+/// <summary>
+/// The service's instruments, on a meter owned by this host's <see cref="IMeterFactory"/>, and its batch
+/// spans, on an activity source of the same name (spans exist only while a tracer listens).
+/// </summary>
 public sealed class ServiceMetrics
 {
     public const string MeterName = "Seq2SeqService";
+
+    private static readonly ActivitySource Spans = new(MeterName);
 
     private static readonly double[] SecondsBuckets =
         [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -17,7 +22,7 @@ public sealed class ServiceMetrics
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _translateDuration;
 
-    public ServiceMetrics(IMeterFactory meterFactory, RequestQueue queue)
+    public ServiceMetrics(IMeterFactory meterFactory, IQueueDepth queue)
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("seq2seq.requests", "{request}",
@@ -41,6 +46,15 @@ public sealed class ServiceMetrics
     public void RequestAnswered(string route, int statusCode) =>
         _requests.Add(1, new KeyValuePair<string, object?>("route", route),
             new KeyValuePair<string, object?>("status", statusCode));
+
+    /// <summary>A span for one generation batch; dispose it when the batch ends. Null when nothing traces.</summary>
+    public Activity? StartBatch(string model, int sequences)
+    {
+        // A batch serves many requests, so it starts its own trace rather than joining one of them.
+        var span = Spans.StartActivity("generate batch", ActivityKind.Internal, parentContext: default);
+        span?.SetTag("seq2seq.model", model).SetTag("seq2seq.batch.size", sequences);
+        return span;
+    }
 
     public void BatchRan(string model, int sequences, long generatedTokens)
     {

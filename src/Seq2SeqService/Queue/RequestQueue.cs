@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
+using Seq2SeqService.Scheduling;
 
 namespace Seq2SeqService.Queue;
 
@@ -14,13 +16,13 @@ public enum EnqueueResult
 }
 
 /// <summary>
-/// The bounded hand-off between endpoints and the scheduler. Admission counts the estimated work of unfinished
+/// The bounded hand-off between the translation service and the scheduler. Admission counts the estimated work of unfinished
 /// jobs (<see cref="TranslationJob.Work"/>) against <see cref="QueueOptions.MaxQueuedWork"/>, and their number
 /// against <see cref="QueueOptions.Capacity"/>; a job that completes or is cancelled frees both at once, even
 /// while it still sits in the channel, which is bounded at twice the capacity so such dead entries cannot grow
 /// memory without limit. How fast work has been finishing tells a refused client when to come back.
 /// </summary>
-public sealed class RequestQueue
+public sealed class RequestQueue : IJobSource, IQueueDepth
 {
     private static readonly TimeSpan LongestRetryAfter = TimeSpan.FromMinutes(2);
 
@@ -54,8 +56,6 @@ public sealed class RequestQueue
 
     /// <summary>Estimated work of the jobs accepted and not yet finished.</summary>
     public long AdmittedWork => Interlocked.Read(ref _admittedWork);
-
-    public bool IsStopping => _stopping;
 
     /// <summary>When a refused client should retry: the admitted work at the recent drain rate, at least the configured minimum.</summary>
     public TimeSpan RetryAfter =>
@@ -98,10 +98,8 @@ public sealed class RequestQueue
 
         if (!_channel.Writer.TryWrite(job))
         {
-            var stopping = _stopping;
-            job.Fail(new JobRejectedException(503, "Service unavailable",
-                stopping ? "The service is shutting down." : "The request queue is full."));
-            return stopping ? EnqueueResult.Stopping : EnqueueResult.Full;
+            job.Fail(JobFailure.Refused);
+            return _stopping ? EnqueueResult.Stopping : EnqueueResult.Full;
         }
 
         job.WatchCancellation();

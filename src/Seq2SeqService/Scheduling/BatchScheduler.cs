@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Seq2SeqService.Catalog;
-using Seq2SeqService.Health;
 using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
-using Seq2SeqService.Queue;
 
 namespace Seq2SeqService.Scheduling;
 
@@ -12,14 +9,13 @@ namespace Seq2SeqService.Scheduling;
 /// The hosted loop between the request queue and the engine: warms every model up, then repeatedly moves
 /// accepted jobs into its waiting room, lets the <see cref="BatchPlanner"/> pick a batch, runs it and hands
 /// each row's output to its job. On shutdown it stops admission, keeps running batches until the waiting
-/// room is empty or the drain timeout passes, and fails whatever is left with 503 — no accepted job is lost.
+/// room is empty or the drain timeout passes, and fails whatever is left as stopped — no accepted job is lost.
 /// The drain runs in <see cref="StoppingAsync"/>, which the host awaits before it stops any hosted service,
-/// the web server included: the listener stays open (answering 503) until every accepted job is answered.
+/// the web server included: the listener stays open (refusing new work) until every accepted job is answered.
 /// </summary>
 public sealed partial class BatchScheduler(
-    RequestQueue queue,
-    IBatchRunner runner,
-    IModelCatalog catalog,
+    IJobSource queue,
+    IBatchModels models,
     Readiness readiness,
     ServiceMetrics metrics,
     IOptions<BatchingOptions> options,
@@ -27,6 +23,9 @@ public sealed partial class BatchScheduler(
     ILogger<BatchScheduler> logger) : BackgroundService, IHostedLifecycleService
 {
     private const string WarmUpText = "Hello.";
+
+    /// <summary>A few decoder steps run both the first (uncached) and the cached decoder paths.</summary>
+    private const int WarmUpMaxNewTokens = 8;
 
     private readonly BatchPlanner _planner = new(options.Value);
     private readonly List<WorkItem> _waiting = [];
@@ -43,7 +42,7 @@ public sealed partial class BatchScheduler(
         readiness.MarkStopping();
         queue.Complete();
         await _drainRequested.CancelAsync();
-        LogDraining(logger, queue.Admitted);
+        LogDraining(logger);
         if (ExecuteTask is { } loop)
         {
             await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -101,20 +100,22 @@ public sealed partial class BatchScheduler(
 
     private async Task WarmUpAsync(CancellationToken stoppingToken)
     {
-        foreach (var model in catalog.Models)
+        foreach (var model in models.Models)
         {
             var ids = model.Tokenize(WarmUpText).Ids;
-            var settings = model.Defaults with { MaxNewTokens = Math.Min(8, model.Defaults.MaxNewTokens) };
-            var batch = new Batch(model, settings, [new BatchSequence(WarmUpText, ids, CancellationToken.None)]);
-            var output = await runner.RunAsync(batch, stoppingToken);
+            var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
+            var output = await GenerateAsync(new Batch(model, settings,
+                [new BatchSequence(ids, CancellationToken.None)]), stoppingToken);
             if (output.Rows.Count != 1 || output.Rows[0] is null)
             {
                 throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
             }
+
+            readiness.MarkWarm(model.Name);
         }
 
         readiness.MarkReady();
-        LogReady(logger, catalog.Models.Count);
+        LogReady(logger, models.Models.Count);
     }
 
     private async Task ServeAsync(CancellationToken stoppingToken, CancellationTokenSource runStopping)
@@ -189,6 +190,7 @@ public sealed partial class BatchScheduler(
     private async Task RunAsync(IReadOnlyList<WorkItem> items, CancellationToken runStopping)
     {
         var first = items[0].Job;
+        using var span = metrics.StartBatch(first.Model.Name, items.Count);
         var jobs = items.Select(i => i.Job).Distinct().ToList();
         var startedAt = Stopwatch.GetTimestamp();
         foreach (var job in jobs)
@@ -200,24 +202,22 @@ public sealed partial class BatchScheduler(
         }
 
         var sequences = items
-            .Select(i => new BatchSequence(i.Job.Segments[i.Index].Text, i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
+            .Select(i => new BatchSequence(i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
             .ToList();
         BatchOutput output;
         try
         {
-            output = await runner.RunAsync(new Batch(first.Model, first.Settings, sequences), runStopping);
+            output = await GenerateAsync(new Batch(first.Model, first.Settings, sequences), runStopping);
         }
         catch (OperationCanceledException) when (runStopping.IsCancellationRequested)
         {
-            jobs.ForEach(job => job.Fail(StoppedBeforeDone));
+            jobs.ForEach(job => job.Fail(JobFailure.Stopped));
             return;
         }
         catch (Exception e)
         {
             LogBatchFailed(logger, first.Model.Name, items.Count, e);
-            var failure = new JobRejectedException(500, "Generation failed",
-                "The model failed to generate this batch; the error was logged.");
-            jobs.ForEach(job => job.Fail(failure));
+            jobs.ForEach(job => job.Fail(JobFailure.GenerationFailed));
             return;
         }
 
@@ -233,7 +233,7 @@ public sealed partial class BatchScheduler(
             }
             else if (!item.Job.IsFinished)
             {
-                item.Job.Fail(StoppedBeforeDone);
+                item.Job.Fail(JobFailure.Stopped);
             }
         }
 
@@ -247,17 +247,18 @@ public sealed partial class BatchScheduler(
         MoveAcceptedJobsToWaitingRoom();
         foreach (var job in _waiting.Select(i => i.Job).Distinct())
         {
-            job.Fail(StoppedBeforeDone);
+            job.Fail(JobFailure.Stopped);
         }
 
         _waiting.Clear();
     }
 
-    private static JobRejectedException StoppedBeforeDone => new(503, "Service unavailable",
-        "The service stopped before this request could be translated; retry it.");
+    /// <summary>Runs a batch on a pool thread: generation is synchronous and CPU-bound, the loop must not block.</summary>
+    private static Task<BatchOutput> GenerateAsync(Batch batch, CancellationToken stopping) =>
+        Task.Run(() => batch.Model.Generate(batch.Sequences, batch.Settings, stopping), CancellationToken.None);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining {Admitted} accepted request(s)")]
-    private static partial void LogDraining(ILogger logger, int admitted);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining the accepted requests")]
+    private static partial void LogDraining(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drained: every accepted request is answered")]
     private static partial void LogDrained(ILogger logger);

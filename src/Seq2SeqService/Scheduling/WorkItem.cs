@@ -1,5 +1,3 @@
-using Seq2SeqService.Queue;
-
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>One sequence waiting to be batched: segment <see cref="Index"/> of <see cref="Job"/>.</summary>

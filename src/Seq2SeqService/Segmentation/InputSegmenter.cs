@@ -1,5 +1,3 @@
-using Seq2SeqService.Catalog;
-
 namespace Seq2SeqService.Segmentation;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Seq2SeqService.Segmentation;
 public static class InputSegmenter
 {
     /// <exception cref="SentenceTooLongException">A sentence is longer than the model accepts.</exception>
-    public static IReadOnlyList<Segment> Split(string text, ITranslationModel model)
+    public static IReadOnlyList<Segment> Split(string text, ISourceTokenizer model)
     {
         var whole = model.Tokenize(text).Ids;
         if (whole.Count <= model.MaxInputTokens)
@@ -36,7 +34,7 @@ public static class InputSegmenter
 }
 
 /// <summary>A sentence that cannot be translated without truncation.</summary>
-public sealed class SentenceTooLongException(int sentence, int sentences, int tokens, ITranslationModel model)
+public sealed class SentenceTooLongException(int sentence, int sentences, int tokens, ISourceTokenizer model)
     : Exception($"Sentence {sentence} of {sentences} has {tokens} tokens; model '{model.Name}' accepts at most " +
                 $"{model.MaxInputTokens} tokens per sentence (its position limit, end-of-sequence included). " +
                 "Split the text into shorter sentences.");

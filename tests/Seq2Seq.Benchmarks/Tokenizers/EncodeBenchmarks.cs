@@ -9,7 +9,7 @@ namespace Seq2Seq.Benchmarks.Tokenizers;
 
 /// <summary>
 /// Encode throughput over the parity fixture lines (tests/fixtures/spm/lines.txt, 2,804 lines); one operation
-/// encodes every line once, so lines/s = 2,804 / mean. Compare with spm_encode on the same file (README).
+/// encodes every line once, so lines/s = 2,804 / mean. Compare with spm_encode on the same file (docs/performance.md).
 /// On the shared machine the wall-clock mean mostly measures waiting for a core, so each case also prints the
 /// process CPU time per pass at its end ("CPU per pass"), the figure to set beside spm_encode's user time.
 /// Run: dotnet run -c Release --project tests/Seq2Seq.Benchmarks -- --filter '*EncodeBenchmarks*'

@@ -1,4 +1,4 @@
-using Seq2Seq.Inference.Runtime;
+using Seq2Seq.Inference.Generation;
 
 namespace Seq2Seq.Inference.Tests.Fakes;
 
@@ -12,8 +12,6 @@ internal sealed class ScriptedRunner(int vocabSize, ScriptedRunner.Logits script
     public delegate void Logits(IReadOnlyList<int> source, IReadOnlyList<int> history, Span<float> output);
 
     public int VocabSize { get; } = vocabSize;
-
-    public bool SupportsJoins => false;
 
     /// <summary>Rows of each decoder step, over all states.</summary>
     public List<int> RowsPerStep { get; } = [];

@@ -4,7 +4,7 @@ namespace Seq2Seq.Inference.Tests.Generation;
 
 /// <summary>
 /// Beam search on a hand-made probability table (vocabulary: 0 start/pad, 1 eos, 2..5 words) whose
-/// outcomes were worked out by hand from DECODING_SPEC.md; the derivation is in each test's comment.
+/// outcomes were worked out by hand from docs/decoding.md ("Beam search"); the derivation is in each test's comment.
 /// </summary>
 public class BeamSearchTests
 {

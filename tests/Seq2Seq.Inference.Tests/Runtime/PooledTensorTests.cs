@@ -17,8 +17,8 @@ public class PooledTensorTests
 
     private static int[] RowIds(PooledTensor<float> tensor)
     {
-        var data = tensor.Value.GetTensorData<float>().ToArray();
-        var ids = new int[tensor.Value.Shape[0]];
+        var data = tensor.Value.GetTensorDataAsSpan<float>().ToArray();
+        var ids = new int[tensor.Value.GetTensorTypeAndShape().Shape[0]];
         for (var r = 0; r < ids.Length; r++)
         {
             var row = data.AsSpan(r * RowSize, RowSize).ToArray();
@@ -46,7 +46,7 @@ public class PooledTensorTests
 
         using var compacted = tensor.Compact(parents);
 
-        compacted.Value.Shape.ToArray().Should().Equal(parents.Length, RowSize);
+        compacted.Value.GetTensorTypeAndShape().Shape.Should().Equal(parents.Length, RowSize);
         RowIds(compacted).Should().Equal(parents);
     }
 
@@ -60,7 +60,7 @@ public class PooledTensorTests
 
         using var gathered = tensor.Gather(parents);
 
-        gathered.Value.Shape.ToArray().Should().Equal(parents.Length, RowSize);
+        gathered.Value.GetTensorTypeAndShape().Shape.Should().Equal(parents.Length, RowSize);
         RowIds(gathered).Should().Equal(parents);
     }
 }

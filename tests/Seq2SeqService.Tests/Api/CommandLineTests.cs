@@ -99,22 +99,10 @@ public sealed class CommandLineTests
         using var process = ServiceProcess.Start(["--urls", $"http://127.0.0.1:{port}"],
             Bundles.SettingsFor(Bundles.Tiny).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value!));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await Wait.UntilAsync(() => IsReady(http), "the process is ready");
+        await Wait.UntilAsync(() => ServiceProcess.IsReady(http), "the process is ready");
 
         process.SendSigterm();
 
         (await process.WaitForExitAsync(TimeSpan.FromSeconds(10))).Should().Be(0, process.Output);
-    }
-
-    private static bool IsReady(HttpClient http)
-    {
-        try
-        {
-            return http.GetAsync("/health/ready").Result.IsSuccessStatusCode;
-        }
-        catch (AggregateException)
-        {
-            return false;
-        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Seq2SeqService.Tests.Infrastructure;
 
 namespace Seq2SeqService.Tests.Api;
@@ -11,19 +13,44 @@ public sealed class HostingTests
     [Fact]
     public async Task Ready_turns_from_503_to_200_when_the_warm_up_translation_has_run()
     {
-        var runner = new GatedBatchRunner();
-        using var factory = ScriptedService.Create(runner: runner);
+        var gate = new BatchGate();
+        using var factory = ScriptedService.Create(gate: gate);
         var client = factory.CreateClient();
-        await runner.NextStartedAsync();
+        await gate.NextStartedAsync();
 
         (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
         var notReady = await client.GetAsync("/health/ready");
         notReady.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await notReady.Content.ReadAsStringAsync()).Should().Contain("warming-up");
 
-        runner.Release();
+        gate.Release();
         await Wait.UntilAsync(() => client.GetAsync("/health/ready").Result.StatusCode == HttpStatusCode.OK, "ready");
         (await client.GetStringAsync("/health/ready")).Should().Contain("\"ready\"");
+    }
+
+    [Fact]
+    public async Task Each_model_has_a_ready_check_that_passes_once_it_is_warmed_up()
+    {
+        var gate = new BatchGate();
+        using var factory = ScriptedService.Create(null, gate, new ScriptedModel("one"), new ScriptedModel("two"));
+        var client = factory.CreateClient();
+        var checks = factory.Services.GetRequiredService<HealthCheckService>();
+        Task<HealthReport> ReadyChecksAsync() => checks.CheckHealthAsync(r => r.Tags.Contains("ready"));
+
+        (await gate.NextStartedAsync()).Model.Name.Should().Be("one");
+        gate.Release();
+        (await gate.NextStartedAsync()).Model.Name.Should().Be("two");
+
+        var halfway = await ReadyChecksAsync();
+        halfway.Entries.Keys.Should().BeEquivalentTo("scheduler", "model:one", "model:two");
+        halfway.Entries["model:one"].Status.Should().Be(HealthStatus.Healthy);
+        halfway.Entries["model:two"].Status.Should().Be(HealthStatus.Unhealthy);
+        (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+
+        gate.Release();
+        await Wait.UntilAsync(() => client.GetAsync("/health/ready").Result.StatusCode == HttpStatusCode.OK, "ready");
+        (await ReadyChecksAsync()).Status.Should().Be(HealthStatus.Healthy);
+        (await checks.CheckHealthAsync(r => r.Tags.Contains("live"))).Entries.Keys.Should().Equal("process");
     }
 
     [Fact]
@@ -92,19 +119,24 @@ public sealed class HostingTests
         (await client.PostAsJsonAsync("/translate", new { texts = new[] { "a", "b c" } })).EnsureSuccessStatusCode();
         await client.PostAsJsonAsync("/translate", new { text = "" });
 
+        // Another host in the same process has a meter of the same name; its counts must stay its own.
+        using var neighbour = ScriptedService.Create();
+        (await neighbour.CreateClient().PostAsJsonAsync("/translate", new { text = "x" })).EnsureSuccessStatusCode();
+
         var response = await client.GetAsync("/metrics");
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
         var metrics = await response.Content.ReadAsStringAsync();
 
-        metrics.Should().Contain("seq2seq_requests_total{route=\"/translate\",status=\"200\"} 1\n")
-            .And.Contain("seq2seq_requests_total{route=\"/translate\",status=\"400\"} 1\n")
-            .And.Contain("# TYPE seq2seq_batch_size histogram")
-            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"1\"} 0\n")
-            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"2\"} 1\n")
-            .And.Contain("seq2seq_generated_tokens_total{model=\"scripted\"} ")
-            .And.Contain("# TYPE seq2seq_queue_depth gauge\nseq2seq_queue_depth 0\n")
-            .And.Contain("seq2seq_queue_wait_seconds_count 1\n")
-            .And.Contain("seq2seq_translate_duration_seconds_count 1\n");
+        var samples = Samples(metrics);
+        samples.Should().Contain("seq2seq_requests_total{route=\"/translate\",status=\"200\"}", "1")
+            .And.Contain("seq2seq_requests_total{route=\"/translate\",status=\"400\"}", "1")
+            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"1\"}", "0")
+            .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"2\"}", "1")
+            .And.ContainKey("seq2seq_generated_tokens_total{model=\"scripted\"}")
+            .And.Contain("seq2seq_queue_depth", "0")
+            .And.Contain("seq2seq_queue_wait_seconds_count", "1")
+            .And.Contain("seq2seq_translate_duration_seconds_count", "1");
+        metrics.Should().Contain("# TYPE seq2seq_batch_size histogram").And.Contain("# TYPE seq2seq_queue_depth gauge");
     }
 
     [Fact]
@@ -120,4 +152,11 @@ public sealed class HostingTests
         translation.GetProperty("alternatives").EnumerateArray().Select(a => a.GetProperty("text").GetString())
             .Should().Equal("<1>hi", "<2>hi");
     }
+
+    /// <summary>A Prometheus text exposition's samples: series (name, then labels as written; none for "{}") to value.</summary>
+    private static Dictionary<string, string> Samples(string exposition) =>
+        exposition.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !line.StartsWith('#'))
+            .Select(line => (Series: line[..line.LastIndexOf(' ')].Replace("{}", ""), Value: line[(line.LastIndexOf(' ') + 1)..]))
+            .ToDictionary(s => s.Series, s => s.Value);
 }

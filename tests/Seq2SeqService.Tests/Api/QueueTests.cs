@@ -8,7 +8,7 @@ using Seq2SeqService.Tests.Infrastructure;
 namespace Seq2SeqService.Tests.Api;
 
 /// <summary>
-/// Admission and cancellation, made deterministic by a gated batch runner: with the gate closed, a batch
+/// Admission and cancellation, made deterministic by a gated batch gate: with the gate closed, a batch
 /// holds its request and the queue's single slot is observable.
 /// </summary>
 public sealed class QueueTests
@@ -20,24 +20,24 @@ public sealed class QueueTests
         ["Service:Batching:MaxWaitMilliseconds"] = "0",
     };
 
-    private static async Task<GatedBatchRunner> StartedPastWarmUpAsync(ServiceFactory factory, GatedBatchRunner runner)
+    private static async Task<BatchGate> StartedPastWarmUpAsync(ServiceFactory factory, BatchGate gate)
     {
         _ = factory.Server;
-        await runner.NextStartedAsync();
-        runner.Release();
-        return runner;
+        await gate.NextStartedAsync();
+        gate.Release();
+        return gate;
     }
 
     [Fact]
     public async Task A_full_queue_answers_503_with_retry_after_and_recovers()
     {
-        var runner = new GatedBatchRunner();
-        using var factory = ScriptedService.Create(OneSlot, runner);
-        await StartedPastWarmUpAsync(factory, runner);
+        var gate = new BatchGate();
+        using var factory = ScriptedService.Create(OneSlot, gate);
+        await StartedPastWarmUpAsync(factory, gate);
         var client = factory.CreateClient();
 
         var first = client.PostAsJsonAsync("/translate", new { text = "first" });
-        await runner.NextStartedAsync();
+        await gate.NextStartedAsync();
         var rejected = await client.PostAsJsonAsync("/translate", new { text = "second" });
 
         rejected.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
@@ -45,27 +45,27 @@ public sealed class QueueTests
         rejected.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         (await rejected.Content.ReadAsStringAsync()).Should().Contain("queue is full");
 
-        runner.Release();
+        gate.Release();
         (await first).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var after = client.PostAsJsonAsync("/translate", new { text = "third" });
-        (await runner.NextStartedAsync()).Sequences.Single().Text.Should().Be("third");
-        runner.Release();
+        ScriptedModel.TextOf((await gate.NextStartedAsync()).Sequences.Single()).Should().Be("third");
+        gate.Release();
         (await after).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task A_cancelled_request_frees_its_slot_and_leaves_its_batch()
     {
-        var runner = new GatedBatchRunner();
-        using var factory = ScriptedService.Create(OneSlot, runner);
-        await StartedPastWarmUpAsync(factory, runner);
+        var gate = new BatchGate();
+        using var factory = ScriptedService.Create(OneSlot, gate);
+        await StartedPastWarmUpAsync(factory, gate);
         var client = factory.CreateClient();
         var queue = factory.Services.GetRequiredService<RequestQueue>();
 
         using var abandon = new CancellationTokenSource();
         var abandoned = client.PostAsJsonAsync("/translate", new { text = "abandoned" }, abandon.Token);
-        var batch = await runner.NextStartedAsync();
+        var batch = await gate.NextStartedAsync();
         (await client.PostAsJsonAsync("/translate", new { text = "refused" })).StatusCode
             .Should().Be(HttpStatusCode.ServiceUnavailable);
 
@@ -75,9 +75,9 @@ public sealed class QueueTests
         batch.Sequences.Single().Cancellation.IsCancellationRequested.Should().BeTrue();
 
         var next = client.PostAsJsonAsync("/translate", new { text = "accepted" });
-        runner.Release();
-        (await runner.NextStartedAsync()).Sequences.Single().Text.Should().Be("accepted");
-        runner.Release();
+        gate.Release();
+        ScriptedModel.TextOf((await gate.NextStartedAsync()).Sequences.Single()).Should().Be("accepted");
+        gate.Release();
         var response = await next;
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -87,25 +87,25 @@ public sealed class QueueTests
     [Fact]
     public async Task Requests_waiting_together_share_a_batch_and_keep_their_order()
     {
-        var runner = new GatedBatchRunner();
+        var gate = new BatchGate();
         using var factory = ScriptedService.Create(new Dictionary<string, string?>
         {
             ["Service:Batching:MaxWaitMilliseconds"] = "0",
-        }, runner);
-        await StartedPastWarmUpAsync(factory, runner);
+        }, gate);
+        await StartedPastWarmUpAsync(factory, gate);
         var client = factory.CreateClient();
         var queue = factory.Services.GetRequiredService<RequestQueue>();
 
         var blocker = client.PostAsJsonAsync("/translate", new { text = "blocker" });
-        await runner.NextStartedAsync();
+        await gate.NextStartedAsync();
         var waiting = Enumerable.Range(0, 5)
             .Select(i => client.PostAsJsonAsync("/translate", new { texts = new[] { $"a{i}", $"b{i} c{i}" } }))
             .ToList();
         await Wait.UntilAsync(() => queue.Waiting == 5, "all five requests are queued");
 
-        runner.Release();
-        var batch = await runner.NextStartedAsync();
-        runner.Release();
+        gate.Release();
+        var batch = await gate.NextStartedAsync();
+        gate.Release();
         await blocker;
 
         batch.Sequences.Should().HaveCount(10);

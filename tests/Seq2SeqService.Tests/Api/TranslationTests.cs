@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Seq2SeqService.Catalog;
 using Seq2SeqService.Queue;
 using Seq2SeqService.Scheduling;
 using Seq2SeqService.Segmentation;
@@ -62,25 +63,26 @@ public sealed class TranslationTests
     public async Task Sixty_four_concurrent_requests_all_succeed_and_are_served_in_batches()
     {
         var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
-        var runner = new GatedBatchRunner();
+        var gate = new BatchGate();
         using var factory = new ServiceFactory(new Dictionary<string, string?>
         {
             ["Service:Batching:MaxBatchSequences"] = "16",
         }, services =>
         {
-            services.RemoveAll<IBatchRunner>();
-            services.AddSingleton<IBatchRunner>(runner);
+            services.RemoveAll<IModelCatalog>();
+            services.AddSingleton<BundleCatalog>();
+            services.AddSingleton(sp => gate.Wrap(sp.GetRequiredService<BundleCatalog>()));
         });
         var client = factory.CreateClient();
         var queue = factory.Services.GetRequiredService<RequestQueue>();
-        await runner.NextStartedAsync();
+        await gate.NextStartedAsync();
 
         // The warm-up batch is held until all 64 requests are queued, so batching does not depend on timing.
         var sources = Enumerable.Range(0, 64).Select(i => golden.Cases[i % golden.Cases.Count]).ToList();
         var requests = sources.Select(c => client.PostAsJsonAsync("/translate",
             new { text = c.Source, options = golden.Settings.AsOptions() })).ToList();
         await Wait.UntilAsync(() => queue.Waiting == 64, "all 64 requests are queued");
-        runner.Release(1 + 64);
+        gate.Release(1 + 64);
 
         var responses = await Task.WhenAll(requests);
         for (var i = 0; i < responses.Length; i++)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
 using Seq2SeqService.Tests.Infrastructure;
 
 namespace Seq2SeqService.Tests.Api;
@@ -23,8 +24,6 @@ public sealed class UnexpectedErrorTests
         public string? TargetLanguage => _inner.TargetLanguage;
 
         public int MaxInputTokens => _inner.MaxInputTokens;
-
-        public int MaxNewTokens => _inner.MaxNewTokens;
 
         public GenerationSettings Defaults => _inner.Defaults;
 

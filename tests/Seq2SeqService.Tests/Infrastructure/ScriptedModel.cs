@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Tests.Infrastructure;
 
@@ -10,6 +11,12 @@ namespace Seq2SeqService.Tests.Infrastructure;
 /// </summary>
 public sealed class ScriptedModel(string name = "scripted", int maxInputTokens = 16) : ITranslationModel
 {
+    private const int Eos = 0;
+
+    // One vocabulary for every scripted model, growing as words are seen, so ids map back to words.
+    private static readonly List<string> Words = ["</s>", "<start>"];
+    private static readonly Dictionary<string, int> Ids = new(StringComparer.Ordinal);
+
     public string Name { get; } = name;
 
     public string? SourceLanguage => "en";
@@ -17,8 +24,6 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
     public string? TargetLanguage => "xx";
 
     public int MaxInputTokens { get; } = maxInputTokens;
-
-    public int MaxNewTokens => 64;
 
     public GenerationSettings Defaults { get; } = new()
     {
@@ -29,12 +34,19 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
         MaxNewTokensLimit = 64,
     };
 
+    /// <summary>The words a sequence's ids stand for, joined by spaces (eos left out).</summary>
+    public static string TextOf(BatchSequence sequence)
+    {
+        lock (Words)
+        {
+            return string.Join(' ', sequence.InputIds.Where(id => id != Eos).Select(id => Words[id]));
+        }
+    }
+
     public SourceTokens Tokenize(string text)
     {
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new SourceTokens(
-            [.. words.Select(w => 2 + (int)((uint)w.GetHashCode() % 900)), 0],
-            [.. words.Select(w => "▁" + w), "</s>"]);
+        return new SourceTokens([.. words.Select(IdOf), Eos], [.. words.Select(w => "▁" + w), "</s>"]);
     }
 
     public BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping)
@@ -43,9 +55,23 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
         var rows = sequences.Select(s => s.Cancellation.IsCancellationRequested || stopping.IsCancellationRequested
                 ? null
                 : new SequenceOutput(Enumerable.Range(0, settings.NumReturnSequences)
-                    .Select(k => new Candidate($"<{k}>{s.Text}", FinishReason.Eos, s.InputIds.Count)).ToList()))
+                    .Select(k => new Candidate($"<{k}>{TextOf(s)}", FinishReason.Eos, s.InputIds.Count)).ToList()))
             .ToList();
         return new BatchOutput(rows, TimeSpan.Zero, Stopwatch.GetElapsedTime(started));
+    }
+
+    private static int IdOf(string word)
+    {
+        lock (Words)
+        {
+            if (!Ids.TryGetValue(word, out var id))
+            {
+                Ids[word] = id = Words.Count;
+                Words.Add(word);
+            }
+
+            return id;
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Seq2SeqService.Catalog;
-using Seq2SeqService.Scheduling;
 
 namespace Seq2SeqService.Tests.Infrastructure;
 
@@ -9,15 +8,11 @@ namespace Seq2SeqService.Tests.Infrastructure;
 public static class ScriptedService
 {
     public static ServiceFactory Create(IReadOnlyDictionary<string, string?>? settings = null,
-        IBatchRunner? runner = null, params ITranslationModel[] models) =>
+        BatchGate? gate = null, params ITranslationModel[] models) =>
         new(settings, services =>
         {
+            IModelCatalog catalog = new ScriptedCatalog(models.Length > 0 ? models : [new ScriptedModel()]);
             services.RemoveAll<IModelCatalog>();
-            services.AddSingleton<IModelCatalog>(new ScriptedCatalog(models.Length > 0 ? models : [new ScriptedModel()]));
-            if (runner is not null)
-            {
-                services.RemoveAll<IBatchRunner>();
-                services.AddSingleton(runner);
-            }
+            services.AddSingleton(gate is null ? catalog : gate.Wrap(catalog));
         });
 }

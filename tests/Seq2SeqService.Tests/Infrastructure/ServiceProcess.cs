@@ -73,6 +73,19 @@ public sealed partial class ServiceProcess : IDisposable
     /// <summary>Asks the process to stop, as <c>docker stop</c> and Kubernetes do.</summary>
     public void SendSigterm() => Kill(_process.Id, 15).Should().Be(0);
 
+    /// <summary>Whether the service behind <paramref name="http"/> answers its readiness probe with success.</summary>
+    public static bool IsReady(HttpClient http)
+    {
+        try
+        {
+            return http.GetAsync("/health/ready").Result.IsSuccessStatusCode;
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Seq2SeqService.Options;
 using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
 using Seq2SeqService.Segmentation;
 using Seq2SeqService.Tests.Infrastructure;
 using MsOptions = Microsoft.Extensions.Options.Options;

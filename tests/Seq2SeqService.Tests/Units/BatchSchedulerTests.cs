@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
-using Seq2SeqService.Health;
+using Seq2SeqService.Catalog;
 using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
 using Seq2SeqService.Queue;
@@ -18,7 +18,8 @@ public sealed class BatchSchedulerTests : IDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly ScriptedModel _model = new();
-    private readonly GatedBatchRunner _runner = new();
+    private readonly BatchGate _gate = new();
+    private readonly ITranslationModel _gatedModel;
     private readonly Readiness _readiness = new();
     private readonly RequestQueue _queue = new(MsOptions.Create(new QueueOptions { Capacity = 8 }));
     private readonly BatchScheduler _scheduler;
@@ -26,7 +27,8 @@ public sealed class BatchSchedulerTests : IDisposable
     public BatchSchedulerTests()
     {
         var metrics = new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), _queue);
-        _scheduler = new BatchScheduler(_queue, _runner, new ScriptedCatalog(_model), _readiness, metrics,
+        _gatedModel = _gate.Wrap(_model);
+        _scheduler = new BatchScheduler(_queue, new ScriptedCatalog(_gatedModel), _readiness, metrics,
             MsOptions.Create(new BatchingOptions { MaxWaitMilliseconds = 0, DrainTimeoutSeconds = 0 }),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
     }
@@ -37,31 +39,31 @@ public sealed class BatchSchedulerTests : IDisposable
         _services.Dispose();
     }
 
-    private TranslationJob Job(string text) =>
-        new(_model, _model.Defaults, [new Segment(text, _model.Tokenize(text).Ids, "")], CancellationToken.None);
+    private TranslationJob Job(string text, ITranslationModel? model = null) =>
+        new(model ?? _gatedModel, _model.Defaults, [new Segment(text, _model.Tokenize(text).Ids, "")], CancellationToken.None);
 
     [Fact]
     public async Task Becomes_ready_only_after_the_warm_up_translation_ran()
     {
         await _scheduler.StartAsync(CancellationToken.None);
-        var warmUp = await _runner.NextStartedAsync();
+        var warmUp = await _gate.NextStartedAsync();
         _readiness.IsReady.Should().BeFalse();
 
-        _runner.Release();
+        _gate.Release();
         await Wait.UntilAsync(() => _readiness.IsReady, "ready");
         warmUp.Sequences.Should().ContainSingle();
         await _scheduler.StopAsync(CancellationToken.None);
     }
 
     [Fact]
-    public async Task Stopping_refuses_new_work_and_fails_every_accepted_job_with_503()
+    public async Task Stopping_refuses_new_work_and_fails_every_accepted_job_as_stopped()
     {
         await _scheduler.StartAsync(CancellationToken.None);
-        await _runner.NextStartedAsync();
-        _runner.Release();
+        await _gate.NextStartedAsync();
+        _gate.Release();
         var running = Job("running");
         _queue.TryEnqueue(running).Should().Be(EnqueueResult.Accepted);
-        await _runner.NextStartedAsync();
+        await _gate.NextStartedAsync();
         var queued = Job("queued");
         _queue.TryEnqueue(queued).Should().Be(EnqueueResult.Accepted);
 
@@ -72,8 +74,8 @@ public sealed class BatchSchedulerTests : IDisposable
         _queue.TryEnqueue(Job("late")).Should().Be(EnqueueResult.Stopping);
         foreach (var job in new[] { running, queued })
         {
-            var failure = await FluentActions.Awaiting(() => job.Completion).Should().ThrowAsync<JobRejectedException>();
-            failure.Which.StatusCode.Should().Be(503);
+            var failure = await FluentActions.Awaiting(() => job.Completion).Should().ThrowAsync<JobFailedException>();
+            failure.Which.Reason.Should().Be(JobFailure.Stopped);
         }
 
         _queue.Admitted.Should().Be(0);
@@ -82,13 +84,13 @@ public sealed class BatchSchedulerTests : IDisposable
     [Fact]
     public async Task Stopping_with_time_to_drain_finishes_queued_work()
     {
-        var drainingScheduler = new BatchScheduler(_queue, new ModelBatchRunner(), new ScriptedCatalog(_model), _readiness,
+        var drainingScheduler = new BatchScheduler(_queue, new ScriptedCatalog(_model), _readiness,
             new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), _queue),
             MsOptions.Create(new BatchingOptions { MaxWaitMilliseconds = 10_000, DrainTimeoutSeconds = 30 }),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
         await drainingScheduler.StartAsync(CancellationToken.None);
         await Wait.UntilAsync(() => _readiness.IsReady, "ready");
-        var job = Job("drained");
+        var job = Job("drained", _model);
         _queue.TryEnqueue(job).Should().Be(EnqueueResult.Accepted);
 
         await drainingScheduler.StopAsync(CancellationToken.None);

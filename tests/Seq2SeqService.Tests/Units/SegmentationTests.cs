@@ -1,3 +1,4 @@
+using Seq2SeqService.Application;
 using Seq2SeqService.Scheduling;
 using Seq2SeqService.Segmentation;
 using Seq2SeqService.Tests.Infrastructure;
@@ -73,8 +74,9 @@ public sealed class SegmentationTests
         var translations = TranslationAssembler.Assemble([2, 1], segments, outputs);
 
         translations.Should().HaveCount(2);
-        translations[0].Should().BeEquivalentTo(new { Text = "a. b.", FinishReason = "length", InputTokens = 4, OutputTokens = 5 });
-        translations[1].Text.Should().Be("c.");
-        translations[1].Alternatives.Should().BeNull();
+        translations[0].InputTokens.Should().Be(4);
+        translations[0].Candidates.Should().ContainSingle()
+            .Which.Should().Be(new TranslationCandidate("a. b.", FinishReason.Length, 5));
+        translations[1].Candidates.Should().ContainSingle().Which.Text.Should().Be("c.");
     }
 }

@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+using Seq2Seq.Inference.Generation;
+using EngineOptions = Seq2Seq.Inference.Generation.GenerationOptions;
+
+namespace Seq2SeqService.Application;
+
+/// <summary>Generation settings, named as in Hugging Face's <c>generate()</c>. Unset fields take the model's defaults.</summary>
+/// <remarks>
+/// The service's one list of these options: the request parser reads the JSON names declared here, GET /models
+/// reports a model's defaults in this shape and Swagger documents each option from these comments. The allowed
+/// ranges are checked once, by the engine's <see cref="GenerationSettings.Validate"/> and the service limits.
+/// </remarks>
+public sealed class GenerationOptions
+{
+    /// <summary>Most tokens to generate per text (1 to the configured maximum).</summary>
+    /// <example>64</example>
+    [JsonPropertyName("max_new_tokens")]
+    public int? MaxNewTokens { get; set; }
+
+    /// <summary>Beam width; 1 is greedy search (1 to the configured maximum).</summary>
+    /// <example>4</example>
+    [JsonPropertyName("num_beams")]
+    public int? NumBeams { get; set; }
+
+    /// <summary>Sample the next token instead of taking the most likely one.</summary>
+    /// <example>false</example>
+    [JsonPropertyName("do_sample")]
+    public bool? DoSample { get; set; }
+
+    /// <summary>Softmax temperature for sampling (greater than 0, at most 100).</summary>
+    /// <example>1.0</example>
+    [JsonPropertyName("temperature")]
+    public double? Temperature { get; set; }
+
+    /// <summary>Sample only among the k most likely tokens; 0 disables the filter.</summary>
+    /// <example>50</example>
+    [JsonPropertyName("top_k")]
+    public int? TopK { get; set; }
+
+    /// <summary>Sample only within the smallest set of tokens whose probability reaches p (0 &lt; p ≤ 1).</summary>
+    /// <example>0.9</example>
+    [JsonPropertyName("top_p")]
+    public double? TopP { get; set; }
+
+    /// <summary>Random seed; the same seed and input give the same sampled output.</summary>
+    /// <example>42</example>
+    [JsonPropertyName("seed")]
+    public long? Seed { get; set; }
+
+    /// <summary>Beam search: exponent of the length normalisation of scores.</summary>
+    /// <example>1.0</example>
+    [JsonPropertyName("length_penalty")]
+    public double? LengthPenalty { get; set; }
+
+    /// <summary>Forbid repeating any n-gram of this size; 0 disables the rule.</summary>
+    /// <example>0</example>
+    [JsonPropertyName("no_repeat_ngram_size")]
+    public int? NoRepeatNgramSize { get; set; }
+
+    /// <summary>Penalty (greater than 0; 1 is none) on tokens already generated.</summary>
+    /// <example>1.0</example>
+    [JsonPropertyName("repetition_penalty")]
+    public double? RepetitionPenalty { get; set; }
+
+    /// <summary>Candidates returned per text (at most <c>num_beams</c> unless sampling); extra ones come back as <c>alternatives</c>.</summary>
+    /// <example>1</example>
+    [JsonPropertyName("num_return_sequences")]
+    public int? NumReturnSequences { get; set; }
+
+    /// <summary>The model's defaults with these options applied, validated against the engine's ranges.</summary>
+    /// <exception cref="InvalidGenerationSettingException">A value is out of range; names the option.</exception>
+    public GenerationSettings ApplyTo(GenerationSettings defaults) => defaults.With(new EngineOptions
+    {
+        MaxNewTokens = MaxNewTokens,
+        // Sampling is single-beam here; asking for it alone should not trip over a beam-search default.
+        NumBeams = NumBeams ?? (DoSample == true ? 1 : null),
+        DoSample = DoSample,
+        Temperature = (float?)Temperature,
+        TopK = TopK,
+        TopP = (float?)TopP,
+        Seed = Seed,
+        LengthPenalty = (float?)LengthPenalty,
+        NoRepeatNgramSize = NoRepeatNgramSize,
+        RepetitionPenalty = (float?)RepetitionPenalty,
+        NumReturnSequences = NumReturnSequences,
+    });
+
+    /// <summary>The options that reproduce <paramref name="settings"/> (as <c>GET /models</c> shows a model's defaults).</summary>
+    public static GenerationOptions From(GenerationSettings settings) => new()
+    {
+        MaxNewTokens = settings.MaxNewTokens,
+        NumBeams = settings.NumBeams,
+        DoSample = settings.DoSample,
+        Temperature = settings.Temperature,
+        TopK = settings.TopK,
+        TopP = settings.TopP,
+        Seed = settings.Seed,
+        LengthPenalty = settings.LengthPenalty,
+        NoRepeatNgramSize = settings.NoRepeatNgramSize,
+        RepetitionPenalty = settings.RepetitionPenalty,
+        NumReturnSequences = settings.NumReturnSequences,
+    };
+}

@@ -1,0 +1,7 @@
+namespace Seq2SeqService.Application;
+
+/// <summary>What to translate, whichever API it came through.</summary>
+/// <param name="Texts">The texts, translated independently; the results keep this order.</param>
+/// <param name="Model">A loaded model's name; the default model when null.</param>
+/// <param name="Options">Overrides of the model's generation defaults; none when null.</param>
+public sealed record TranslationCommand(IReadOnlyList<string> Texts, string? Model = null, GenerationOptions? Options = null);

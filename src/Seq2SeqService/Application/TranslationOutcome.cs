@@ -1,0 +1,87 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Seq2SeqService.Application;
+
+/// <summary>A translation's result, or the error that prevented it; exactly one is set.</summary>
+public sealed class TranslationOutcome
+{
+    private TranslationOutcome(TranslationResult? result, TranslationError? error)
+    {
+        Result = result;
+        Error = error;
+    }
+
+    public TranslationResult? Result { get; }
+
+    public TranslationError? Error { get; }
+
+    [MemberNotNullWhen(true, nameof(Result))]
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool Succeeded => Result is not null;
+
+    public static TranslationOutcome Success(TranslationResult result) => new(result, null);
+
+    public static TranslationOutcome Failure(TranslationError error) => new(null, error);
+}
+
+/// <summary>Every text's translation, in input order, and where the time went.</summary>
+/// <param name="Model">The model that translated.</param>
+/// <param name="Texts">One per input text.</param>
+/// <param name="QueueTime">From admission to the start of the first batch that carried the request.</param>
+/// <param name="EncodeTime">Encoder time of the batches that carried it.</param>
+/// <param name="DecodeTime">Decoder time of the batches that carried it.</param>
+/// <param name="BatchSizes">Size of each batch that carried part of it.</param>
+public sealed record TranslationResult(string Model, IReadOnlyList<TextTranslation> Texts, TimeSpan QueueTime,
+    TimeSpan EncodeTime, TimeSpan DecodeTime, IReadOnlyList<int> BatchSizes);
+
+/// <summary>The candidates for one input text, best first (more than one when num_return_sequences asks).</summary>
+/// <param name="Candidates">At least one.</param>
+/// <param name="InputTokens">Source tokens over all of the text's segments, end-of-sequence included.</param>
+public sealed record TextTranslation(IReadOnlyList<TranslationCandidate> Candidates, int InputTokens)
+{
+    public TranslationCandidate Best => Candidates[0];
+}
+
+/// <summary>One candidate translation of a whole text.</summary>
+/// <param name="Text">The text's segments' outputs, rejoined with the source's separators.</param>
+/// <param name="FinishReason">Length when any segment was cut by max_new_tokens.</param>
+/// <param name="OutputTokens">Generated tokens over all segments, end-of-sequence included.</param>
+public sealed record TranslationCandidate(string Text, FinishReason FinishReason, int OutputTokens);
+
+/// <summary>Why a translation did not happen; each front-end maps the kind to its own status and shape.</summary>
+/// <param name="Kind">What went wrong.</param>
+/// <param name="Message">A sentence for the client.</param>
+/// <param name="Fields">
+/// Where the problem is, by input path (<c>texts[i]</c>, <c>texts</c>, <c>model</c>, <c>options.&lt;name&gt;</c>), with
+/// each path's messages; set for <see cref="TranslationErrorKind.InvalidRequest"/> and
+/// <see cref="TranslationErrorKind.SentenceTooLong"/>.
+/// </param>
+/// <param name="RetryAfter">For <see cref="TranslationErrorKind.Overloaded"/> and <see cref="TranslationErrorKind.Stopping"/>:
+/// when retrying makes sense, from the backlog at the recent drain rate.</param>
+public sealed record TranslationError(TranslationErrorKind Kind, string Message,
+    IReadOnlyDictionary<string, string[]>? Fields = null, TimeSpan? RetryAfter = null);
+
+/// <summary>The kinds of <see cref="TranslationError"/>.</summary>
+public enum TranslationErrorKind
+{
+    /// <summary>A text, the model name or an option is invalid; <see cref="TranslationError.Fields"/> lists each.</summary>
+    InvalidRequest,
+
+    /// <summary>A sentence is longer than the model's positions even after splitting the text.</summary>
+    SentenceTooLong,
+
+    /// <summary>The request's estimated work exceeds what one request may ask for; it needs to be smaller.</summary>
+    TooMuchWork,
+
+    /// <summary>The queue is full; retrying shortly may succeed.</summary>
+    Overloaded,
+
+    /// <summary>The service is stopping, before or while the request waited; retry elsewhere or later.</summary>
+    Stopping,
+
+    /// <summary>The engine failed on a batch that carried the request; the error was logged.</summary>
+    Failed,
+
+    /// <summary>The caller's cancellation token fired (the client went away).</summary>
+    Cancelled,
+}

@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Options;
+using Seq2Seq.Inference.Generation;
+using Seq2SeqService.Catalog;
+using Seq2SeqService.Options;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
+
+namespace Seq2SeqService.Application;
+
+/// <summary>
+/// The application layer between the HTTP front-ends and the scheduler: validates a command against the
+/// service limits and the model, segments its texts, admits the job to the queue, awaits the scheduler and
+/// assembles one translation per text. Every way it can fail comes back as a <see cref="TranslationError"/>;
+/// which HTTP status that becomes is each front-end's decision.
+/// </summary>
+public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue, IOptions<RequestLimitsOptions> limits)
+{
+    public async Task<TranslationOutcome> TranslateAsync(TranslationCommand command, CancellationToken cancellation)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckTexts(command.Texts, errors);
+        CheckServiceLimits(command.Options, errors);
+        var model = ModelSelection.Resolve(catalog, command.Model, errors);
+        if (model is not null)
+        {
+            CheckMaxNewTokens(command.Options, model, errors);
+        }
+
+        var settings = model is null ? null : ResolveSettings(model, command.Options, errors);
+        if (errors.Count > 0 || model is null || settings is null)
+        {
+            return Failure(TranslationErrorKind.InvalidRequest, errors,
+                string.Join(" ", errors.Select(f => $"{f.Key} {string.Join(" ", f.Value)}")));
+        }
+
+        var segments = new List<Segment>();
+        var segmentsPerText = new List<int>(command.Texts.Count);
+        long work = 0;
+        for (var i = 0; i < command.Texts.Count; i++)
+        {
+            try
+            {
+                var split = InputSegmenter.Split(command.Texts[i], model);
+                segments.AddRange(split);
+                segmentsPerText.Add(split.Count);
+                work += WorkEstimate.Of(split, settings);
+            }
+            catch (SentenceTooLongException e)
+            {
+                return Failure(TranslationErrorKind.SentenceTooLong, new() { [TextPath(i)] = [e.Message] },
+                    $"{TextPath(i)}: {e.Message}");
+            }
+
+            // Checked as the texts are split, so an oversized request costs no more splitting than it takes to tell.
+            if (work > limits.Value.MaxRequestWork)
+            {
+                return Failure(TranslationErrorKind.TooMuchWork,
+                    $"The estimated work of the first {i + 1} of {command.Texts.Count} text(s) is already {work} token " +
+                    $"steps ({segments.Count} sentence(s) × {Math.Max(settings.NumBeams, settings.NumReturnSequences)} " +
+                    $"beam(s) × {settings.MaxNewTokens} max_new_tokens, plus source tokens); this service accepts at most " +
+                    $"{limits.Value.MaxRequestWork} per request. Send fewer texts, or lower num_beams or max_new_tokens.");
+            }
+        }
+
+        var job = new TranslationJob(model, settings, segments, cancellation);
+        switch (queue.TryEnqueue(job))
+        {
+            case EnqueueResult.Full:
+                return Unavailable(TranslationErrorKind.Overloaded, "The request queue is full; retry shortly.");
+            case EnqueueResult.Stopping:
+                return Unavailable(TranslationErrorKind.Stopping, "The service is shutting down.");
+        }
+
+        IReadOnlyList<SequenceOutput> outputs;
+        try
+        {
+            outputs = await job.Completion;
+        }
+        catch (JobFailedException e)
+        {
+            return e.Reason == JobFailure.GenerationFailed
+                ? Failure(TranslationErrorKind.Failed, e.Message)
+                : Unavailable(TranslationErrorKind.Stopping, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Failure(TranslationErrorKind.Cancelled, "The request was cancelled.");
+        }
+
+        var translations = TranslationAssembler.Assemble(segmentsPerText, segments, outputs);
+        return TranslationOutcome.Success(new TranslationResult(model.Name, translations, job.QueueTime,
+            job.EncodeTime, job.DecodeTime, job.BatchSizes));
+    }
+
+    /// <summary>The input path of text <paramref name="index"/>, as <see cref="TranslationError.Fields"/> names it.</summary>
+    public static string TextPath(int index) => $"texts[{index}]";
+
+    private void CheckTexts(IReadOnlyList<string> texts, Dictionary<string, string[]> errors)
+    {
+        var max = limits.Value;
+        if (texts.Count == 0)
+        {
+            errors["texts"] = ["must contain at least one text."];
+            return;
+        }
+
+        if (texts.Count > max.MaxTexts)
+        {
+            errors["texts"] = [$"has {texts.Count} entries; at most {max.MaxTexts} are allowed per request."];
+            return;
+        }
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(texts[i]))
+            {
+                errors[TextPath(i)] = ["must not be empty or whitespace."];
+            }
+            else if (texts[i].Length > max.MaxTextLength)
+            {
+                errors[TextPath(i)] = [$"has {texts[i].Length} characters; at most {max.MaxTextLength} are allowed."];
+            }
+        }
+    }
+
+    private void CheckServiceLimits(GenerationOptions? options, Dictionary<string, string[]> errors)
+    {
+        var max = limits.Value;
+        if (options?.NumBeams is < 1 || options?.NumBeams > max.MaxBeams)
+        {
+            errors["options.num_beams"] = [$"must be an integer in [1, {max.MaxBeams}] on this service."];
+        }
+    }
+
+    /// <summary>
+    /// <c>max_new_tokens</c> against the smaller of the service's limit and the model's, so every refusal names
+    /// the bound that applies.
+    /// </summary>
+    private void CheckMaxNewTokens(GenerationOptions? options, ITranslationModel model, Dictionary<string, string[]> errors)
+    {
+        var limit = Math.Min(model.Defaults.MaxNewTokensLimit, limits.Value.MaxNewTokens);
+        if (options?.MaxNewTokens is { } asked && (asked < 1 || asked > limit))
+        {
+            errors["options.max_new_tokens"] = [$"must be an integer in [1, {limit}] for this model on this service."];
+        }
+    }
+
+    private static GenerationSettings? ResolveSettings(ITranslationModel model, GenerationOptions? options,
+        Dictionary<string, string[]> errors)
+    {
+        try
+        {
+            return (options ?? new GenerationOptions()).ApplyTo(model.Defaults);
+        }
+        catch (InvalidGenerationSettingException e)
+        {
+            errors.TryAdd($"options.{e.Parameter}", [$"must be {e.Allowed}."]);
+            return null;
+        }
+    }
+
+    private TranslationOutcome Unavailable(TranslationErrorKind kind, string message) =>
+        TranslationOutcome.Failure(new TranslationError(kind, message, RetryAfter: queue.RetryAfter));
+
+    private static TranslationOutcome Failure(TranslationErrorKind kind, string message) =>
+        TranslationOutcome.Failure(new TranslationError(kind, message));
+
+    private static TranslationOutcome Failure(TranslationErrorKind kind, Dictionary<string, string[]> fields,
+        string message) => TranslationOutcome.Failure(new TranslationError(kind, message, fields));
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Seq2SeqService.Segmentation;
+
+namespace Seq2SeqService.Scheduling;
+
+/// <summary>
+/// One accepted translate request: its sequences (every segment of every text), and the completion the
+/// endpoint awaits. Completes exactly once — with every row's output, with a <see cref="JobFailedException"/>,
+/// or as cancelled when the client goes away.
+/// </summary>
+public sealed class TranslationJob
+{
+    private const int Waiting = 0, Running = 1, Finished = 2;
+
+    private readonly TaskCompletionSource<IReadOnlyList<SequenceOutput>> _completion =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SequenceOutput?[] _outputs;
+    private readonly object _statsLock = new();
+    private int _state;
+    private int _remaining;
+    private CancellationTokenRegistration _cancellation;
+
+    public TranslationJob(IBatchModel model, GenerationSettings settings, IReadOnlyList<Segment> segments,
+        CancellationToken cancellation)
+    {
+        Model = model;
+        Settings = settings;
+        Segments = segments;
+        Cancellation = cancellation;
+        _outputs = new SequenceOutput?[segments.Count];
+        _remaining = segments.Count;
+        Work = WorkEstimate.Of(segments, settings);
+        AcceptedAt = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Estimated work in token steps (<see cref="WorkEstimate"/>), what admission counts.</summary>
+    public long Work { get; }
+
+    public IBatchModel Model { get; }
+
+    public GenerationSettings Settings { get; }
+
+    public IReadOnlyList<Segment> Segments { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public long AcceptedAt { get; }
+
+    public Task<IReadOnlyList<SequenceOutput>> Completion => _completion.Task;
+
+    public bool IsFinished => Volatile.Read(ref _state) == Finished;
+
+    /// <summary>Time from acceptance to the start of the first batch that carried the job.</summary>
+    public TimeSpan QueueTime { get; private set; }
+
+    public TimeSpan EncodeTime { get; private set; }
+
+    public TimeSpan DecodeTime { get; private set; }
+
+    /// <summary>Size of each batch that carried part of the job.</summary>
+    public List<int> BatchSizes { get; } = [];
+
+    /// <summary>Raised once when the job leaves the waiting state, by starting or by finishing.</summary>
+    internal event Action? LeftWaiting;
+
+    /// <summary>Raised once, synchronously, just before the completion is set.</summary>
+    internal event Action? Finishing;
+
+    internal void WatchCancellation() =>
+        _cancellation = Cancellation.Register(static state => ((TranslationJob)state!).Cancel(), this);
+
+    /// <returns>Whether this was the job's first batch.</returns>
+    internal bool OnBatchStarted(int batchSize, long startedAt)
+    {
+        lock (_statsLock)
+        {
+            BatchSizes.Add(batchSize);
+        }
+
+        if (Interlocked.CompareExchange(ref _state, Running, Waiting) != Waiting)
+        {
+            return false;
+        }
+
+        QueueTime = Stopwatch.GetElapsedTime(AcceptedAt, startedAt);
+        LeftWaiting?.Invoke();
+        return true;
+    }
+
+    internal void OnBatchFinished(TimeSpan encode, TimeSpan decode)
+    {
+        lock (_statsLock)
+        {
+            EncodeTime += encode;
+            DecodeTime += decode;
+        }
+    }
+
+    internal void SetOutput(int segment, SequenceOutput output)
+    {
+        _outputs[segment] = output;
+        if (Interlocked.Decrement(ref _remaining) == 0 && TryFinish())
+        {
+            _completion.TrySetResult(_outputs!);
+        }
+    }
+
+    internal void Fail(JobFailure reason)
+    {
+        if (TryFinish())
+        {
+            _completion.TrySetException(new JobFailedException(reason));
+        }
+    }
+
+    private void Cancel()
+    {
+        if (TryFinish())
+        {
+            _completion.TrySetCanceled(Cancellation);
+        }
+    }
+
+    private bool TryFinish()
+    {
+        var previous = Interlocked.Exchange(ref _state, Finished);
+        if (previous == Finished)
+        {
+            return false;
+        }
+
+        if (previous == Waiting)
+        {
+            LeftWaiting?.Invoke();
+        }
+
+        Finishing?.Invoke();
+        _cancellation.Dispose();
+        return true;
+    }
+}

@@ -1,0 +1,92 @@
+using Seq2SeqService.Application;
+using Seq2SeqService.Options;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Tests.Infrastructure;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Seq2SeqService.Tests.Units;
+
+/// <summary>
+/// The application layer on its own, over a queue that no scheduler drains: each way a command can fail comes
+/// back as its typed error, before or after admission.
+/// </summary>
+public sealed class TranslationServiceTests
+{
+    private readonly ScriptedModel _model = new(maxInputTokens: 4);
+    private readonly RequestQueue _queue = new(MsOptions.Create(new QueueOptions { Capacity = 1 }));
+    private readonly TranslationService _service;
+
+    public TranslationServiceTests() =>
+        _service = new TranslationService(new ScriptedCatalog(_model), _queue,
+            MsOptions.Create(new RequestLimitsOptions { MaxTexts = 2, MaxBeams = 4 }));
+
+    private async Task<TranslationError> ErrorOf(TranslationCommand command, CancellationToken cancellation = default)
+    {
+        var outcome = await _service.TranslateAsync(command, cancellation);
+        outcome.Succeeded.Should().BeFalse();
+        return outcome.Error!;
+    }
+
+    [Fact]
+    public async Task Invalid_texts_model_and_options_are_all_reported_by_input_path()
+    {
+        var error = await ErrorOf(new TranslationCommand(["ok", " "], "nope", new GenerationOptions { NumBeams = 9 }));
+
+        error.Kind.Should().Be(TranslationErrorKind.InvalidRequest);
+        error.Fields!.Keys.Should().BeEquivalentTo("texts[1]", "model", "options.num_beams");
+        _queue.Admitted.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task An_option_the_engine_refuses_is_named_with_its_allowed_range()
+    {
+        var error = await ErrorOf(new TranslationCommand(["ok"], Options: new GenerationOptions { TopP = 2 }));
+
+        error.Kind.Should().Be(TranslationErrorKind.InvalidRequest);
+        error.Fields!["options.top_p"].Should().Equal("must be a number in (0, 1].");
+    }
+
+    [Fact]
+    public async Task A_sentence_longer_than_the_model_accepts_names_its_text()
+    {
+        var error = await ErrorOf(new TranslationCommand(["fine", "a b. c d e f g h."]));
+
+        error.Kind.Should().Be(TranslationErrorKind.SentenceTooLong);
+        error.Fields!.Keys.Should().Equal("texts[1]");
+        error.Message.Should().StartWith("texts[1]: Sentence 2 of 2 has 7 tokens");
+    }
+
+    [Fact]
+    public async Task A_full_queue_is_overloaded_and_a_completed_one_is_stopping()
+    {
+        using var first = new CancellationTokenSource();
+        var admitted = _service.TranslateAsync(new TranslationCommand(["waits"]), first.Token);
+        _queue.Admitted.Should().Be(1);
+
+        (await ErrorOf(new TranslationCommand(["second"]))).Kind.Should().Be(TranslationErrorKind.Overloaded);
+
+        await first.CancelAsync();
+        (await admitted).Error!.Kind.Should().Be(TranslationErrorKind.Cancelled);
+        _queue.Complete();
+        (await ErrorOf(new TranslationCommand(["late"]))).Kind.Should().Be(TranslationErrorKind.Stopping);
+    }
+
+    [Fact]
+    public async Task Outputs_come_back_per_text_with_the_job_figures()
+    {
+        var translating = _service.TranslateAsync(new TranslationCommand(["a b c. d e f.", "g"]), CancellationToken.None);
+        _queue.Reader.TryRead(out var job).Should().BeTrue();
+        job!.OnBatchStarted(3, job.AcceptedAt);
+        for (var i = 0; i < job.Segments.Count; i++)
+        {
+            job.SetOutput(i, new SequenceOutput([new Candidate($"<{job.Segments[i].Text}>", FinishReason.Eos, 2)]));
+        }
+
+        var result = (await translating).Result!;
+        result.Model.Should().Be("scripted");
+        result.Texts.Select(t => t.Best.Text).Should().Equal("<a b c.> <d e f.>", "<g>");
+        result.Texts.Select(t => t.Best.OutputTokens).Should().Equal(4, 2);
+        result.BatchSizes.Should().Equal(3);
+    }
+}
