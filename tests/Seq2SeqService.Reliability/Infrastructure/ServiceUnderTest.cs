@@ -80,11 +80,12 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the service and returns once it has logged that its warm-up ran and says it is ready.</summary>
+    /// <summary>Starts the service and returns once it has logged its warm-up and its listener and says it is ready.</summary>
     public static async Task<ServiceUnderTest> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var service = new ServiceUnderTest(settings ?? new Dictionary<string, string>());
-        var warm = service.WhenLogged("Warm-up done");
+        // The warm-up may finish before the server listens: wait for both.
+        var warm = Task.WhenAll(service.WhenLogged("Warm-up done"), service.WhenLogged("Now listening on"));
         var exited = service._process.WaitForExitAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         if (await Task.WhenAny(warm, exited, Task.Delay(Timeout.Infinite, timeout.Token)) != warm)
