@@ -287,6 +287,15 @@ check_translate() {
     log "POST /translate: $(jq -c '[.model, [.translations[].text[0:100]]]' "$work/translate.json")"
 }
 
+check_page() {
+    local status
+    status=$(curl -sS -o "$work/page.html" -w '%{http_code}' "$base_url/") || fail "GET /: no answer"
+    [[ $status == 200 ]] && grep -q 'src="page.js"' "$work/page.html" || fail "GET / answered $status without the web page"
+    status=$(curl -sS -o /dev/null -w '%{http_code}' "$base_url/page.js") || fail "GET /page.js: no answer"
+    [[ $status == 200 ]] || fail "GET /page.js answered $status"
+    log "GET /: the web page and its script"
+}
+
 check_healthcheck() {
     local configured output status
     configured=$(podman image inspect "$app_image" | jq -c '.[0].Healthcheck')
@@ -405,6 +414,7 @@ step "podman build Dockerfile" build_image
 step "start container" start_container
 step "wait for /health/ready" wait_ready
 step "POST /translate" check_translate
+step "GET / (web page)" check_page
 step "podman healthcheck run" check_healthcheck
 step "runs as uid $app_uid" check_user
 step "SIGTERM stop" check_sigterm

@@ -57,10 +57,12 @@ def process_logits(logits, seqs, g, s: DecodeSettings, eos_id):
 
 
 class IncrementalDecoder:
-    """Runs the decoder one token at a time with a self-attention KV cache; rows can be reordered (beams)."""
+    """Runs the decoder one token at a time with a self-attention KV cache; rows can be reordered (beams).
+    `attention` is None: this decoder has no attention output."""
 
     def __init__(self, model, input_ids, attention_mask):
         self.model = model
+        self.attention = None
         self.mask = attention_mask
         enc = model.encode(input_ids, attention_mask)
         self.cross = model.model.decoder.cross_kv(enc)
@@ -77,6 +79,13 @@ class IncrementalDecoder:
         self.mask = self.mask[rows]
 
 
+def incremental_decoder(model, input_ids, attention_mask):
+    """The model's own step-by-step decoder when it has one (the recurrent model), else the KV-cache one."""
+    if hasattr(model, "incremental_decoder"):
+        return model.incremental_decoder(input_ids, attention_mask)
+    return IncrementalDecoder(model, input_ids, attention_mask)
+
+
 def pad_batch(sources, pad_id):
     n = max(len(s) for s in sources)
     ids = torch.full((len(sources), n), pad_id, dtype=torch.long)
@@ -88,11 +97,14 @@ def pad_batch(sources, pad_id):
 
 
 @torch.no_grad()
-def greedy(model, sources, s: DecodeSettings, start_id, eos_id, pad_id):
-    """sources: lists of input ids (eos included). Returns [(output_ids, finish_reason)] per source."""
+def greedy(model, sources, s: DecodeSettings, start_id, eos_id, pad_id, attention=None):
+    """sources: lists of input ids (eos included). Returns [(output_ids, finish_reason)] per source. With a list
+    as `attention` (and a decoder that has attention), appends each source's attention rows: one per output
+    token, over that source's positions."""
     model.eval()
     ids, mask = pad_batch(sources, pad_id)
-    dec = IncrementalDecoder(model, ids, mask)
+    dec = incremental_decoder(model, ids, mask)
+    rows = [[] for _ in sources]
     seqs = [[start_id] for _ in sources]
     finished = [False] * len(sources)
     for g in range(s.max_new_tokens):
@@ -102,21 +114,26 @@ def greedy(model, sources, s: DecodeSettings, start_id, eos_id, pad_id):
             if not finished[r]:
                 seqs[r].append(t)
                 finished[r] = t == eos_id
+                if attention is not None:
+                    rows[r].append(dec.attention[r, :len(sources[r])].tolist())
         if all(finished):
             break
+    if attention is not None:
+        attention.extend(rows)
     return [(q[1:], "eos" if q[-1] == eos_id and len(q) > 1 else "length") for q in seqs]
 
 
 class Finished:
-    """At most B finished hypotheses; a new one enters when there is room or it beats the worst."""
+    """At most B finished hypotheses; a new one enters when there is room or it beats the worst. Each keeps its
+    attention rows (empty without attention)."""
 
     def __init__(self, size):
         self.size = size
         self.hyps = []
 
-    def add(self, tokens, score):
+    def add(self, tokens, score, attention):
         if len(self.hyps) < self.size or score > self.worst():
-            self.hyps.append((score, tokens))
+            self.hyps.append((score, tokens, attention))
             if len(self.hyps) > self.size:
                 worst = min(range(len(self.hyps)), key=lambda i: (self.hyps[i][0], i))
                 self.hyps.pop(worst)
@@ -126,14 +143,16 @@ class Finished:
 
 
 @torch.no_grad()
-def beam_search(model, source, s: DecodeSettings, start_id, eos_id, pad_id):
-    """One input. Returns [(output_ids, score, finish_reason)], best first, num_return_sequences of them."""
+def beam_search(model, source, s: DecodeSettings, start_id, eos_id, pad_id, attention=None):
+    """One input. Returns [(output_ids, score, finish_reason)], best first, num_return_sequences of them. With a
+    list as `attention`, appends the attention rows of each returned hypothesis (one row per output token)."""
     model.eval()
     B = s.num_beams
     ids, mask = pad_batch([source], pad_id)
-    dec = IncrementalDecoder(model, ids, mask)
+    dec = incremental_decoder(model, ids, mask)
     dec.reorder(torch.zeros(B, dtype=torch.long))
     beams = [[start_id] for _ in range(B)]
+    hist = [[] for _ in range(B)]
     cum = torch.tensor([0.0] + [-1e9] * (B - 1))
     fin = Finished(B)
     lp = s.length_penalty
@@ -144,20 +163,23 @@ def beam_search(model, source, s: DecodeSettings, start_id, eos_id, pad_id):
         cand = (cum[:, None] + logp).reshape(-1)
         # Stable descending sort: equal scores keep the lower flat index first.
         order = torch.sort(cand, descending=True, stable=True).indices[:2 * B].tolist()
-        next_beams, next_cum, rows = [], [], []
+        step_rows = dec.attention.tolist() if attention is not None else None
+        next_beams, next_cum, rows, next_hist = [], [], [], []
         for r, flat in enumerate(order):
             beam, tok = divmod(flat, V)
             score = float(cand[flat])
+            grown = hist[beam] + [step_rows[beam]] if step_rows is not None else []
             if tok == eos_id:
                 if r < B:
-                    fin.add(beams[beam][1:] + [eos_id], score / ((g + 1) ** lp))
+                    fin.add(beams[beam][1:] + [eos_id], score / ((g + 1) ** lp), grown)
                 continue
             next_beams.append(beams[beam] + [tok])
+            next_hist.append(grown)
             next_cum.append(score)
             rows.append(beam)
             if len(next_beams) == B:
                 break
-        beams, cum = next_beams, torch.tensor(next_cum)
+        beams, cum, hist = next_beams, torch.tensor(next_cum), next_hist
         dec.reorder(torch.tensor(rows))
         n_gen = g + 1
         if len(fin.hyps) >= B:
@@ -167,7 +189,8 @@ def beam_search(model, source, s: DecodeSettings, start_id, eos_id, pad_id):
     if not done:
         n_gen = len(beams[0]) - 1
         for i in torch.sort(cum, descending=True, stable=True).indices.tolist():
-            fin.add(beams[i][1:], float(cum[i]) / (n_gen ** lp))
-    ranked = sorted(fin.hyps, key=lambda h: -h[0])
-    return [(toks, score, "eos" if toks and toks[-1] == eos_id else "length")
-            for score, toks in ranked[:s.num_return_sequences]]
+            fin.add(beams[i][1:], float(cum[i]) / (n_gen ** lp), hist[i])
+    ranked = sorted(fin.hyps, key=lambda h: -h[0])[:s.num_return_sequences]
+    if attention is not None:
+        attention.extend(a for _, _, a in ranked)
+    return [(toks, score, "eos" if toks and toks[-1] == eos_id else "length") for score, toks, _ in ranked]

@@ -21,6 +21,7 @@ from marian import MarianMT, MarianSize
 from onnx_export import export_all
 from parity import Report, check_greedy, check_tensors
 from prep import marian_vocab, read_pairs, train_spm
+from train import ARCHS
 
 ONNX_FILES = {"merged": ["encoder_model", "decoder_model_merged"],
               "separate": ["encoder_model", "decoder_model", "decoder_with_past_model"]}
@@ -37,9 +38,10 @@ GOLDEN_SETTINGS = {
 
 
 def load_trained(run, average):
-    """Final weights of a run; with average > 1, the mean of its last `average` snapshots."""
+    """Final weights of a run (either architecture); with average > 1, the mean of its last `average` snapshots."""
     ckpt = torch.load(os.path.join(run, "checkpoint.pt"))
-    model = MarianMT(MarianSize(**ckpt["size"]))
+    model_class, size_class = ARCHS[ckpt["args"].get("arch", "marian")]
+    model = model_class(size_class(**ckpt["size"]))
     snaps = sorted(glob.glob(os.path.join(run, "model_step*.pt")),
                    key=lambda p: int(re.search(r"step(\d+)", p).group(1)))
     final = os.path.join(run, "model_final.pt")

@@ -8,6 +8,11 @@
 //    "sources": [[ids]], "max_new_tokens", "start_id", "eos_id", "banned_ids": [...],
 //    "layers", "heads", "head_dim", "out": path}
 //     greedy decoding one source at a time through the KV cache; writes {"outputs": [[ids]]}
+//   {"kind": "greedy_recurrent", "encoder": path, "decoder": path, "sources", "max_new_tokens", "start_id",
+//    "eos_id", "banned_ids", "out": path}
+//     the same through a recurrent bundle's state contract (docs/recurrent-model.md): encoder outputs
+//     initial_state.N feed the decoder's state.N, present_state.N feed it back, every other encoder output goes
+//     to the decoder input of the same name
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -106,10 +111,42 @@ async function greedyTask(task) {
   fs.writeFileSync(task.out, JSON.stringify({ outputs }));
 }
 
+async function greedyRecurrentTask(task) {
+  const encoder = await ort.InferenceSession.create(task.encoder);
+  const decoder = await ort.InferenceSession.create(task.decoder);
+  const banned = new Set(task.banned_ids);
+  const outputs = [];
+  for (const src of task.sources) {
+    const mask = int64(src.map(() => 1), [1, src.length]);
+    const encoded = await encoder.run({ input_ids: int64(src, [1, src.length]), attention_mask: mask });
+    const memory = { encoder_attention_mask: mask };
+    let state = {};
+    for (const [name, tensor] of Object.entries(encoded)) {
+      if (name.startsWith('initial_state.')) state[name.replace('initial_', '')] = tensor;
+      else memory[name] = tensor;
+    }
+    let last = task.start_id;
+    const out = [];
+    for (let g = 0; g < task.max_new_tokens; g++) {
+      const res = await decoder.run({ ...memory, ...state, input_ids: int64([last], [1, 1]) });
+      state = {};
+      for (const [name, tensor] of Object.entries(res)) {
+        if (name.startsWith('present_state.')) state[name.replace('present_', '')] = tensor;
+      }
+      last = argmaxLast(res.logits, banned);
+      out.push(last);
+      if (last === task.eos_id) break;
+    }
+    outputs.push(out);
+  }
+  fs.writeFileSync(task.out, JSON.stringify({ outputs }));
+}
+
 (async () => {
   for (const task of job.tasks) {
     if (task.kind === 'run') await runTask(task);
     else if (task.kind === 'greedy') await greedyTask(task);
+    else if (task.kind === 'greedy_recurrent') await greedyRecurrentTask(task);
     else throw new Error(`unknown task kind ${task.kind}`);
   }
 })().catch((err) => { console.error(err); process.exit(1); });

@@ -1,4 +1,5 @@
-"""Train the MarianMT model on the prepared data (prep.py output).
+"""Train a translation model on the prepared data (prep.py output): MarianMT (`--arch marian`, the default) or
+the GRU encoder-decoder with attention (`--arch gru`, rnn_model.py).
 
 Resumes from <run>/checkpoint.pt when it exists (model, optimizer, schedule, RNG states and the position in
 the epoch's batch order), so an interrupted run continues exactly where the last checkpoint left it.
@@ -15,6 +16,21 @@ import torch
 import torch.nn.functional as F
 
 from marian import MarianMT, MarianSize
+from rnn_model import GruAttention, GruSize
+
+ARCHS = {"marian": (MarianMT, MarianSize), "gru": (GruAttention, GruSize)}
+
+
+def new_size(args, data):
+    if args.arch == "gru":
+        return GruSize(vocab_size=data["vocab_size"], embed_dim=args.d_model, encoder_hidden=args.enc_hidden,
+                       encoder_layers=args.layers, decoder_hidden=args.dec_hidden, dropout=args.dropout,
+                       pad_token_id=data["pad_id"], eos_token_id=data["eos_id"])
+    return MarianSize(vocab_size=data["vocab_size"], d_model=args.d_model, encoder_layers=args.layers,
+                      decoder_layers=args.layers, encoder_attention_heads=args.heads,
+                      decoder_attention_heads=args.heads, encoder_ffn_dim=args.ffn, decoder_ffn_dim=args.ffn,
+                      max_position_embeddings=args.max_positions, pad_token_id=data["pad_id"],
+                      eos_token_id=data["eos_id"])
 
 
 def make_batches(src, tgt, max_tokens, seed, epoch):
@@ -110,11 +126,15 @@ def main():
     ap.add_argument("--cooldown", type=float, default=0.2)
     ap.add_argument("--smoothing", type=float, default=0.1)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N pairs (smoke tests)")
-    ap.add_argument("--d-model", type=int, default=256)
+    ap.add_argument("--arch", choices=sorted(ARCHS), default="marian")
+    ap.add_argument("--d-model", type=int, default=256, help="model width (gru: embedding size)")
     ap.add_argument("--layers", type=int, default=3)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--ffn", type=int, default=1024)
     ap.add_argument("--max-positions", type=int, default=256)
+    ap.add_argument("--enc-hidden", type=int, default=256, help="gru: encoder GRU size per direction")
+    ap.add_argument("--dec-hidden", type=int, default=512, help="gru: decoder GRU size")
+    ap.add_argument("--dropout", type=float, default=0.2, help="gru: dropout")
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--dev-every", type=int, default=500)
@@ -139,21 +159,18 @@ def main():
     ckpt_path = os.path.join(args.run, "checkpoint.pt")
     resume = torch.load(ckpt_path) if os.path.exists(ckpt_path) else None
     if resume:
-        cfg = MarianSize(**resume["size"])
         saved_args = resume["args"]
+        args.arch = saved_args.get("arch", "marian")
+        cfg = ARCHS[args.arch][1](**resume["size"])
         if args.minutes is None:
             args.minutes = saved_args["minutes"]
         for k in ("steps", "max_tokens", "lr", "warmup", "cooldown", "smoothing", "seed", "limit"):
             setattr(args, k, saved_args[k])
     else:
         args.minutes = args.minutes or 0
-        cfg = MarianSize(vocab_size=data["vocab_size"], d_model=args.d_model, encoder_layers=args.layers,
-                         decoder_layers=args.layers, encoder_attention_heads=args.heads,
-                         decoder_attention_heads=args.heads, encoder_ffn_dim=args.ffn, decoder_ffn_dim=args.ffn,
-                         max_position_embeddings=args.max_positions, pad_token_id=pad_id,
-                         eos_token_id=data["eos_id"])
+        cfg = new_size(args, data)
     torch.manual_seed(args.seed)
-    model = MarianMT(cfg)
+    model = ARCHS[args.arch][0](cfg)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr,
                            betas=(0.9, 0.98), eps=1e-9)
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "tokens": 0, "train_seconds": 0.0, "best_dev": None}

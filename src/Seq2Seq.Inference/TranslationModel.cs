@@ -49,12 +49,18 @@ public sealed class TranslationModel : IDisposable
     /// <summary>The most source tokens (eos included) one input may have.</summary>
     public int MaxSourceTokens => Config.MaxPositionEmbeddings;
 
-    /// <summary>Loads and checks a bundle folder in the Optimum layout.</summary>
+    /// <summary>Which graphs run: the float ones or the int8 ones.</summary>
+    public ModelVariant Variant => Files.Variant;
+
+    /// <summary>
+    /// Loads and checks a bundle folder: the Optimum layout (or with the graphs under onnx/), or the recurrent
+    /// one when config.json says so.
+    /// </summary>
     /// <exception cref="ModelBundleException">A file is missing or does not match config.json; names it.</exception>
-    public static TranslationModel Load(string folder, RunnerOptions? options = null)
+    public static TranslationModel Load(string folder, RunnerOptions? options = null, ModelVariant variant = ModelVariant.Fp32)
     {
-        var files = BundleFiles.Locate(folder);
-        var config = ModelConfig.Read(files.Config);
+        var config = ModelConfig.Read(BundleFiles.LocateConfig(folder));
+        var files = BundleFiles.Locate(folder, config.IsRecurrent, variant);
         var defaults = GenerationDefaults.Read(files.GenerationConfig, files.Config, config);
         string? source = null, target = null;
         var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
@@ -65,7 +71,9 @@ public sealed class TranslationModel : IDisposable
             target = json.OptionalString("target_lang");
         }
 
-        var runner = OnnxModelRunner.Open(files, config, options);
+        IModelRunner runner = config.IsRecurrent
+            ? RecurrentModelRunner.Open(files, config, options)
+            : OnnxModelRunner.Open(files, config, options);
         ITokenizer tokenizer;
         try
         {
@@ -88,6 +96,15 @@ public sealed class TranslationModel : IDisposable
         var ids = Tokenizer.Encode(text).Ids;
         return ids.Length <= MaxSourceTokens ? ids : throw new SourceTooLongException(ids.Length, MaxSourceTokens);
     }
+
+    /// <summary>
+    /// The attention of <paramref name="sequence"/> (generated with <see cref="GenerationRequest.ReturnAttention"/>)
+    /// with the pieces of <paramref name="sourceIds"/> and of its tokens; null when it carries none.
+    /// </summary>
+    public TokenAttention? DescribeAttention(IReadOnlyList<int> sourceIds, GeneratedSequence sequence) =>
+        sequence.Attention is { } weights
+            ? new TokenAttention([.. sourceIds.Select(Tokenizer.IdToPiece)], [.. sequence.TokenIds.Select(Tokenizer.IdToPiece)], weights)
+            : null;
 
     /// <summary>Text of a generated sequence, special tokens left out.</summary>
     public string DecodeOutput(GeneratedSequence sequence) => Tokenizer.Decode(sequence.TokenIds);

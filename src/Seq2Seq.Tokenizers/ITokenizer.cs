@@ -18,6 +18,9 @@ public interface ITokenizer
     /// <summary>Model ids and the pieces they stand for, end-of-sequence included.</summary>
     TokenizedText Encode(string text);
 
+    /// <summary>The piece an id stands for (special tokens by their names), as <see cref="Encode"/> reports pieces.</summary>
+    string IdToPiece(int id);
+
     /// <summary>Text of the ids; with <paramref name="skipSpecialTokens"/>, padding, end-of-sequence and unknown ids are left out.</summary>
     string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens = true);
 }

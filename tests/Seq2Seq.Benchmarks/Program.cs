@@ -6,4 +6,10 @@ if (args.Length > 0 && args[0] == "engine")
     return;
 }
 
+if (args.Length > 0 && args[0] is "translate" or "logits")
+{
+    Seq2Seq.Benchmarks.Inference.VariantHarness.Run(args[0], args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -35,6 +35,24 @@ public class ModelBundleTests
 
     [Theory]
     [MemberData(nameof(Bundles))]
+    public void Each_id_maps_back_to_the_piece_encoding_gave_it(string bundle, string golden)
+    {
+        var directory = Path.Combine(Fixtures.RepositoryRootPath, bundle);
+        ITokenizer[] tokenizers = [MarianTokenizer.Load(directory), TokenizerJson.Load(Path.Combine(directory, "tokenizer.json"))];
+        foreach (var tokenizer in tokenizers)
+        {
+            foreach (var (source, _, _, _) in GoldenCases(golden))
+            {
+                var encoded = tokenizer.Encode(source);
+                encoded.Ids.Select(tokenizer.IdToPiece).Should().Equal(encoded.Pieces, $"{tokenizer.GetType().Name}: {source}");
+            }
+
+            tokenizer.IdToPiece(tokenizer.EosId).Should().Be("</s>");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Bundles))]
     public void Marian_and_tokenizer_json_decode_the_golden_outputs_to_the_golden_text(string bundle, string golden)
     {
         var directory = Path.Combine(Fixtures.RepositoryRootPath, bundle);

@@ -54,7 +54,7 @@ internal sealed class BeamSearch : SequenceSearch
             {
                 if (rank < _beams)
                 {
-                    _finished.Add(new GeneratedSequence(Histories.Finish(beam, token), score / eosPenalty, FinishReason.Eos));
+                    _finished.Add(Finish(beam, token, score / eosPenalty, FinishReason.Eos));
                 }
 
                 continue;
@@ -72,7 +72,7 @@ internal sealed class BeamSearch : SequenceSearch
         {
             for (var b = 0; b < running; b++)
             {
-                _finished.Add(new GeneratedSequence(Histories.Finish(_parents[b], _tokens[b]), _cumulative[b] / eosPenalty, FinishReason.Length));
+                _finished.Add(Finish(_parents[b], _tokens[b], _cumulative[b] / eosPenalty, FinishReason.Length));
             }
 
             done = true;
@@ -89,7 +89,7 @@ internal sealed class BeamSearch : SequenceSearch
             next.Add(_parents[b], _tokens[b]);
         }
 
-        Histories.Advance(_parents.AsSpan(0, running), _tokens.AsSpan(0, running));
+        AdvanceRows(_parents.AsSpan(0, running), _tokens.AsSpan(0, running));
     }
 
     public override IReadOnlyList<GeneratedSequence> Sequences() => _finished.Sorted(Settings.NumReturnSequences);

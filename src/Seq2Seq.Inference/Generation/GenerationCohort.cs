@@ -21,6 +21,7 @@ public sealed class GenerationCohort : IDisposable
     private long _decodeStart;
     private int _steps;
     private RunnerTimings _finalTimings;
+    private bool _tracksAttention;
 
     private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
     {
@@ -43,6 +44,17 @@ public sealed class GenerationCohort : IDisposable
                 : request.Settings.DoSample ? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8))
                 : 0;
             _entries[i] = new Entry(request, SequenceSearch.Create(request.Settings, runner.VocabSize, seed));
+            if (request.ReturnAttention)
+            {
+                if (!runner.ProvidesAttention)
+                {
+                    throw new ArgumentException($"Request {i} asks for attention, which this model does not output.", nameof(requests));
+                }
+
+                _entries[i].Search.TrackAttention(request.SourceIds.Length);
+                _tracksAttention = true;
+            }
+
             if (request.Cancellation.IsCancellationRequested)
             {
                 Complete(i, cancelled: true);
@@ -138,6 +150,8 @@ public sealed class GenerationCohort : IDisposable
         var logits = state.Step(_tokens.AsSpan(0, rows));
         _steps++;
         var vocab = _runner.VocabSize;
+        var attention = _tracksAttention ? ((IAttentionState)state).Attention : default;
+        var width = _tracksAttention ? ((IAttentionState)state).SourceWidth : 0;
         var offset = 0;
         _next.Clear();
         for (var i = 0; i < _entries.Length; i++)
@@ -150,6 +164,11 @@ public sealed class GenerationCohort : IDisposable
 
             _next.SourceOffset = offset;
             var before = _next.Count;
+            if (entry.Request.ReturnAttention)
+            {
+                entry.Search.RecordAttention(attention.Slice(offset * width, entry.Rows * width), width);
+            }
+
             entry.Search.Advance(logits.Slice(offset * vocab, entry.Rows * vocab), _next);
             entry.Steps++;
             offset += entry.Rows;

@@ -24,4 +24,7 @@ public sealed class GenerationRequest
     public GenerationSettings Settings { get; }
 
     public CancellationToken Cancellation { get; }
+
+    /// <summary>Whether the generated sequences carry their attention over the source (the runner must provide it).</summary>
+    public bool ReturnAttention { get; init; }
 }

@@ -7,7 +7,14 @@ namespace Seq2Seq.Inference.Generation;
 /// Greedy and sampling: the sum of the chosen tokens' log-probabilities (after the logits processors).
 /// </param>
 /// <param name="FinishReason">Whether it ended with eos or ran into max_new_tokens.</param>
-public sealed record GeneratedSequence(int[] TokenIds, double Score, FinishReason FinishReason);
+public sealed record GeneratedSequence(int[] TokenIds, double Score, FinishReason FinishReason)
+{
+    /// <summary>
+    /// When the request asked for it: one row per generated token (eos included), each the decoder's attention
+    /// over the source tokens (eos included) at the step that produced the token; otherwise null.
+    /// </summary>
+    public float[][]? Attention { get; init; }
+}
 
 /// <summary>The outcome of one <see cref="GenerationRequest"/>.</summary>
 public sealed class GenerationResult

@@ -14,13 +14,13 @@ internal sealed class GreedySearch(GenerationSettings settings, int vocabSize) :
         var eos = token == Settings.EosTokenId;
         if (eos || Generated + 1 == Settings.MaxNewTokens)
         {
-            _result = new GeneratedSequence(Histories.Finish(0, token), _score, eos ? FinishReason.Eos : FinishReason.Length);
+            _result = Finish(0, token, _score, eos ? FinishReason.Eos : FinishReason.Length);
             IsDone = true;
             return;
         }
 
         next.Add(0, token);
-        Histories.Advance([0], [token]);
+        AdvanceRows([0], [token]);
     }
 
     public override IReadOnlyList<GeneratedSequence> Sequences() => _result is null ? [] : [_result];

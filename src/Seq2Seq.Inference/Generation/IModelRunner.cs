@@ -10,6 +10,12 @@ public interface IModelRunner : IDisposable
     int VocabSize { get; }
 
     /// <summary>
+    /// Whether the decoder states implement <see cref="IAttentionState"/>: the decoder graph outputs its
+    /// attention over the source tokens.
+    /// </summary>
+    bool ProvidesAttention => false;
+
+    /// <summary>
     /// Runs the encoder once over all sources (padded to the longest, with an attention mask) and returns
     /// the decoder state with one row per source, in order, with an empty self-attention past.
     /// </summary>

@@ -48,7 +48,7 @@ internal sealed class SamplingSearch : SequenceSearch
             var eos = token == Settings.EosTokenId;
             if (eos || Generated + 1 == Settings.MaxNewTokens)
             {
-                _results[s] = new GeneratedSequence(Histories.Finish(row, token), _scores[s], eos ? FinishReason.Eos : FinishReason.Length);
+                _results[s] = Finish(row, token, _scores[s], eos ? FinishReason.Eos : FinishReason.Length);
                 _rowOf[s] = -1;
                 continue;
             }
@@ -59,7 +59,7 @@ internal sealed class SamplingSearch : SequenceSearch
             _rowOf[s] = continuing++;
         }
 
-        Histories.Advance(_parents.AsSpan(0, continuing), _tokens.AsSpan(0, continuing));
+        AdvanceRows(_parents.AsSpan(0, continuing), _tokens.AsSpan(0, continuing));
         IsDone = continuing == 0;
     }
 

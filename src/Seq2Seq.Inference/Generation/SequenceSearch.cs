@@ -6,13 +6,18 @@ namespace Seq2Seq.Inference.Generation;
 /// </summary>
 internal abstract class SequenceSearch
 {
+    private AttentionTrail? _attention;
+
     protected SequenceSearch(GenerationSettings settings, int vocabSize, int maxRows)
     {
         Settings = settings;
         VocabSize = vocabSize;
+        MaxRows = maxRows;
         Processor = new LogitsProcessor(settings);
         Histories = new RowHistories(maxRows, settings.MaxNewTokens + 1, settings.DecoderStartTokenId);
     }
+
+    private int MaxRows { get; }
 
     protected GenerationSettings Settings { get; }
 
@@ -36,6 +41,12 @@ internal abstract class SequenceSearch
         : settings.DoSample ? new SamplingSearch(settings, vocabSize, seed)
         : new GreedySearch(settings, vocabSize);
 
+    /// <summary>Makes every finished sequence carry its attention over the <paramref name="sourceLength"/> source tokens.</summary>
+    public void TrackAttention(int sourceLength) => _attention = new AttentionTrail(sourceLength, MaxRows);
+
+    /// <summary>Takes the attention of this request's rows for the step whose logits <see cref="Advance"/> gets next.</summary>
+    public void RecordAttention(ReadOnlySpan<float> attention, int width) => _attention?.Record(attention, width, Rows);
+
     /// <summary>
     /// Consumes the logits of this request's rows (Rows × vocabulary, modified in place) and adds the
     /// continuing rows to <paramref name="next"/>. Sets <see cref="IsDone"/> when nothing continues.
@@ -44,6 +55,17 @@ internal abstract class SequenceSearch
 
     /// <summary>The finished sequences, in the order the result reports them.</summary>
     public abstract IReadOnlyList<GeneratedSequence> Sequences();
+
+    /// <summary>Row <paramref name="row"/>'s sequence ended by <paramref name="token"/>, with its attention when tracked.</summary>
+    protected GeneratedSequence Finish(int row, int token, double score, FinishReason reason) =>
+        new(Histories.Finish(row, token), score, reason) { Attention = _attention?.Finish(row) };
+
+    /// <summary>New row i = old row parents[i] followed by tokens[i], attention included.</summary>
+    protected void AdvanceRows(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens)
+    {
+        Histories.Advance(parents, tokens);
+        _attention?.Advance(parents);
+    }
 
     /// <summary>Applies the logits processors and log-softmax to every row.</summary>
     protected void ScoreRows(Span<float> logits)

@@ -23,6 +23,7 @@ internal readonly partial record struct DecoderTensor(DecoderTensorKind Kind, in
             case "encoder_hidden_states": return new(DecoderTensorKind.EncoderHiddenStates);
             case "use_cache_branch": return new(DecoderTensorKind.UseCacheBranch);
             case "logits": return new(DecoderTensorKind.Logits);
+            case "cross_attentions": return new(DecoderTensorKind.CrossAttentions);
         }
 
         var match = CacheName().Match(name);
@@ -50,4 +51,7 @@ internal enum DecoderTensorKind
     Past,
     Logits,
     Present,
+
+    /// <summary>The step's attention over the source positions (our exports: last layer, averaged over heads).</summary>
+    CrossAttentions,
 }

@@ -10,7 +10,7 @@ namespace Seq2Seq.Inference.Runtime;
 /// by one position per step. Every cache tensor keeps rows in its first dimension, so dropping, forking
 /// and reordering rows is a row gather.
 /// </summary>
-internal sealed class OnnxDecoderState : IDecoderState
+internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
 {
     // Backs the zero-length placeholders: the graphs declare inputs that the chosen branch never reads.
     private static readonly float[] PlaceholderStorage = PinnedTensor.Allocate<float>(1);
@@ -25,6 +25,7 @@ internal sealed class OnnxDecoderState : IDecoderState
     private PooledTensor<float>? _encoderHidden;
     private PooledTensor<long>? _mask;
     private OrtValue? _logits;
+    private OrtValue? _attention;
     private int[] _sourceOfRow;
     private int[] _nextSourceOfRow = [];
     private long[] _ids;
@@ -51,6 +52,12 @@ internal sealed class OnnxDecoderState : IDecoderState
     public int PastLength { get; private set; }
 
     public int SourceLength { get; }
+
+    public int SourceWidth => SourceLength;
+
+    public ReadOnlySpan<float> Attention => _attention is null
+        ? throw new InvalidOperationException("No attention: the decoder has no cross_attentions output, or no step has run.")
+        : _attention.GetTensorDataAsSpan<float>();
 
     public RunnerTimings Timings => _timings;
 
@@ -92,8 +99,7 @@ internal sealed class OnnxDecoderState : IDecoderState
         }
 
         var ran = Stopwatch.GetTimestamp();
-        _logits?.Dispose();
-        _logits = null;
+        ReleaseStepOutputs();
         var o = 0;
 
         // Each output goes to an owner (the cache, the logits) or is released now; the collection itself is
@@ -110,6 +116,10 @@ internal sealed class OnnxDecoderState : IDecoderState
             else if (output.Kind == DecoderTensorKind.Logits)
             {
                 _logits = value;
+            }
+            else if (output.Kind == DecoderTensorKind.CrossAttentions)
+            {
+                _attention = value;
             }
             else
             {
@@ -248,6 +258,14 @@ internal sealed class OnnxDecoderState : IDecoderState
         _temporaries.Clear();
     }
 
+    private void ReleaseStepOutputs()
+    {
+        _logits?.Dispose();
+        _logits = null;
+        _attention?.Dispose();
+        _attention = null;
+    }
+
     private void ReleaseAll()
     {
         for (var slot = 0; slot < _cache.Length; slot++)
@@ -256,8 +274,7 @@ internal sealed class OnnxDecoderState : IDecoderState
             _cache[slot] = null;
         }
 
-        _logits?.Dispose();
-        _logits = null;
+        ReleaseStepOutputs();
         _mask?.Dispose();
         _mask = null;
         _encoderHidden?.Dispose();

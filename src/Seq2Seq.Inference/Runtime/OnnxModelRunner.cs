@@ -30,6 +30,9 @@ public sealed class OnnxModelRunner : IModelRunner
 
     public int VocabSize => Config.VocabSize;
 
+    /// <summary>Whether every decoder graph outputs cross_attentions (our exports of the default model do).</summary>
+    public bool ProvidesAttention => HasAttention(FirstStep) && HasAttention(WithPast);
+
     internal InferenceSession Encoder { get; }
 
     /// <summary>Shared by every Run: it carries no per-call state, and reusing it saves a native object per step.</summary>
@@ -106,7 +109,7 @@ public sealed class OnnxModelRunner : IModelRunner
     }
 
     /// <summary>Writes the padded ids, or with <paramref name="mask"/> the attention mask (1 on real tokens).</summary>
-    private static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long padding, bool mask)
+    internal static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long padding, bool mask)
     {
         target.Fill(padding);
         for (var r = 0; r < sources.Count; r++)
@@ -120,7 +123,7 @@ public sealed class OnnxModelRunner : IModelRunner
         }
     }
 
-    private static InferenceSession OpenSession(string path, RunnerOptions options, List<InferenceSession> opened)
+    internal static InferenceSession OpenSession(string path, RunnerOptions options, List<InferenceSession> opened)
     {
         using var sessionOptions = new SessionOptions
         {
@@ -140,6 +143,8 @@ public sealed class OnnxModelRunner : IModelRunner
             throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.Message}", e);
         }
     }
+
+    private static bool HasAttention(DecoderGraph graph) => graph.Outputs.Any(o => o.Kind == DecoderTensorKind.CrossAttentions);
 
     public void Dispose()
     {

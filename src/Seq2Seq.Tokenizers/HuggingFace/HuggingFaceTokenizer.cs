@@ -64,6 +64,11 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         return new TokenizedText(ids.ToArray(), pieces.ToArray());
     }
 
+    public string IdToPiece(int id) =>
+        _addedById.TryGetValue(id, out var added) ? added.Content
+        : (uint)id < (uint)_model.Tokens.Length ? _model.Tokens[id] ?? ""
+        : throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id must be in [0, {VocabSize}).");
+
     public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens = true)
     {
         var tokens = new List<string>(ids.Count);

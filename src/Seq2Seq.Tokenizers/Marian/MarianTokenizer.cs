@@ -117,6 +117,10 @@ public sealed class MarianTokenizer : ITokenizer
         return new TokenizedText(ids, pieces.ToArray());
     }
 
+    public string IdToPiece(int id) => (uint)id < (uint)_decoder.Length
+        ? _decoder[id] ?? UnkToken
+        : throw new ArgumentOutOfRangeException(nameof(id), id, $"Model id must be in [0, {VocabSize}).");
+
     /// <summary>
     /// Without skipping, special tokens appear as their names followed by a space, as in Hugging Face.
     /// Hugging Face's optional clean-up of spaces before punctuation is not applied: it damages French.

@@ -67,6 +67,15 @@ public sealed class GenerationOptions
     [JsonPropertyName("num_return_sequences")]
     public int? NumReturnSequences { get; set; }
 
+    /// <summary>
+    /// Not a generation setting: adds each translation's <c>attention</c> (source and target tokens, and every target
+    /// token's attention over the source tokens). Only models whose decoder outputs attention (GET /models:
+    /// <c>attention</c>) accept it.
+    /// </summary>
+    /// <example>false</example>
+    [JsonPropertyName("return_attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? ReturnAttention { get; set; }
+
     /// <summary>The model's defaults with these options applied, validated against the engine's ranges.</summary>
     /// <exception cref="InvalidGenerationSettingException">A value is out of range; names the option.</exception>
     public GenerationSettings ApplyTo(GenerationSettings defaults) => defaults.With(new EngineOptions

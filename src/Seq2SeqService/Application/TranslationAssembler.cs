@@ -33,6 +33,7 @@ public static class TranslationAssembler
         var picked = range.Select(i => outputs[i].Candidates[Math.Min(candidate, outputs[i].Candidates.Count - 1)]).ToList();
         var text = string.Concat(range.Select((i, k) => picked[k].Text + (k < range.Count - 1 ? segments[i].Separator : "")));
         var finish = picked.Any(c => c.FinishReason == FinishReason.Length) ? FinishReason.Length : FinishReason.Eos;
-        return new TranslationCandidate(text, finish, picked.Sum(c => c.OutputTokens));
+        var attention = picked.All(c => c.Attention is not null) ? TokenAttention.Concatenate([.. picked.Select(c => c.Attention!)]) : null;
+        return new TranslationCandidate(text, finish, picked.Sum(c => c.OutputTokens), attention);
     }
 }

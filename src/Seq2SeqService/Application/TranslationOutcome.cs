@@ -46,7 +46,8 @@ public sealed record TextTranslation(IReadOnlyList<TranslationCandidate> Candida
 /// <param name="Text">The text's segments' outputs, rejoined with the source's separators.</param>
 /// <param name="FinishReason">Length when any segment was cut by max_new_tokens.</param>
 /// <param name="OutputTokens">Generated tokens over all segments, end-of-sequence included.</param>
-public sealed record TranslationCandidate(string Text, FinishReason FinishReason, int OutputTokens);
+/// <param name="Attention">When asked for: the segments' attention, one diagonal block per segment.</param>
+public sealed record TranslationCandidate(string Text, FinishReason FinishReason, int OutputTokens, TokenAttention? Attention = null);
 
 /// <summary>Why a translation did not happen; each front-end maps the kind to its own status and shape.</summary>
 /// <param name="Kind">What went wrong.</param>

@@ -28,6 +28,11 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         }
 
         var settings = model is null ? null : ResolveSettings(model, command.Options, errors);
+        if (command.Options?.ReturnAttention == true && model is { ProvidesAttention: false })
+        {
+            errors["options.return_attention"] = [$"is not available with model '{model.Name}' ({model.Architecture}): its decoder outputs no attention."];
+        }
+
         if (errors.Count > 0 || model is null || settings is null)
         {
             return Failure(TranslationErrorKind.InvalidRequest, errors,
@@ -63,7 +68,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             }
         }
 
-        var job = new TranslationJob(model, settings, segments, cancellation);
+        var job = new TranslationJob(model, settings, segments, cancellation) { ReturnAttention = command.Options?.ReturnAttention == true };
         switch (queue.TryEnqueue(job))
         {
             case EnqueueResult.Full:

@@ -28,7 +28,8 @@ public sealed class BundleCatalog : IModelCatalog, IDisposable
                 var bundle = settings.Bundles[i];
                 var folder = Locate(bundle.Path, environment.ContentRootPath,
                     $"{ModelsOptions.Section}:Bundles:{i}:Path");
-                _models.Add(new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions)));
+                BundleVariants.TryParse(bundle.Variant, out var variant);
+                _models.Add(new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, variant)));
             }
         }
         catch

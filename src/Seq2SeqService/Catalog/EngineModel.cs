@@ -1,5 +1,6 @@
 using Seq2Seq.Inference;
 using Seq2Seq.Inference.Generation;
+using Seq2SeqService.Options;
 using Seq2SeqService.Scheduling;
 using Seq2SeqService.Segmentation;
 
@@ -10,11 +11,17 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
 {
     public string Name { get; } = name;
 
+    public string Variant => BundleVariants.Name(model.Variant);
+
     public string? SourceLanguage => model.SourceLanguage;
 
     public string? TargetLanguage => model.TargetLanguage;
 
     public int MaxInputTokens => model.MaxSourceTokens;
+
+    public string Architecture => model.Config.Architecture;
+
+    public bool ProvidesAttention => model.Runner.ProvidesAttention;
 
     public GenerationSettings Defaults => model.DefaultSettings;
 
@@ -33,13 +40,14 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
         try
         {
             var requests = sequences
-                .Select((s, i) => new GenerationRequest(s.InputIds.ToArray(), settings, rowTokens[i].Token))
+                .Select((s, i) => new GenerationRequest(s.InputIds.ToArray(), settings, rowTokens[i].Token) { ReturnAttention = s.ReturnAttention })
                 .ToList();
             var results = model.Generate(requests);
-            var rows = results.Select(r => r.Cancelled
+            var rows = results.Select((r, i) => r.Cancelled
                 ? null
                 : new SequenceOutput(r.Sequences
-                    .Select(s => new Candidate(model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length))
+                    .Select(s => new Candidate(model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length,
+                        model.DescribeAttention(sequences[i].InputIds, s)))
                     .ToList())).ToList();
             var encode = results.Select(r => r.EncodeTime).DefaultIfEmpty().Max();
             var decode = results.Select(r => r.DecodeTime).DefaultIfEmpty().Max();

@@ -8,7 +8,16 @@ namespace Seq2SeqService.Catalog;
 /// </summary>
 public interface ITranslationModel : IBatchModel
 {
+    /// <summary>The graphs served: "fp32" or "quantized".</summary>
+    string Variant { get; }
+
     string? SourceLanguage { get; }
 
     string? TargetLanguage { get; }
+
+    /// <summary>The model family: "transformer" or "gru-attention".</summary>
+    string Architecture { get; }
+
+    /// <summary>Whether the model can return its attention (its decoder outputs it).</summary>
+    bool ProvidesAttention { get; }
 }

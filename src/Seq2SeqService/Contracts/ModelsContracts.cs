@@ -12,12 +12,18 @@ public sealed record ModelsResponse(
 
 /// <summary>One loaded model bundle.</summary>
 /// <param name="Name" example="marian-tatoeba-en-fr">The value for the requests' <c>model</c> field.</param>
+/// <param name="Architecture" example="transformer">The model family: <c>transformer</c> or <c>gru-attention</c>.</param>
+/// <param name="Attention" example="true">Whether the model accepts <c>options.return_attention</c>.</param>
+/// <param name="Variant" example="fp32">The graphs served: <c>fp32</c> or <c>quantized</c> (int8), from the bundle's <c>Variant</c> setting.</param>
 /// <param name="SourceLanguage" example="en">Source language code, when the bundle states it.</param>
 /// <param name="TargetLanguage" example="fr">Target language code, when the bundle states it.</param>
 /// <param name="Limits">Request limits for this model.</param>
 /// <param name="GenerationDefaults">Settings used for options a request leaves unset.</param>
 public sealed record ModelInfo(
     [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("architecture")] string Architecture,
+    [property: JsonPropertyName("attention")] bool Attention,
+    [property: JsonPropertyName("variant")] string Variant,
     [property: JsonPropertyName("source_language")] string? SourceLanguage,
     [property: JsonPropertyName("target_language")] string? TargetLanguage,
     [property: JsonPropertyName("limits")] ModelLimits Limits,

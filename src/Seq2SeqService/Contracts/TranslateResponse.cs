@@ -17,13 +17,30 @@ public sealed record TranslateResponse(
 /// <param name="InputTokens" example="9">Source tokens, end-of-sequence included.</param>
 /// <param name="OutputTokens" example="10">Generated tokens, end-of-sequence included.</param>
 /// <param name="Alternatives">The other candidates when <c>num_return_sequences</c> &gt; 1, best first.</param>
+/// <param name="Attention">With <c>options.return_attention</c>: the best translation's attention over the source.</param>
 public sealed record Translation(
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("finish_reason")] string FinishReason,
     [property: JsonPropertyName("input_tokens")] int InputTokens,
     [property: JsonPropertyName("output_tokens")] int OutputTokens,
     [property: JsonPropertyName("alternatives"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<Alternative>? Alternatives);
+    IReadOnlyList<Alternative>? Alternatives,
+    [property: JsonPropertyName("attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    AttentionMap? Attention = null);
+
+/// <summary>
+/// The translation's attention (with <c>options.return_attention</c>): <c>weights[i][j]</c> is target token i's
+/// attention on source token j; every row sums to 1. Tokens are the tokenizer's pieces, special tokens included
+/// (the source's <c>&lt;/s&gt;</c>, and the target's when generation ended with it); a text split into sentences
+/// has one diagonal block per sentence. See docs/recurrent-model.md.
+/// </summary>
+/// <param name="SourceTokens">Source pieces, in order.</param>
+/// <param name="TargetTokens">Generated pieces, in order.</param>
+/// <param name="Weights">One row per target token, one column per source token.</param>
+public sealed record AttentionMap(
+    [property: JsonPropertyName("source_tokens")] IReadOnlyList<string> SourceTokens,
+    [property: JsonPropertyName("target_tokens")] IReadOnlyList<string> TargetTokens,
+    [property: JsonPropertyName("weights")] float[][] Weights);
 
 /// <summary>A further candidate translation.</summary>
 /// <param name="Text" example="Le chat dort sur le divan.">The candidate.</param>

@@ -21,6 +21,9 @@ public static class ModelsEndpoints
         var limits = options.Value;
         return new ModelsResponse(catalog.Default.Name, catalog.Models.Select(m => new ModelInfo(
             m.Name,
+            m.Architecture,
+            m.ProvidesAttention,
+            m.Variant,
             m.SourceLanguage,
             m.TargetLanguage,
             new ModelLimits(m.MaxInputTokens, Math.Min(limits.MaxNewTokens, m.Defaults.MaxNewTokensLimit),

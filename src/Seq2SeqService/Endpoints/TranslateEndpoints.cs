@@ -93,7 +93,8 @@ public static class TranslateEndpoints
 
     private static Translation ToContract(TextTranslation text) => new(text.Best.Text, FinishReasonName(text.Best.FinishReason),
         text.InputTokens, text.Best.OutputTokens,
-        text.Candidates.Count > 1 ? [.. text.Candidates.Skip(1).Select(c => new Alternative(c.Text, FinishReasonName(c.FinishReason), c.OutputTokens))] : null);
+        text.Candidates.Count > 1 ? [.. text.Candidates.Skip(1).Select(c => new Alternative(c.Text, FinishReasonName(c.FinishReason), c.OutputTokens))] : null,
+        text.Best.Attention is { } a ? new AttentionMap(a.SourceTokens, a.TargetTokens, a.Weights) : null);
 
     private static string FinishReasonName(FinishReason reason) => reason == FinishReason.Length ? "length" : "eos";
 

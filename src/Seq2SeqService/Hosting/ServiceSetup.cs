@@ -65,6 +65,7 @@ public static class ServiceSetup
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
         app.UseMiddleware<OperatorAccess>();
+        app.UseWebPage();
         app.UseServiceOpenApi();
         app.MapTranslateEndpoints();
         app.MapTokenizeEndpoints();

@@ -1,3 +1,4 @@
+using Seq2Seq.Inference.Bundles;
 using Microsoft.Extensions.Options;
 
 namespace Seq2SeqService.Options;
@@ -48,6 +49,8 @@ public static class OptionsRules
         for (var i = 0; i < options.Bundles.Count; i++)
         {
             checks.Require(!string.IsNullOrWhiteSpace(options.Bundles[i].Path), $"Bundles:{i}:Path", "is empty");
+            checks.Require(BundleVariants.TryParse(options.Bundles[i].Variant, out _), $"Bundles:{i}:Variant",
+                $"= '{options.Bundles[i].Variant}' is not fp32 or quantized");
         }
 
         var names = options.Bundles.Select(BundleNames.Of).ToList();
@@ -104,6 +107,16 @@ public static class OptionsRules
 
     public static void Logging(LoggingOptions options, SettingChecks checks) =>
         checks.Require(Enum.IsDefined(options.ConsoleFormat), nameof(options.ConsoleFormat), "must be Text or Json");
+}
+
+/// <summary>The graphs a bundle's <c>Variant</c> setting selects.</summary>
+public static class BundleVariants
+{
+    public static bool TryParse(string? value, out ModelVariant variant) =>
+        Enum.TryParse(value, ignoreCase: true, out variant) && Enum.IsDefined(variant);
+
+    /// <summary>The setting's spelling of a variant, as /models shows it.</summary>
+    public static string Name(ModelVariant variant) => variant.ToString().ToLowerInvariant();
 }
 
 /// <summary>The name a bundle answers to.</summary>

@@ -8,6 +8,9 @@ public sealed class ModelBundleOptions
 
     /// <summary>Bundle folder: absolute, or relative to the content root or to the application folder.</summary>
     public string Path { get; set; } = "";
+
+    /// <summary>Which graphs to run: <c>fp32</c> (the *.onnx files) or <c>quantized</c> (the *_quantized.onnx files).</summary>
+    public string Variant { get; set; } = "fp32";
 }
 
 /// <summary>The models section: which bundles to load and which one answers requests that name none.</summary>

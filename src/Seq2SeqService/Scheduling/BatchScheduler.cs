@@ -202,7 +202,7 @@ public sealed partial class BatchScheduler(
         }
 
         var sequences = items
-            .Select(i => new BatchSequence(i.Job.Segments[i.Index].InputIds, i.Job.Cancellation))
+            .Select(i => new BatchSequence(i.Job.Segments[i.Index].InputIds, i.Job.Cancellation, i.Job.ReturnAttention))
             .ToList();
         BatchOutput output;
         try

@@ -1,13 +1,13 @@
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>One source sequence of a batch; its token is the owning request's (client gone → row leaves).</summary>
-public sealed record BatchSequence(IReadOnlyList<int> InputIds, CancellationToken Cancellation);
+public sealed record BatchSequence(IReadOnlyList<int> InputIds, CancellationToken Cancellation, bool ReturnAttention = false);
 
 /// <summary>Sequences of one model with equal settings, run together.</summary>
 public sealed record Batch(IBatchModel Model, GenerationSettings Settings, IReadOnlyList<BatchSequence> Sequences);
 
 /// <summary>One generated candidate.</summary>
-public sealed record Candidate(string Text, FinishReason FinishReason, int OutputTokens);
+public sealed record Candidate(string Text, FinishReason FinishReason, int OutputTokens, TokenAttention? Attention = null);
 
 /// <summary>The candidates of one row, best first.</summary>
 public sealed record SequenceOutput(IReadOnlyList<Candidate> Candidates);

@@ -44,6 +44,9 @@ public sealed class TranslationJob
 
     public CancellationToken Cancellation { get; }
 
+    /// <summary>Whether the job's outputs carry their attention.</summary>
+    public bool ReturnAttention { get; init; }
+
     public long AcceptedAt { get; }
 
     public Task<IReadOnlyList<SequenceOutput>> Completion => _completion.Task;

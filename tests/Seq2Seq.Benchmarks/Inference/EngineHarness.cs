@@ -12,7 +12,7 @@ namespace Seq2Seq.Benchmarks.Inference;
 /// batches for a fixed time after a warm-up batch and prints sentences/s, generated tokens/s, the time
 /// split, managed bytes allocated per generated token, and generated tokens per second of process CPU time:
 /// on a shared machine wall time mostly measures waiting for a core, CPU time (best with --threads 1) much less.
-/// Usage: engine [--bundle DIR] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
+/// Usage: engine [--bundle DIR] [--variant fp32|quantized] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
 /// </summary>
 internal static class EngineHarness
 {
@@ -26,9 +26,9 @@ internal static class EngineHarness
         var threads = int.Parse(Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
         var sentences = File.ReadAllLines(Path.Combine(root, "tests", "Seq2Seq.Inference.Tests", "Data", "sentences.en.txt"));
 
-        using var model = TranslationModel.Load(bundle, new RunnerOptions { IntraOpThreads = threads });
+        using var model = TranslationModel.Load(bundle, new RunnerOptions { IntraOpThreads = threads }, VariantHarness.Variant(args, "--variant"));
         var sources = sentences.Select(model.EncodeSource).ToArray();
-        Console.WriteLine($"bundle {model.Name}, {Environment.ProcessorCount} cores, intra-op threads {(threads == 0 ? "default" : threads)}, {seconds} s per row");
+        Console.WriteLine($"bundle {model.Name} ({model.Variant}), {Environment.ProcessorCount} cores, intra-op threads {(threads == 0 ? "default" : threads)}, {seconds} s per row");
         Console.WriteLine("| strategy | batch | sentences/s | generated tokens/s | ORT Run | tensor prep | managed loop | managed bytes / token | tokens / CPU-s |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var mode in modes)
@@ -103,13 +103,13 @@ internal static class EngineHarness
         }
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
         {

@@ -46,6 +46,35 @@ public sealed class BundleLoaderTests : IDisposable
         model.Config.DecoderLayers.Should().BeGreaterThan(0);
     }
 
+    [Fact]
+    public void The_tiny_recurrent_bundle_loads_with_the_recurrent_runner()
+    {
+        using var model = TranslationModel.Load(RepoPaths.Bundle(RepoPaths.TinyRecurrentBundle));
+
+        model.Config.Architecture.Should().Be(ModelConfig.RecurrentModelType);
+        model.Runner.Should().BeOfType<Seq2Seq.Inference.Runtime.RecurrentModelRunner>();
+        model.Runner.ProvidesAttention.Should().BeTrue();
+        model.Files.Decoder.Should().EndWith(BundleFiles.DecoderFile);
+        model.Files.DecoderWithPast.Should().BeNull();
+        model.Tokenizer.VocabSize.Should().Be(model.Config.VocabSize);
+    }
+
+    [Fact]
+    public void Transformer_graphs_under_a_recurrent_config_fail_naming_file_and_tensor()
+    {
+        EditConfig(c =>
+        {
+            c["model_type"] = ModelConfig.RecurrentModelType;
+            c["max_source_length"] = 64;
+        });
+
+        var error = Load().Which;
+
+        error.FilePath.Should().Be(Path.Combine(_folder, BundleFiles.EncoderFile));
+        error.Item.Should().Be("initial_state.0");
+        error.Message.Should().Contain(BundleFiles.EncoderFile).And.Contain("initial_state.0");
+    }
+
     [Theory]
     [InlineData("decoder_layers", 1, BundleFiles.DecoderFile, "present.{L}.decoder.key")]
     [InlineData("decoder_attention_heads", 2, BundleFiles.DecoderFile, "present.0.decoder.key")]

@@ -16,12 +16,14 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     private static readonly string[] Sentences = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "sentences.en.txt"));
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    public void Batched_generation_equals_each_sentence_alone(int beams)
+    [InlineData(RepoPaths.DefaultBundle, 1)]
+    [InlineData(RepoPaths.DefaultBundle, 4)]
+    [InlineData(RepoPaths.RecurrentBundle, 1)]
+    [InlineData(RepoPaths.RecurrentBundle, 4)]
+    public void Batched_generation_equals_each_sentence_alone(string bundle, int beams)
     {
         Sentences.Should().HaveCount(200);
-        var model = models[RepoPaths.DefaultBundle];
+        var model = models[bundle];
         var settings = model.Settings(new GenerationOptions { NumBeams = beams, MaxNewTokens = 64 });
         var requests = Sentences.Select(s => new GenerationRequest(model.EncodeSource(s), settings)).ToList();
 

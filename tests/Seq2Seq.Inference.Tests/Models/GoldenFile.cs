@@ -28,11 +28,13 @@ internal sealed record GoldenFile(GenerationOptions Options, IReadOnlyList<Golde
             Ids(c.GetProperty("output_ids")),
             c.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number ? score.GetDouble() : null,
             c.TryGetProperty("text", out var text) ? text.GetString() : null,
-            c.TryGetProperty("finish_reason", out var reason) ? reason.GetString() : null)).ToList();
+            c.TryGetProperty("finish_reason", out var reason) ? reason.GetString() : null,
+            c.TryGetProperty("attention", out var attention) ? [.. attention.EnumerateArray().Select(r => r.EnumerateArray().Select(w => w.GetSingle()).ToArray())] : null)).ToList();
         return new GoldenFile(options, cases);
     }
 
     private static int[] Ids(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];
 }
 
-internal sealed record GoldenCase(string Source, int[] InputIds, int[] OutputIds, double? Score, string? Text, string? FinishReason);
+/// <param name="Attention">rnn_export.py's files: per output token, its attention over the input tokens.</param>
+internal sealed record GoldenCase(string Source, int[] InputIds, int[] OutputIds, double? Score, string? Text, string? FinishReason, float[][]? Attention);

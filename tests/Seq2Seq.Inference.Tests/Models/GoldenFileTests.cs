@@ -1,12 +1,47 @@
+using Seq2Seq.Inference.Bundles;
 using Xunit.Abstractions;
 
 namespace Seq2Seq.Inference.Tests.Models;
 
-/// <summary>Greedy and beam-4 outputs equal the golden files written from the PyTorch reference.</summary>
+/// <summary>
+/// Greedy and beam-4 outputs equal the golden files written from the PyTorch reference: marian.py for the
+/// float graphs, quantized_reference.py (the same model computing what the int8 graphs compute) for the
+/// default bundle's *_quantized.onnx files.
+/// </summary>
 [Collection(ModelCollection.Name)]
 public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
 {
+    private const string Quantized = "quantized/";
+
+    /// <summary>
+    /// A float rounding difference between PyTorch and ONNX Runtime that moves an activation across a
+    /// quantization step changes that activation by a whole step, so int8 scores agree less closely.
+    /// </summary>
+    private const double QuantizedScoreTolerance = 1e-2;
+
+    /// <summary>
+    /// Such a step can also reorder two beam candidates that were that close and send the int8 search down
+    /// another path (1 of the 50 cases at the last regeneration): at most one case in this many may.
+    /// </summary>
+    private const int MaxDivergedBeamsPer = 25;
+
     public static TheoryData<string, string> Files => new()
+    {
+        { RepoPaths.DefaultBundle, "greedy.json" },
+        { RepoPaths.DefaultBundle, "beam4.json" },
+        { RepoPaths.DefaultBundle, Quantized + "greedy.json" },
+        { RepoPaths.DefaultBundle, Quantized + "beam4.json" },
+        { RepoPaths.TinyBundle, "greedy.json" },
+        { RepoPaths.TinyBundle, "beam4.json" },
+        { RepoPaths.TinyBundle, "greedy_processors.json" },
+        { RepoPaths.TinyBundle, "beam4_processors.json" },
+    };
+
+    /// <summary>
+    /// The float files only: the int8 graphs quantize each activation tensor with one scale taken over the
+    /// whole batch, so a row's int8 result depends on the other rows (docs/quantization.md).
+    /// </summary>
+    public static TheoryData<string, string> BatchInvariantFiles => new()
     {
         { RepoPaths.DefaultBundle, "greedy.json" },
         { RepoPaths.DefaultBundle, "beam4.json" },
@@ -14,28 +49,32 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
         { RepoPaths.TinyBundle, "beam4.json" },
         { RepoPaths.TinyBundle, "greedy_processors.json" },
         { RepoPaths.TinyBundle, "beam4_processors.json" },
+        { RepoPaths.RecurrentBundle, "greedy.json" },
+        { RepoPaths.RecurrentBundle, "beam4.json" },
+        { RepoPaths.TinyRecurrentBundle, "greedy.json" },
+        { RepoPaths.TinyRecurrentBundle, "beam4.json" },
+        { RepoPaths.TinyRecurrentBundle, "greedy_processors.json" },
+        { RepoPaths.TinyRecurrentBundle, "beam4_processors.json" },
     };
 
     [Theory]
     [MemberData(nameof(Files))]
     public void Each_case_alone_reproduces_the_reference(string bundle, string file)
     {
-        var model = models[bundle];
+        var model = Model(bundle, file);
         var golden = GoldenFile.Read(bundle, file);
         var settings = model.Settings(golden.Options);
 
-        foreach (var @case in golden.Cases)
-        {
-            var result = model.Generate([new GenerationRequest(@case.InputIds, settings)])[0];
-            ShouldMatch(model, settings, result, @case);
-        }
+        var diverged = golden.Cases.Count(c => !ShouldMatch(model, settings, model.Generate([new GenerationRequest(c.InputIds, settings)])[0], c));
+
+        diverged.Should().BeLessThanOrEqualTo(golden.Cases.Count / MaxDivergedBeamsPer, "int8 beam searches may only rarely take another path");
     }
 
     [Theory]
-    [MemberData(nameof(Files))]
+    [MemberData(nameof(BatchInvariantFiles))]
     public void All_cases_in_one_batch_reproduce_the_reference(string bundle, string file)
     {
-        var model = models[bundle];
+        var model = Model(bundle, file);
         var golden = GoldenFile.Read(bundle, file);
         var settings = model.Settings(golden.Options);
 
@@ -43,7 +82,7 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
 
         for (var i = 0; i < results.Length; i++)
         {
-            ShouldMatch(model, settings, results[i], golden.Cases[i]);
+            ShouldMatch(model, settings, results[i], golden.Cases[i]).Should().BeTrue();
         }
     }
 
@@ -51,7 +90,7 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
     [MemberData(nameof(Files))]
     public void The_tokenizer_gives_the_reference_ids_and_text(string bundle, string file)
     {
-        var model = models[bundle];
+        var model = Model(bundle, file);
         foreach (var @case in GoldenFile.Read(bundle, file).Cases)
         {
             model.EncodeSource(@case.Source).Should().Equal(@case.InputIds, @case.Source);
@@ -62,11 +101,15 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
         }
     }
 
+    private TranslationModel Model(string bundle, string file) =>
+        models[bundle, file.StartsWith(Quantized, StringComparison.Ordinal) ? ModelVariant.Quantized : ModelVariant.Fp32];
+
     /// <summary>
     /// Equal ids; or, for greedy search, a flip at a decision whose margin is below float-rounding size,
-    /// which is reported. Beam scores within 1e-4.
+    /// which is reported. Beam scores within 1e-4 (int8: 1e-2). Returns false for an int8 beam search that
+    /// took another path (reported).
     /// </summary>
-    private void ShouldMatch(TranslationModel model, GenerationSettings settings, GenerationResult result, GoldenCase @case)
+    private bool ShouldMatch(TranslationModel model, GenerationSettings settings, GenerationResult result, GoldenCase @case)
     {
         var best = result.Sequences[0];
         if (!best.TokenIds.SequenceEqual(@case.OutputIds) && settings.NumBeams == 1)
@@ -74,7 +117,13 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
             var margin = NearTie.Margin(model.Runner, settings, @case.InputIds, @case.OutputIds, best.TokenIds);
             output.WriteLine($"\"{@case.Source}\": reference [{string.Join(",", @case.OutputIds)}], engine [{string.Join(",", best.TokenIds)}], margin {margin:E2}");
             margin.Should().BeLessThan(NearTie.Tolerance, "source \"{0}\" differs from the reference", @case.Source);
-            return;
+            return true;
+        }
+
+        if (!best.TokenIds.SequenceEqual(@case.OutputIds) && model.Variant == ModelVariant.Quantized && settings.NumBeams > 1)
+        {
+            output.WriteLine($"\"{@case.Source}\": reference [{string.Join(",", @case.OutputIds)}] {@case.Score:F6}, engine [{string.Join(",", best.TokenIds)}] {best.Score:F6}");
+            return false;
         }
 
         best.TokenIds.Should().Equal(@case.OutputIds, "source \"{0}\"", @case.Source);
@@ -85,7 +134,10 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
 
         if (@case.Score is { } score)
         {
-            best.Score.Should().BeApproximately(score, 1e-4, "source \"{0}\"", @case.Source);
+            var tolerance = model.Variant == ModelVariant.Quantized ? QuantizedScoreTolerance : 1e-4;
+            best.Score.Should().BeApproximately(score, tolerance, "source \"{0}\"", @case.Source);
         }
+
+        return true;
     }
 }

@@ -5,11 +5,13 @@ internal static class RepoPaths
 {
     public const string DefaultBundle = "marian-tatoeba-en-fr";
     public const string TinyBundle = "tiny-marian";
+    public const string RecurrentBundle = "gru-tatoeba-en-fr";
+    public const string TinyRecurrentBundle = "tiny-gru";
 
     public static string Root { get; } = FindRoot();
 
     public static string Bundle(string name) =>
-        name == TinyBundle ? Path.Combine(Root, "tests", "fixtures", TinyBundle) : Path.Combine(Root, "models", name);
+        name is TinyBundle or TinyRecurrentBundle ? Path.Combine(Root, "tests", "fixtures", name) : Path.Combine(Root, "models", name);
 
     public static string Golden(string bundle, string file) => Path.Combine(Root, "tests", "fixtures", "golden", bundle, file);
 

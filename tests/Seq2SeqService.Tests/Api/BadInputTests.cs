@@ -70,6 +70,8 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
     [InlineData("{\"text\": \"a\", \"options\": {\"do_sample\": \"yes\"}}", "options.do_sample must be a boolean")]
     [InlineData("{\"text\": \"a\", \"options\": {\"num_return_sequences\": 2}}", "options.num_return_sequences")]
     [InlineData("{\"text\": \"a\", \"options\": {\"max_tokens\": 5}}", "options.max_tokens is not a known field")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"return_attention\": true}}", "options.return_attention is not available with model 'scripted' (scripted): its decoder outputs no attention")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"return_attention\": 1}}", "options.return_attention must be a boolean")]
     public async Task Invalid_translate_bodies_get_400_naming_the_problem(string body, string expected)
     {
         var (status, problem, _) = await PostAsync(body);

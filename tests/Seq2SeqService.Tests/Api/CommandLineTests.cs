@@ -57,6 +57,7 @@ public sealed class CommandLineTests
     [InlineData("Service__Models__Bundles__0__Path", "no/such/bundle", "no/such/bundle")]
     [InlineData("Service__Server__OperatorKey", "short", "Service:Server:OperatorKey must be at least 16 characters")]
     [InlineData("Service__Server__MaxConcurrentConnections", "0", "Service:Server:MaxConcurrentConnections = 0 is outside")]
+    [InlineData("Service__Models__Bundles__0__Variant", "int4", "Service:Models:Bundles:0:Variant = 'int4' is not fp32 or quantized")]
     public async Task Invalid_configuration_exits_1_with_one_log_line_naming_it(string key, string value, string expected)
     {
         var (exitCode, output) = await ServiceProcess.RunAsync(["--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}"],
@@ -85,6 +86,31 @@ public sealed class CommandLineTests
             exitCode.Should().Be(1);
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(output)
                 .Which.Should().Contain("Start-up failed").And.Contain("encoder_model.onnx");
+        }
+        finally
+        {
+            Directory.Delete(bundle, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_quantized_variant_without_int8_graphs_exits_1_naming_the_file()
+    {
+        var bundle = Directory.CreateTempSubdirectory("fp32-only-bundle-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(Bundles.RepoRoot, "tests", "fixtures", Bundles.Tiny))
+                         .Where(f => !f.EndsWith("_quantized.onnx", StringComparison.Ordinal)))
+            {
+                File.Copy(file, Path.Combine(bundle, Path.GetFileName(file)));
+            }
+
+            var (exitCode, output) = await ServiceProcess.RunAsync(["--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}"],
+                new Dictionary<string, string> { ["Service__Models__Bundles__0__Path"] = bundle, ["Service__Models__Bundles__0__Variant"] = "quantized" });
+
+            exitCode.Should().Be(1);
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(output)
+                .Which.Should().Contain("Start-up failed").And.Contain(Path.Combine(bundle, "encoder_model_quantized.onnx"));
         }
         finally
         {

@@ -22,7 +22,38 @@ public sealed class TranslationTests
         { Bundles.Default, "beam4" },
         { Bundles.Tiny, "greedy" },
         { Bundles.Tiny, "beam4" },
+        { Bundles.Recurrent, "greedy" },
+        { Bundles.Recurrent, "beam4" },
+        { Bundles.TinyRecurrent, "greedy" },
+        { Bundles.TinyRecurrent, "beam4" },
     };
+
+    [Fact]
+    public async Task The_quantized_variant_serves_the_int8_graphs_and_says_so_in_models()
+    {
+        var golden = Bundles.ReadGolden(Bundles.Default, "quantized/greedy");
+        using var factory = new ServiceFactory(new Dictionary<string, string?> { ["Service:Models:Bundles:0:Variant"] = "quantized" });
+        var client = factory.CreateClient();
+
+        var models = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement.GetProperty("models");
+        models[0].GetProperty("variant").GetString().Should().Be("quantized");
+        foreach (var @case in golden.Cases.Take(5))
+        {
+            var response = await client.PostAsJsonAsync("/translate", new { text = @case.Source, options = golden.Settings.AsOptions() });
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            body.GetProperty("translations")[0].GetProperty("text").GetString().Should().Be(@case.Text);
+        }
+    }
+
+    [Fact]
+    public async Task Models_says_a_bundle_runs_its_fp32_graphs_by_default()
+    {
+        using var factory = new ServiceFactory(Bundles.SettingsFor(Bundles.Tiny));
+
+        var models = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/models")).RootElement.GetProperty("models");
+
+        models[0].GetProperty("variant").GetString().Should().Be("fp32");
+    }
 
     [Theory]
     [MemberData(nameof(GoldenFiles))]
@@ -35,6 +66,7 @@ public sealed class TranslationTests
         var response = await client.PostAsJsonAsync("/translate", new
         {
             texts = golden.Cases.Select(c => c.Source).ToArray(),
+            model = bundle,
             options = golden.Settings.AsOptions(),
         });
 
@@ -54,7 +86,7 @@ public sealed class TranslationTests
         }
 
         var tokens = JsonDocument.Parse(await (await client.PostAsJsonAsync("/tokenize",
-            new { text = golden.Cases[0].Source })).Content.ReadAsStringAsync()).RootElement;
+            new { text = golden.Cases[0].Source, model = bundle })).Content.ReadAsStringAsync()).RootElement;
         tokens.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(golden.Cases[0].InputIds);
         tokens.GetProperty("pieces").GetArrayLength().Should().Be(golden.Cases[0].InputIds.Length);
     }
@@ -102,6 +134,46 @@ public sealed class TranslationTests
         batches.Should().BeLessThanOrEqualTo(8);
         singletons.Should().Be(0);
         MetricValue(metrics, "seq2seq_requests_total{route=\"/translate\",status=\"200\"}").Should().Be(64);
+    }
+
+    [Fact]
+    public async Task The_default_configuration_serves_both_families()
+    {
+        using var factory = new ServiceFactory();
+        var models = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/models")).RootElement;
+
+        models.GetProperty("default").GetString().Should().Be(Bundles.Default);
+        models.GetProperty("models").EnumerateArray()
+            .Select(m => (m.GetProperty("name").GetString(), m.GetProperty("architecture").GetString()))
+            .Should().Equal((Bundles.Default, "transformer"), (Bundles.Recurrent, "gru-attention"));
+        models.GetProperty("models")[1].GetProperty("attention").GetBoolean().Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task The_recurrent_model_returns_attention_over_the_source_pieces_with_rows_summing_to_one(int beams)
+    {
+        using var factory = new ServiceFactory();
+        var client = factory.CreateClient();
+        const string text = "The cat is sleeping on the sofa.";
+
+        var response = await client.PostAsJsonAsync("/translate",
+            new { text, model = Bundles.Recurrent, options = new { num_beams = beams, return_attention = true } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var translation = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("translations")[0];
+        var attention = translation.GetProperty("attention");
+        var pieces = JsonDocument.Parse(await (await client.PostAsJsonAsync("/tokenize", new { text, model = Bundles.Recurrent }))
+            .Content.ReadAsStringAsync()).RootElement.GetProperty("pieces").EnumerateArray().Select(p => p.GetString()).ToList();
+        attention.GetProperty("source_tokens").EnumerateArray().Select(p => p.GetString()).Should().Equal(pieces);
+        var targets = attention.GetProperty("target_tokens").EnumerateArray().Select(p => p.GetString()!).ToList();
+        targets.Should().HaveCount(translation.GetProperty("output_tokens").GetInt32());
+        targets[^1].Should().Be("</s>", "generation ended with eos");
+        var weights = attention.GetProperty("weights").EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(w => w.GetDouble()).ToList()).ToList();
+        weights.Should().HaveCount(targets.Count);
+        weights.Should().OnlyContain(r => r.Count == pieces.Count && r.All(w => w >= 0) && Math.Abs(r.Sum() - 1) < 1e-4);
     }
 
     [Fact]

@@ -19,6 +19,12 @@ public sealed class UnexpectedErrorTests
 
         public string Name => _inner.Name;
 
+        public string Variant => _inner.Variant;
+
+        public string Architecture => _inner.Architecture;
+
+        public bool ProvidesAttention => _inner.ProvidesAttention;
+
         public string? SourceLanguage => _inner.SourceLanguage;
 
         public string? TargetLanguage => _inner.TargetLanguage;

@@ -40,9 +40,15 @@ public sealed class BatchGate
 
         public int MaxInputTokens => inner.MaxInputTokens;
 
+        public string Variant => inner.Variant;
+
         public string? SourceLanguage => inner.SourceLanguage;
 
         public string? TargetLanguage => inner.TargetLanguage;
+
+        public string Architecture => inner.Architecture;
+
+        public bool ProvidesAttention => inner.ProvidesAttention;
 
         public GenerationSettings Defaults => inner.Defaults;
 

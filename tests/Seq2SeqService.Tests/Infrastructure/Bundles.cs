@@ -7,11 +7,13 @@ public static class Bundles
 {
     public const string Default = "marian-tatoeba-en-fr";
     public const string Tiny = "tiny-marian";
+    public const string Recurrent = "gru-tatoeba-en-fr";
+    public const string TinyRecurrent = "tiny-gru";
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>Settings that make a host serve <paramref name="bundle"/>: the default needs none.</summary>
-    public static Dictionary<string, string?> SettingsFor(string bundle) => bundle == Default
+    public static Dictionary<string, string?> SettingsFor(string bundle) => bundle is Default or Recurrent
         ? []
         : new() { ["Service:Models:Bundles:0:Path"] = Path.Combine(RepoRoot, "tests", "fixtures", bundle) };
 

@@ -19,9 +19,15 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
 
     public string Name { get; } = name;
 
+    public string Variant => "fp32";
+
     public string? SourceLanguage => "en";
 
     public string? TargetLanguage => "xx";
+
+    public string Architecture => "scripted";
+
+    public bool ProvidesAttention => false;
 
     public int MaxInputTokens { get; } = maxInputTokens;
 

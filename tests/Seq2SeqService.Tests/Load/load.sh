@@ -4,6 +4,8 @@
 # each batch of requests (sequentially, or with --parallel), so process start-up is not part of the figures.
 # Usage: load.sh [base-url] [requests] [sentences-file]   (defaults: http://localhost:5000, 64, built-in list)
 # OPTIONS='{"num_beams": 1}' load.sh ... adds generation options to every request.
+# CLIENTS=64 keeps at most 64 requests in flight in the concurrent run (default: all of them);
+# CONCURRENT_ONLY=1 skips the sequential run.
 set -euo pipefail
 url=${1:-http://localhost:5000}
 count=${2:-64}
@@ -51,5 +53,6 @@ run() { # extra curl arguments: none = one at a time, --parallel = all at once
 
 curl -sf "$url/health/ready" > /dev/null || { echo "$url is not ready" >&2; exit 1; }
 curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary "@$work/body.0" "$url/translate" # untimed first call
-echo "sequential ($count requests, one at a time): $(run)"
-echo "concurrent ($count requests at once):        $(run --parallel --parallel-max "$count")"
+clients=${CLIENTS:-$count}
+[[ -n "${CONCURRENT_ONLY:-}" ]] || echo "sequential ($count requests, one at a time): $(run)"
+echo "concurrent ($count requests, $clients at once):        $(run --parallel --parallel-max "$clients")"
