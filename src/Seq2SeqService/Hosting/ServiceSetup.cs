@@ -21,6 +21,8 @@ namespace Seq2SeqService.Hosting;
 /// <summary>Wires the stages together: options, translation service, queue, scheduler, catalog, metrics, errors, endpoints.</summary>
 public static class ServiceSetup
 {
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(4);
+
     public static void AddSeq2SeqService(this WebApplicationBuilder builder)
     {
         AddShippedSettingsFallback(builder);
@@ -30,8 +32,19 @@ public static class ServiceSetup
         AddValidatedOptions<QueueOptions>(builder, QueueOptions.Section, OptionsRules.Queue);
         AddValidatedOptions<RequestLimitsOptions>(builder, RequestLimitsOptions.Section, OptionsRules.Limits);
         AddValidatedOptions<LoggingOptions>(builder, LoggingOptions.Section, OptionsRules.Logging);
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
-            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        AddValidatedOptions<ServerOptions>(builder, ServerOptions.Section, OptionsRules.Server);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>, IOptions<ServerOptions>>(
+            (kestrel, limits, server) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+                kestrel.Limits.MaxConcurrentConnections = server.Value.MaxConcurrentConnections;
+                kestrel.AddServerHeader = false;
+                kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemBodies());
+            });
+        // The drain runs first within the host's stop; the margin lets the server write the drained responses
+        // and close its connections, and bounds the whole stop (a slow client cannot hold it for the default 30 s).
+        services.AddOptions<HostOptions>().Configure<IOptions<BatchingOptions>>((host, batching) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(batching.Value.DrainTimeoutSeconds) + ShutdownMargin);
 
         services.AddSingleton<RequestQueue>();
         services.AddSingleton<IJobSource>(sp => sp.GetRequiredService<RequestQueue>());
@@ -56,6 +69,7 @@ public static class ServiceSetup
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
         app.UseApiKeys();
+        app.UseMiddleware<OperatorAccess>();
         app.UseWebPage();
         app.UseServiceOpenApi();
         app.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
@@ -63,7 +77,10 @@ public static class ServiceSetup
         app.MapCompatibleApis();
         app.MapModelsEndpoints();
         app.MapHealthEndpoints();
-        app.MapServiceMetrics();
+        if (app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Metrics)
+        {
+            app.MapServiceMetrics();
+        }
     }
 
     /// <summary>
