@@ -57,8 +57,10 @@ public sealed record TranslationCandidate(string Text, FinishReason FinishReason
 /// each path's messages; set for <see cref="TranslationErrorKind.InvalidRequest"/> and
 /// <see cref="TranslationErrorKind.SentenceTooLong"/>.
 /// </param>
+/// <param name="RetryAfter">For <see cref="TranslationErrorKind.Overloaded"/> and <see cref="TranslationErrorKind.Stopping"/>:
+/// when retrying makes sense, from the backlog at the recent drain rate.</param>
 public sealed record TranslationError(TranslationErrorKind Kind, string Message,
-    IReadOnlyDictionary<string, string[]>? Fields = null);
+    IReadOnlyDictionary<string, string[]>? Fields = null, TimeSpan? RetryAfter = null);
 
 /// <summary>The kinds of <see cref="TranslationError"/>.</summary>
 public enum TranslationErrorKind
@@ -68,6 +70,9 @@ public enum TranslationErrorKind
 
     /// <summary>A sentence is longer than the model's positions even after splitting the text.</summary>
     SentenceTooLong,
+
+    /// <summary>The request's estimated work exceeds what one request may ask for; it needs to be smaller.</summary>
+    TooMuchWork,
 
     /// <summary>The queue is full; retrying shortly may succeed.</summary>
     Overloaded,

@@ -22,6 +22,11 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         CheckTexts(command.Texts, errors);
         CheckServiceLimits(command.Options, errors);
         var model = ModelSelection.Resolve(catalog, command.Model, errors);
+        if (model is not null)
+        {
+            CheckMaxNewTokens(command.Options, model, errors);
+        }
+
         var settings = model is null ? null : ResolveSettings(model, command.Options, errors);
         if (command.Options?.ReturnAttention == true && model is { ProvidesAttention: false })
         {
@@ -36,6 +41,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
 
         var segments = new List<Segment>();
         var segmentsPerText = new List<int>(command.Texts.Count);
+        long work = 0;
         for (var i = 0; i < command.Texts.Count; i++)
         {
             try
@@ -43,11 +49,22 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
                 var split = InputSegmenter.Split(command.Texts[i], model);
                 segments.AddRange(split);
                 segmentsPerText.Add(split.Count);
+                work += WorkEstimate.Of(split, settings);
             }
             catch (SentenceTooLongException e)
             {
                 return Failure(TranslationErrorKind.SentenceTooLong, new() { [TextPath(i)] = [e.Message] },
                     $"{TextPath(i)}: {e.Message}");
+            }
+
+            // Checked as the texts are split, so an oversized request costs no more splitting than it takes to tell.
+            if (work > limits.Value.MaxRequestWork)
+            {
+                return Failure(TranslationErrorKind.TooMuchWork,
+                    $"The estimated work of the first {i + 1} of {command.Texts.Count} text(s) is already {work} token " +
+                    $"steps ({segments.Count} sentence(s) × {Math.Max(settings.NumBeams, settings.NumReturnSequences)} " +
+                    $"beam(s) × {settings.MaxNewTokens} max_new_tokens, plus source tokens); this service accepts at most " +
+                    $"{limits.Value.MaxRequestWork} per request. Send fewer texts, or lower num_beams or max_new_tokens.");
             }
         }
 
@@ -55,9 +72,9 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         switch (queue.TryEnqueue(job))
         {
             case EnqueueResult.Full:
-                return Failure(TranslationErrorKind.Overloaded, "The request queue is full; retry shortly.");
+                return Unavailable(TranslationErrorKind.Overloaded, "The request queue is full; retry shortly.");
             case EnqueueResult.Stopping:
-                return Failure(TranslationErrorKind.Stopping, "The service is shutting down.");
+                return Unavailable(TranslationErrorKind.Stopping, "The service is shutting down.");
         }
 
         IReadOnlyList<SequenceOutput> outputs;
@@ -67,12 +84,12 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         }
         catch (JobFailedException e)
         {
-            return Failure(e.Reason switch
+            return e.Reason switch
             {
-                JobFailure.GenerationFailed => TranslationErrorKind.Failed,
-                JobFailure.DeadlineExceeded or JobFailure.TokenBudgetExceeded => TranslationErrorKind.LimitExceeded,
-                _ => TranslationErrorKind.Stopping,
-            }, e.Message);
+                JobFailure.GenerationFailed => Failure(TranslationErrorKind.Failed, e.Message),
+                JobFailure.DeadlineExceeded or JobFailure.TokenBudgetExceeded => Failure(TranslationErrorKind.LimitExceeded, e.Message),
+                _ => Unavailable(TranslationErrorKind.Stopping, e.Message),
+            };
         }
         catch (OperationCanceledException)
         {
@@ -122,10 +139,18 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         {
             errors["options.num_beams"] = [$"must be an integer in [1, {max.MaxBeams}] on this service."];
         }
+    }
 
-        if (options?.MaxNewTokens is < 1 || options?.MaxNewTokens > max.MaxNewTokens)
+    /// <summary>
+    /// <c>max_new_tokens</c> against the smaller of the service's limit and the model's, so every refusal names
+    /// the bound that applies.
+    /// </summary>
+    private void CheckMaxNewTokens(GenerationOptions? options, ITranslationModel model, Dictionary<string, string[]> errors)
+    {
+        var limit = Math.Min(model.Defaults.MaxNewTokensLimit, limits.Value.MaxNewTokens);
+        if (options?.MaxNewTokens is { } asked && (asked < 1 || asked > limit))
         {
-            errors["options.max_new_tokens"] = [$"must be an integer in [1, {max.MaxNewTokens}] on this service."];
+            errors["options.max_new_tokens"] = [$"must be an integer in [1, {limit}] for this model on this service."];
         }
     }
 
@@ -142,6 +167,9 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             return null;
         }
     }
+
+    private TranslationOutcome Unavailable(TranslationErrorKind kind, string message) =>
+        TranslationOutcome.Failure(new TranslationError(kind, message, RetryAfter: queue.RetryAfter));
 
     private static TranslationOutcome Failure(TranslationErrorKind kind, string message) =>
         TranslationOutcome.Failure(new TranslationError(kind, message));

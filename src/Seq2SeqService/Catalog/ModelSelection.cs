@@ -15,7 +15,7 @@ public static class ModelSelection
             return model;
         }
 
-        errors["model"] = [$"'{name}' is not a loaded model; loaded: {string.Join(", ", catalog.Models.Select(m => m.Name))}."];
+        errors["model"] = [$"'{Errors.Echo.Truncate(name)}' is not a loaded model; loaded: {string.Join(", ", catalog.Models.Select(m => m.Name))}."];
         return null;
     }
 }

@@ -80,8 +80,10 @@ public static class TranslateEndpoints
             TranslationErrorKind.InvalidRequest => Problems.InvalidFields(fields),
             TranslationErrorKind.SentenceTooLong => Problems.Create(StatusCodes.Status422UnprocessableEntity,
                 "Sentence too long", string.Join(" ", fields.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}"))),
-            TranslationErrorKind.Overloaded or TranslationErrorKind.Stopping =>
-                Problems.Unavailable(context, error.Message, retryAfterSeconds),
+            TranslationErrorKind.TooMuchWork => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
+                error.Message),
+            TranslationErrorKind.Overloaded or TranslationErrorKind.Stopping => Problems.Unavailable(context, error.Message,
+                error.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : retryAfterSeconds),
             TranslationErrorKind.Failed => Problems.Create(StatusCodes.Status500InternalServerError, "Generation failed",
                 error.Message),
             TranslationErrorKind.LimitExceeded => Problems.Create(StatusCodes.Status422UnprocessableEntity,

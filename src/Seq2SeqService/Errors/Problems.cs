@@ -17,6 +17,15 @@ public static class Problems
             detail: string.Join(" ", errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}")),
             title: "Invalid request");
 
+    /// <summary>400 naming one invalid field, shaped as <see cref="InvalidFields"/> is, where only a plain problem result fits.</summary>
+    public static ProblemHttpResult InvalidField(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Invalid request",
+            Detail = $"{field} {message}",
+        });
+
     /// <summary>503 with Retry-After, for a full queue or a stopping service.</summary>
     public static ProblemHttpResult Unavailable(HttpContext context, string detail, int retryAfterSeconds)
     {

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Application;
+using Seq2SeqService.Auth;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Endpoints;
+using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Errors;
 using Seq2SeqService.Health;
 using Seq2SeqService.Logging;
@@ -19,6 +21,8 @@ namespace Seq2SeqService.Hosting;
 /// <summary>Wires the stages together: options, translation service, queue, scheduler, catalog, metrics, errors, endpoints.</summary>
 public static class ServiceSetup
 {
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(4);
+
     public static void AddSeq2SeqService(this WebApplicationBuilder builder)
     {
         AddShippedSettingsFallback(builder);
@@ -28,8 +32,19 @@ public static class ServiceSetup
         AddValidatedOptions<QueueOptions>(builder, QueueOptions.Section, OptionsRules.Queue);
         AddValidatedOptions<RequestLimitsOptions>(builder, RequestLimitsOptions.Section, OptionsRules.Limits);
         AddValidatedOptions<LoggingOptions>(builder, LoggingOptions.Section, OptionsRules.Logging);
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
-            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        AddValidatedOptions<ServerOptions>(builder, ServerOptions.Section, OptionsRules.Server);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>, IOptions<ServerOptions>>(
+            (kestrel, limits, server) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+                kestrel.Limits.MaxConcurrentConnections = server.Value.MaxConcurrentConnections;
+                kestrel.AddServerHeader = false;
+                kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemBodies());
+            });
+        // The drain runs first within the host's stop; the margin lets the server write the drained responses
+        // and close its connections, and bounds the whole stop (a slow client cannot hold it for the default 30 s).
+        services.AddOptions<HostOptions>().Configure<IOptions<BatchingOptions>>((host, batching) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(batching.Value.DrainTimeoutSeconds) + ShutdownMargin);
 
         services.AddSingleton<RequestQueue>();
         services.AddSingleton<IJobSource>(sp => sp.GetRequiredService<RequestQueue>());
@@ -44,6 +59,8 @@ public static class ServiceSetup
         services.AddServiceErrors();
         services.AddServiceOpenApi();
         builder.AddServiceTelemetry();
+        builder.AddApiKeys(NativeDialect.Unbilled);
+        services.AddCompatibleApis();
     }
 
     public static void UseSeq2SeqService(this WebApplication app)
@@ -51,13 +68,19 @@ public static class ServiceSetup
         app.UseServiceRequestLogging();
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
+        app.UseApiKeys();
+        app.UseMiddleware<OperatorAccess>();
         app.UseWebPage();
         app.UseServiceOpenApi();
-        app.MapTranslateEndpoints();
-        app.MapTokenizeEndpoints();
+        app.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
+        app.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();
+        app.MapCompatibleApis();
         app.MapModelsEndpoints();
         app.MapHealthEndpoints();
-        app.MapServiceMetrics();
+        if (app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Metrics)
+        {
+            app.MapServiceMetrics();
+        }
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Seq2SeqService.Input;
 
 /// <summary>
 /// Reads a JSON request body with every check a client can fail reported as a problem response: content type
-/// (415), size (413), emptiness, UTF-8 and JSON syntax (400). Bodies are read by hand rather than bound so
+/// (415), size (413), emptiness, UTF-8, JSON syntax and strings that do not decode to UTF-16 (400). Bodies are read by hand rather than bound so
 /// that each of these gets a precise <c>detail</c>.
 /// </summary>
 public static class JsonBody
@@ -23,12 +23,15 @@ public static class JsonBody
         if (!IsJson(request.ContentType))
         {
             return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send the body as application/json (UTF-8); got '{request.ContentType ?? "no Content-Type"}'."));
+                $"Send the body as application/json (UTF-8); got '{Echo.Truncate(request.ContentType ?? "no Content-Type")}'."));
         }
 
         var (bytes, tooLarge) = await ReadBoundedAsync(request, maxBytes);
         if (tooLarge)
         {
+            // The rest of the body stays unread and the server drops the connection after answering; saying so
+            // keeps the client from sending its next request on a connection about to close.
+            request.HttpContext.Response.Headers.Connection = "close";
             return (default, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large",
                 $"The request body exceeds {maxBytes} bytes."));
         }
@@ -56,6 +59,11 @@ public static class JsonBody
             {
                 return (default, Problems.BadRequest(
                     $"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}."));
+            }
+
+            if (JsonStrings.FirstInvalid(document.RootElement) is { } field)
+            {
+                return (default, Problems.InvalidField(field, JsonStrings.Problem));
             }
 
             return (document.RootElement.Clone(), null);

@@ -16,7 +16,7 @@ public sealed class JsonFields(JsonElement element, string prefix, IDictionary<s
         {
             if (!known.Contains(property.Name, StringComparer.Ordinal))
             {
-                Add(property.Name, $"is not a known field; expected one of: {string.Join(", ", known)}.");
+                Add(Seq2SeqService.Errors.Echo.Truncate(property.Name), $"is not a known field; expected one of: {string.Join(", ", known)}.");
             }
         }
     }

@@ -5,4 +5,7 @@ public interface IQueueDepth
 {
     /// <summary>Jobs accepted and not yet started by any batch.</summary>
     int Waiting { get; }
+
+    /// <summary>Jobs accepted and not yet finished (waiting or running).</summary>
+    int Admitted { get; }
 }

@@ -11,13 +11,15 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, ServiceMetric
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        // The exception handler clears the endpoint before it answers; a 500 still counts under its route.
+        var endpoint = context.GetEndpoint();
         try
         {
             await next(context);
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var route = ((context.GetEndpoint() ?? endpoint) as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
                 ? 499
                 : context.Response.StatusCode;

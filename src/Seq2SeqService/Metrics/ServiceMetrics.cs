@@ -29,6 +29,8 @@ public sealed class ServiceMetrics
             "HTTP requests answered, by route and status code.");
         meter.CreateObservableGauge("seq2seq.queue.depth", () => queue.Waiting, "{request}",
             "Accepted translate requests not yet started by a batch.");
+        meter.CreateObservableGauge("seq2seq.queue.admitted", () => queue.Admitted, "{request}",
+            "Accepted translate requests not yet answered (waiting or running); 0 once every one has been freed.");
         _batchSize = meter.CreateHistogram("seq2seq.batch.size", "{sequence}", "Sequences per generation batch.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         _generatedTokens = meter.CreateCounter<long>("seq2seq.generated.tokens", "{token}",

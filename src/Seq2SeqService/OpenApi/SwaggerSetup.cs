@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Seq2SeqService.Options;
 
 namespace Seq2SeqService.OpenApi;
 
@@ -24,6 +26,11 @@ public static class SwaggerSetup
 
     public static WebApplication UseServiceOpenApi(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Swagger)
+        {
+            return app;
+        }
+
         app.UseSwagger();
         app.UseSwaggerUI();
         return app;

@@ -81,6 +81,7 @@ public static class OptionsRules
     public static void Queue(QueueOptions options, SettingChecks checks)
     {
         checks.Range(nameof(options.Capacity), options.Capacity, 1, 1_000_000);
+        checks.Range(nameof(options.MaxQueuedWork), options.MaxQueuedWork, 1, 1e12);
         checks.Range(nameof(options.RetryAfterSeconds), options.RetryAfterSeconds, 1, 3600);
     }
 
@@ -91,6 +92,18 @@ public static class OptionsRules
         checks.Range(nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes, 64, 1L << 30);
         checks.Range(nameof(options.MaxBeams), options.MaxBeams, 1, 64);
         checks.Range(nameof(options.MaxNewTokens), options.MaxNewTokens, 1, 65_536);
+        checks.Range(nameof(options.MaxRequestWork), options.MaxRequestWork, 1, 1e12);
+    }
+
+    public static void Server(ServerOptions options, SettingChecks checks)
+    {
+        if (options.MaxConcurrentConnections is { } connections)
+        {
+            checks.Range(nameof(options.MaxConcurrentConnections), connections, 1, 1_000_000);
+        }
+
+        checks.Require(options.OperatorKey is null || options.OperatorKey.Length >= 16, nameof(options.OperatorKey),
+            "must be at least 16 characters when set");
     }
 
     public static void Logging(LoggingOptions options, SettingChecks checks) =>

@@ -72,7 +72,13 @@ public sealed class QueueOptions
     /// <summary>Most requests waiting or running at once; more get 503 with Retry-After.</summary>
     public int Capacity { get; set; } = 256;
 
-    /// <summary>The Retry-After value (seconds) sent with a 503.</summary>
+    /// <summary>
+    /// Most estimated work (token steps: per sequence, beams × max_new_tokens plus source tokens) waiting or
+    /// running at once; a request that would exceed it gets 503 with Retry-After.
+    /// </summary>
+    public long MaxQueuedWork { get; set; } = 2_097_152;
+
+    /// <summary>The shortest Retry-After (seconds) sent with a 503; longer when the backlog will take longer.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 }
 
@@ -95,6 +101,27 @@ public sealed class RequestLimitsOptions
 
     /// <summary>Largest <c>max_new_tokens</c> a request may ask for.</summary>
     public int MaxNewTokens { get; set; } = 512;
+
+    /// <summary>Most estimated work (token steps, as for <see cref="QueueOptions.MaxQueuedWork"/>) in one request; more gets 413.</summary>
+    public long MaxRequestWork { get; set; } = 524_288;
+}
+
+/// <summary>What the server exposes and how many connections it holds; for operators hardening a deployment.</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Service:Server";
+
+    /// <summary>Most open connections; Kestrel closes any beyond it at once. Unset: no cap.</summary>
+    public long? MaxConcurrentConnections { get; set; }
+
+    /// <summary>Serve Swagger UI and the OpenAPI document at /swagger.</summary>
+    public bool Swagger { get; set; } = true;
+
+    /// <summary>Serve the Prometheus scrape at /metrics.</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>When set, /swagger and /metrics answer only requests with <c>Authorization: Bearer</c> this key.</summary>
+    public string? OperatorKey { get; set; }
 }
 
 /// <summary>Console and file logging; levels come from the <c>Serilog:MinimumLevel</c> section.</summary>

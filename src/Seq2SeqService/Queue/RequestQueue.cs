@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Metrics;
@@ -15,14 +16,22 @@ public enum EnqueueResult
 }
 
 /// <summary>
-/// The bounded hand-off between the translation service and the scheduler. Admission counts unfinished jobs, so a job that
-/// completes or is cancelled frees its slot at once, even while it still sits in the channel; the channel is
-/// bounded at twice the capacity so such dead entries cannot grow memory without limit.
+/// The bounded hand-off between the translation service and the scheduler. Admission counts the estimated work of unfinished
+/// jobs (<see cref="TranslationJob.Work"/>) against <see cref="QueueOptions.MaxQueuedWork"/>, and their number
+/// against <see cref="QueueOptions.Capacity"/>; a job that completes or is cancelled frees both at once, even
+/// while it still sits in the channel, which is bounded at twice the capacity so such dead entries cannot grow
+/// memory without limit. How fast work has been finishing tells a refused client when to come back.
 /// </summary>
 public sealed class RequestQueue : IJobSource, IQueueDepth
 {
+    private static readonly TimeSpan LongestRetryAfter = TimeSpan.FromMinutes(2);
+
     private readonly Channel<TranslationJob> _channel;
     private readonly int _capacity;
+    private readonly long _maxWork;
+    private readonly TimeSpan _shortestRetryAfter;
+    private readonly DrainRate _drainRate = new(TimeSpan.FromSeconds(10));
+    private long _admittedWork;
     private int _admitted;
     private int _waiting;
     private volatile bool _stopping;
@@ -30,6 +39,8 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
     public RequestQueue(IOptions<QueueOptions> options)
     {
         _capacity = options.Value.Capacity;
+        _maxWork = options.Value.MaxQueuedWork;
+        _shortestRetryAfter = TimeSpan.FromSeconds(options.Value.RetryAfterSeconds);
         _channel = Channel.CreateBounded<TranslationJob>(new BoundedChannelOptions(2 * _capacity)
         {
             SingleReader = true,
@@ -42,6 +53,13 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
 
     /// <summary>Jobs accepted and not yet started by any batch.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Estimated work of the jobs accepted and not yet finished.</summary>
+    public long AdmittedWork => Interlocked.Read(ref _admittedWork);
+
+    /// <summary>When a refused client should retry: the admitted work at the recent drain rate, at least the configured minimum.</summary>
+    public TimeSpan RetryAfter =>
+        _drainRate.TimeFor(AdmittedWork, _shortestRetryAfter, LongestRetryAfter, Stopwatch.GetTimestamp());
 
     public ChannelReader<TranslationJob> Reader => _channel.Reader;
 
@@ -58,9 +76,25 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
             return EnqueueResult.Full;
         }
 
+        // A job bigger than the whole budget still runs when it has the queue to itself, so no request that
+        // passed the per-request limit is refused for ever.
+        var admittedWork = Interlocked.Add(ref _admittedWork, job.Work);
+        if (admittedWork > _maxWork && admittedWork != job.Work)
+        {
+            Interlocked.Add(ref _admittedWork, -job.Work);
+            Interlocked.Decrement(ref _admitted);
+            return EnqueueResult.Full;
+        }
+
         Interlocked.Increment(ref _waiting);
         job.LeftWaiting += () => Interlocked.Decrement(ref _waiting);
-        job.Finishing += () => Interlocked.Decrement(ref _admitted);
+        job.Finishing += () =>
+        {
+            Interlocked.Decrement(ref _admitted);
+            Interlocked.Add(ref _admittedWork, -job.Work);
+        };
+        job.Completion.ContinueWith(_ => _drainRate.Finished(job.Work, Stopwatch.GetTimestamp()),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
         if (!_channel.Writer.TryWrite(job))
         {

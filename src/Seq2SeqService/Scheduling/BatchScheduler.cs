@@ -12,6 +12,8 @@ namespace Seq2SeqService.Scheduling;
 /// of every running batch; hand finished rows to their jobs). Nothing waits for a batch to finish, and when
 /// nothing runs a request starts at once. On shutdown it stops admission, keeps stepping until all is done
 /// or the drain timeout passes, and fails whatever is left as stopped — no accepted job is lost.
+/// The drain runs in <see cref="StoppingAsync"/>, which the host awaits before it stops any hosted service,
+/// the web server included: the listener stays open (refusing new work) until every accepted job is answered.
 /// </summary>
 public sealed partial class BatchScheduler(
     IJobSource queue,
@@ -20,7 +22,7 @@ public sealed partial class BatchScheduler(
     ServiceMetrics metrics,
     IOptions<BatchingOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<BatchScheduler> logger) : BackgroundService
+    ILogger<BatchScheduler> logger) : BackgroundService, IHostedLifecycleService
 {
     private const string WarmUpText = "Hello.";
 
@@ -30,10 +32,41 @@ public sealed partial class BatchScheduler(
     private readonly List<JobRows> _jobs = [];
     private readonly List<RunningBatch> _batches = [];
     private readonly Dictionary<TranslationJob, CancellationTokenSource> _rowTokens = [];
+    private readonly CancellationTokenSource _drainRequested = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts the drain and waits for it; the token is the host's shutdown timeout.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        // Readiness and admission change here too, in case the loop is still warming up.
+        readiness.MarkStopping();
+        queue.Complete();
+        await _drainRequested.CancelAsync();
+        LogDraining(logger);
+        if (ExecuteTask is { } loop)
+        {
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        LogDrained(logger);
+    }
+
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Dispose()
+    {
+        _drainRequested.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
         using var runStopping = new CancellationTokenSource();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _drainRequested.Token);
+        var stoppingToken = stopping.Token;
         try
         {
             if (await TryWarmUpAsync(stoppingToken))
@@ -360,6 +393,12 @@ public sealed partial class BatchScheduler(
     /// <summary>Runs a batch on a pool thread: generation is synchronous and CPU-bound, the loop must not block.</summary>
     private static Task<BatchOutput> GenerateAsync(Batch batch, CancellationToken stopping) =>
         Task.Run(() => batch.Model.Generate(batch.Sequences, batch.Settings, stopping), CancellationToken.None);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining the accepted requests")]
+    private static partial void LogDraining(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained: every accepted request is answered")]
+    private static partial void LogDrained(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up done; {ModelCount} model(s) ready")]
     private static partial void LogReady(ILogger logger, int modelCount);

@@ -29,8 +29,12 @@ public sealed class TranslationJob
         Cancellation = cancellation;
         _outputs = new SequenceOutput?[segments.Count];
         _remaining = segments.Count;
+        Work = WorkEstimate.Of(segments, settings);
         AcceptedAt = Stopwatch.GetTimestamp();
     }
+
+    /// <summary>Estimated work in token steps (<see cref="WorkEstimate"/>), what admission counts.</summary>
+    public long Work { get; }
 
     public IBatchModel Model { get; }
 

@@ -16,6 +16,7 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
             ["Service:Limits:MaxTexts"] = "3",
             ["Service:Limits:MaxRequestBodyBytes"] = "2000",
             ["Service:Limits:MaxBeams"] = "4",
+            ["Service:Limits:MaxNewTokens"] = "512",
         });
 
         public void Dispose() => Factory.Dispose();
@@ -88,6 +89,64 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
 
         status.Should().Be(HttpStatusCode.BadRequest);
         problem.GetProperty("detail").GetString().Should().Contain("not valid UTF-8");
+    }
+
+    [Theory]
+    [InlineData("/translate", "{\"text\": \"\\ud800\"}", "text")]
+    [InlineData("/translate", "{\"texts\": [\"fine\", \"bad \\udc00 text\"]}", "texts[1]")]
+    [InlineData("/translate", "{\"text\": \"a\", \"model\": \"\\ud800\"}", "model")]
+    [InlineData("/translate", "{\"text\": \"a\", \"\\ud800\": 1}", "(a member name)")]
+    [InlineData("/translate", "{\"text\": \"a\", \"options\": {\"\\udfff\\ud800\": 1}}", "options.(a member name)")]
+    [InlineData("/tokenize", "{\"text\": \"x\\ud800\"}", "text")]
+    [InlineData("/tokenize", "{\"text\": \"x\", \"model\": \"\\ud800\"}", "model")]
+    public async Task Escapes_that_decode_to_a_lone_surrogate_get_400_naming_the_field(string path, string body, string field)
+    {
+        var (status, problem, _) = await PostAsync(body, path);
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Should().Equal(field);
+        problem.GetProperty("detail").GetString().Should().Contain("not valid UTF-16");
+    }
+
+    [Fact]
+    public async Task A_well_formed_surrogate_pair_is_accepted()
+    {
+        var response = await host.Factory.CreateClient().PostAsync("/translate",
+            new StringContent("{\"text\": \"smile \\ud83d\\ude00\"}", Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    [InlineData(512)]
+    [InlineData(513)]
+    public async Task Max_new_tokens_beyond_the_limit_names_the_same_bound_whatever_the_value(int asked)
+    {
+        // The scripted model allows 64 new tokens, the service 512: the smaller bound applies and is named.
+        var (status, problem, _) = await PostAsync(JsonSerializer.Serialize(new { text = "a", options = new { max_new_tokens = asked } }));
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("options.max_new_tokens")[0].GetString().Should().Contain("[1, 64]");
+    }
+
+    [Fact]
+    public async Task Echoed_client_values_are_truncated()
+    {
+        var (status, problem, _) = await PostAsync(JsonSerializer.Serialize(new { text = "a", model = new string('m', 1000) }));
+        var (keyStatus, keyProblem, _) = await PostAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["text"] = "a",
+            [new string('k', 500)] = 1,
+        }));
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        problem.GetRawText().Length.Should().BeLessThan(600);
+        problem.GetProperty("detail").GetString().Should().Contain("(1000 characters)");
+        keyStatus.Should().Be(HttpStatusCode.BadRequest);
+        keyProblem.GetRawText().Length.Should().BeLessThan(600);
+        keyProblem.GetProperty("detail").GetString().Should().Contain("(500 characters)");
     }
 
     [Theory]

@@ -9,7 +9,8 @@ namespace Seq2SeqService.Tests.Infrastructure;
 /// A stand-in model for tests of the service's plumbing (queueing, batching, errors): one token per word,
 /// and a "translation" that marks each text, so tests can check which output belongs to which input.
 /// </summary>
-public sealed class ScriptedModel(string name = "scripted", int maxInputTokens = 16) : ITranslationModel
+public sealed class ScriptedModel(string name = "scripted", int maxInputTokens = 16, string source = "en",
+    string target = "xx") : ITranslationModel
 {
     private const int Eos = 0;
 
@@ -21,9 +22,9 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
 
     public string Variant => "fp32";
 
-    public string? SourceLanguage => "en";
+    public string? SourceLanguage => source;
 
-    public string? TargetLanguage => "xx";
+    public string? TargetLanguage => target;
 
     public string Architecture => "scripted";
 

@@ -14,6 +14,27 @@ public sealed class SegmentationTests
             .Should().Equal(("Hello there.", " "), ("\"Really?\"", " "), ("Yes!", "\n"), ("New line 3.5 stays", ""));
     }
 
+    [Theory]
+    [InlineData("Hello. ... World.", new[] { "Hello.", "... World." })]
+    [InlineData("!!! ??? Hi there. Bye.", new[] { "!!! ??? Hi there.", "Bye." })]
+    [InlineData("1. Buy milk.\n2. Buy bread.", new[] { "1. Buy milk.", "2. Buy bread." })]
+    [InlineData("Done. ... !!", new[] { "Done. ... !!" })]
+    [InlineData(". . . . .", new[] { ". . . . ." })]
+    public void Pieces_without_letters_join_a_neighbour(string text, string[] expected)
+    {
+        SentenceSplitter.Split(text).Select(s => s.Sentence).Should().Equal(expected);
+    }
+
+    [Fact]
+    public void Five_thousand_full_stops_are_one_segment_refused_as_too_long_not_five_thousand_rows()
+    {
+        var text = string.Concat(Enumerable.Repeat(". ", 5000));
+
+        SentenceSplitter.Split(text).Should().ContainSingle();
+        var act = () => InputSegmenter.Split(text, new ScriptedModel(maxInputTokens: 16));
+        act.Should().Throw<SentenceTooLongException>().WithMessage("Sentence 1 of 1 has *");
+    }
+
     [Fact]
     public void A_text_that_fits_is_one_segment_even_with_several_sentences()
     {

@@ -1,0 +1,31 @@
+namespace Seq2SeqService.Endpoints.Compatible;
+
+/// <summary>
+/// What the compatible APIs need from the translation service: plain texts in, one translation per text out,
+/// with the model's own generation defaults. Failures are <see cref="TranslationRefusedException"/>s.
+/// </summary>
+public interface ITextTranslator
+{
+    Task<IReadOnlyList<string>> TranslateAsync(string model, IReadOnlyList<string> texts, CancellationToken cancellation);
+}
+
+/// <summary>Why a translation could not be served.</summary>
+public enum RefusalReason
+{
+    /// <summary>The client's input cannot be translated (e.g. a sentence longer than the model accepts).</summary>
+    InvalidInput,
+
+    /// <summary>The service is busy; retry after <see cref="TranslationRefusedException.RetryAfterSeconds"/>.</summary>
+    Busy,
+
+    /// <summary>The service is shutting down, or the engine failed on the request's batch (logged there).</summary>
+    Stopping,
+}
+
+public sealed class TranslationRefusedException(RefusalReason reason, string message, int retryAfterSeconds = 0)
+    : Exception(message)
+{
+    public RefusalReason Reason { get; } = reason;
+
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}

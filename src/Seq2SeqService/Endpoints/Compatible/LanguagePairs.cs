@@ -1,0 +1,38 @@
+using Seq2SeqService.Catalog;
+
+namespace Seq2SeqService.Endpoints.Compatible;
+
+/// <summary>
+/// The language pairs the loaded models translate, as lower-case codes. Models without declared languages
+/// serve only the native API, which names models rather than languages.
+/// </summary>
+public sealed class LanguagePairs
+{
+    private readonly List<(string Source, string Target, string Model)> _pairs;
+
+    public LanguagePairs(IModelCatalog catalog)
+    {
+        _pairs = catalog.Models
+            .Where(m => !string.IsNullOrWhiteSpace(m.SourceLanguage) && !string.IsNullOrWhiteSpace(m.TargetLanguage))
+            .Select(m => (Normalize(m.SourceLanguage!), Normalize(m.TargetLanguage!), m.Name))
+            .ToList();
+    }
+
+    /// <summary>Source languages in catalog order.</summary>
+    public IReadOnlyList<string> Sources => _pairs.Select(p => p.Source).Distinct().ToList();
+
+    /// <summary>Target languages in catalog order.</summary>
+    public IReadOnlyList<string> Targets => _pairs.Select(p => p.Target).Distinct().ToList();
+
+    public IReadOnlyList<string> TargetsOf(string source) =>
+        _pairs.Where(p => p.Source == Normalize(source)).Select(p => p.Target).Distinct().ToList();
+
+    public IReadOnlyList<string> SourcesFor(string target) =>
+        _pairs.Where(p => p.Target == Normalize(target)).Select(p => p.Source).Distinct().ToList();
+
+    /// <summary>The first model (catalog order) for the pair, or <see langword="null"/>.</summary>
+    public string? ModelFor(string source, string target) =>
+        _pairs.FirstOrDefault(p => p.Source == Normalize(source) && p.Target == Normalize(target)).Model;
+
+    public static string Normalize(string code) => code.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Net.Http.Headers;
+
+namespace Seq2SeqService.Endpoints.Compatible;
+
+/// <summary>
+/// A request's parameters as LibreTranslate and DeepL clients send them — query string plus a JSON object,
+/// <c>application/x-www-form-urlencoded</c> or <c>multipart/form-data</c> body — as named lists of strings.
+/// Read once per request and kept on its features: body sniffing, key checks and endpoints share it. A JSON
+/// body stays readable from the start for the native endpoint.
+/// </summary>
+public sealed class RequestFields
+{
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _lists = new(StringComparer.Ordinal);
+    private readonly List<string> _invalid = [];
+
+    private RequestFields()
+    {
+    }
+
+    /// <summary>Why the body could not be read, or <see langword="null"/>.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>JSON members that are objects or arrays of non-strings.</summary>
+    public IReadOnlyList<string> Invalid => _invalid;
+
+    public bool Has(string name) => _values.ContainsKey(name) || _invalid.Contains(name);
+
+    /// <summary>The field's first value.</summary>
+    public string? Get(string name) => _values.TryGetValue(name, out var values) ? values[0] : null;
+
+    /// <summary>Every value of a repeated form field or JSON array.</summary>
+    public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var values) ? values : [];
+
+    /// <summary>Whether the field came as a JSON array (LibreTranslate answers arrays with arrays).</summary>
+    public bool IsList(string name) => _lists.Contains(name);
+
+    public static async Task<RequestFields> ReadAsync(HttpContext context, long maxBodyBytes)
+    {
+        if (context.Features.Get<RequestFields>() is { } read)
+        {
+            return read;
+        }
+
+        var fields = new RequestFields();
+        foreach (var (name, values) in context.Request.Query)
+        {
+            fields.AddAll(name, values.OfType<string>());
+        }
+
+        await fields.ReadBodyAsync(context.Request, maxBodyBytes);
+        context.Features.Set(fields);
+        return fields;
+    }
+
+    private async Task ReadBodyAsync(HttpRequest request, long maxBodyBytes)
+    {
+        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        {
+            return;
+        }
+
+        if (request.ContentLength > maxBodyBytes)
+        {
+            Error = $"The request body exceeds {maxBodyBytes} bytes.";
+            return;
+        }
+
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                foreach (var (name, values) in await request.ReadFormAsync(request.HttpContext.RequestAborted))
+                {
+                    AddAll(name, values.OfType<string>());
+                }
+            }
+            else if (IsUtf8Json(request.ContentType))
+            {
+                await ReadJsonAsync(request, maxBodyBytes);
+            }
+            else
+            {
+                Error = $"Send the parameters as JSON, application/x-www-form-urlencoded or multipart/form-data; got '{request.ContentType ?? "no Content-Type"}'.";
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            Error = $"The request body could not be read: {e.Message}";
+        }
+    }
+
+    private async Task ReadJsonAsync(HttpRequest request, long maxBodyBytes)
+    {
+        request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        request.Body.Position = 0;
+        if (buffer.Length > maxBodyBytes)
+        {
+            Error = $"The request body exceeds {maxBodyBytes} bytes.";
+            return;
+        }
+
+        var bytes = buffer.ToArray();
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            Error = "The request body is not valid UTF-8.";
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                Error = "The request body must be a JSON object.";
+                return;
+            }
+
+            foreach (var member in document.RootElement.EnumerateObject())
+            {
+                AddJson(member.Name, member.Value);
+            }
+        }
+        catch (JsonException e)
+        {
+            Error = $"The request body is not valid JSON: {e.Message}";
+        }
+    }
+
+    private void AddJson(string name, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return;
+            case JsonValueKind.Array when value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String):
+                _lists.Add(name);
+                _values[name] = value.EnumerateArray().Select(v => v.GetString()!).ToList();
+                return;
+            case JsonValueKind.String:
+                AddAll(name, [value.GetString()!]);
+                return;
+            case JsonValueKind.True or JsonValueKind.False:
+                AddAll(name, [value.GetBoolean() ? "true" : "false"]);
+                return;
+            case JsonValueKind.Number:
+                AddAll(name, [value.GetRawText()]);
+                return;
+            default:
+                _invalid.Add(name);
+                return;
+        }
+    }
+
+    private void AddAll(string name, IEnumerable<string> values)
+    {
+        if (!_values.TryGetValue(name, out var list))
+        {
+            list = [];
+            _values[name] = list;
+        }
+
+        list.AddRange(values);
+        if (list.Count == 0)
+        {
+            _values.Remove(name);
+        }
+    }
+
+    private static bool IsUtf8Json(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media) &&
+        (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+         media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)) &&
+        (media.Charset.Value is null || media.Charset.Value.ToLower(CultureInfo.InvariantCulture) is "utf-8" or "utf8");
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Seq2SeqService.Options;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
+using Seq2SeqService.Tests.Infrastructure;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Seq2SeqService.Tests.Units;
+
+/// <summary>Admission by estimated work, and the Retry-After that the backlog implies.</summary>
+public sealed class AdmissionTests
+{
+    private readonly ScriptedModel _model = new();
+
+    private TranslationJob Job(int sentences, int beams = 1, int maxNewTokens = 32, CancellationToken cancellation = default)
+    {
+        var segments = Enumerable.Range(0, sentences)
+            .Select(i => new Segment($"sentence {i}", _model.Tokenize($"sentence {i}").Ids, " ")).ToList();
+        return new TranslationJob(_model, _model.Defaults with { NumBeams = beams, MaxNewTokens = maxNewTokens }, segments,
+            cancellation);
+    }
+
+    [Fact]
+    public void Work_is_beams_times_max_new_tokens_plus_source_tokens_per_sentence()
+    {
+        // "sentence i" is two words plus end-of-sequence: 3 source tokens.
+        Job(1).Work.Should().Be(3 + 32);
+        Job(4, beams: 8, maxNewTokens: 100).Work.Should().Be(4 * (3 + 8 * 100));
+        var sampled = new TranslationJob(_model, _model.Defaults with { NumReturnSequences = 3, DoSample = true, MaxNewTokens = 10 },
+            [new Segment("a b", _model.Tokenize("a b").Ids, "")], CancellationToken.None);
+        sampled.Work.Should().Be(3 + 3 * 10);
+    }
+
+    [Fact]
+    public void The_queue_admits_by_work_not_by_request_count()
+    {
+        var queue = new RequestQueue(MsOptions.Create(new QueueOptions { Capacity = 100, MaxQueuedWork = 2000 }));
+
+        queue.TryEnqueue(Job(1)).Should().Be(EnqueueResult.Accepted);
+        var heavy = Job(2, beams: 8, maxNewTokens: 100);
+        queue.TryEnqueue(heavy).Should().Be(EnqueueResult.Accepted);
+        queue.TryEnqueue(Job(1, beams: 8, maxNewTokens: 100)).Should().Be(EnqueueResult.Full, "1641 + 803 > 2000");
+        queue.TryEnqueue(Job(1)).Should().Be(EnqueueResult.Accepted, "a light request still fits");
+        queue.AdmittedWork.Should().Be(35 + 1606 + 35);
+        queue.Admitted.Should().Be(3);
+    }
+
+    [Fact]
+    public void Finished_or_cancelled_work_frees_its_share_at_once()
+    {
+        var queue = new RequestQueue(MsOptions.Create(new QueueOptions { Capacity = 100, MaxQueuedWork = 1000 }));
+        using var leave = new CancellationTokenSource();
+        var abandoned = Job(1, beams: 8, maxNewTokens: 100, cancellation: leave.Token);
+        queue.TryEnqueue(abandoned).Should().Be(EnqueueResult.Accepted);
+        queue.TryEnqueue(Job(1, beams: 8, maxNewTokens: 100)).Should().Be(EnqueueResult.Full);
+
+        leave.Cancel();
+
+        queue.AdmittedWork.Should().Be(0);
+        queue.TryEnqueue(Job(1, beams: 8, maxNewTokens: 100)).Should().Be(EnqueueResult.Accepted);
+    }
+
+    [Fact]
+    public void A_job_bigger_than_the_whole_budget_runs_when_it_has_the_queue_to_itself()
+    {
+        var queue = new RequestQueue(MsOptions.Create(new QueueOptions { Capacity = 100, MaxQueuedWork = 100 }));
+
+        queue.TryEnqueue(Job(2, beams: 4, maxNewTokens: 50)).Should().Be(EnqueueResult.Accepted);
+        queue.TryEnqueue(Job(1)).Should().Be(EnqueueResult.Full);
+    }
+
+    [Fact]
+    public void Retry_after_is_the_backlog_at_the_recent_drain_rate_within_bounds()
+    {
+        var rate = new DrainRate(TimeSpan.FromSeconds(10));
+        var start = Stopwatch.GetTimestamp();
+        var second = Stopwatch.Frequency;
+        var (min, max) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(120));
+
+        rate.TimeFor(50_000, min, max, start).Should().Be(min, "nothing finished yet: the configured minimum");
+
+        rate.Finished(20_000, start);
+        rate.Finished(30_000, start + 5 * second);
+        rate.PerSecond(start + 5 * second).Should().Be(5_000);
+        rate.TimeFor(50_000, min, max, start + 5 * second).Should().Be(TimeSpan.FromSeconds(10));
+        rate.TimeFor(100, min, max, start + 5 * second).Should().Be(min);
+        rate.TimeFor(10_000_000, min, max, start + 5 * second).Should().Be(max);
+        rate.PerSecond(start + 12 * second).Should().Be(3_000, "the first finish left the 10 s window");
+        rate.PerSecond(start + 30 * second).Should().Be(0);
+    }
+}

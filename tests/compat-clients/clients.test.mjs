@@ -1,0 +1,98 @@
+// The real clients against the real service: OPEN_URL has no keys, KEYED_URL has API_KEY, LIMITED_KEY (2
+// requests a minute) and QUOTA_KEY (30 characters a month). Each test uses its own key budget, so the order
+// of tests does not matter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(`${process.env.CLIENTS_DIR}/`);
+const deepl = require('deepl-node');
+const { translate } = require('libretranslate');
+
+const { OPEN_URL, KEYED_URL, API_KEY, LIMITED_KEY, QUOTA_KEY } = process.env;
+const sentence = 'The cat is sleeping on the sofa.';
+
+// maxRetries 0: a 429 must surface rather than be retried with backoff.
+const translator = (serverUrl, key) => new deepl.Translator(key, { serverUrl, maxRetries: 0, sendPlatformInfo: false });
+
+test('libretranslate client translates English to French on an open service', async () => {
+  const text = await translate({ query: sentence, source: 'en', target: 'fr', apiurl: OPEN_URL });
+  assert.match(text, /chat/i);
+});
+
+test('libretranslate client detects the source with source auto', async () => {
+  const text = await translate({ query: 'Where is the station?', target: 'fr', apiurl: OPEN_URL });
+  assert.match(text, /gare/i);
+});
+
+test('libretranslate client reads the language list and refuses a language the service lacks', async () => {
+  await assert.rejects(translate({ query: sentence, source: 'en', target: 'de', apiurl: OPEN_URL }),
+    /language was not found/);
+});
+
+test('deepl-node translates English to French with the source detected', async () => {
+  const result = await translator(OPEN_URL, 'any-key').translateText(sentence, null, 'fr');
+  assert.match(result.text, /chat/i);
+  assert.equal(result.detectedSourceLang, 'en');
+  assert.equal(result.billedCharacters, sentence.length);
+});
+
+test('deepl-node translates several texts and HTML with tag handling', async () => {
+  const results = await translator(OPEN_URL, 'any-key').translateText(
+    ['Good morning.', '<p>I am <b>hungry</b>.</p>'], 'en', 'fr', { tagHandling: 'html', formality: 'more' });
+  assert.equal(results.length, 2);
+  assert.match(results[1].text, /^<p>.+<b>.+<\/b>.*<\/p>$/);
+});
+
+test('deepl-node lists source and target languages', async () => {
+  const client = translator(OPEN_URL, 'any-key');
+  assert.deepEqual((await client.getSourceLanguages()).map(l => [l.code, l.name]), [['en', 'English']]);
+  assert.deepEqual((await client.getTargetLanguages()).map(l => l.code), ['fr']);
+});
+
+test('deepl-node reads usage on an open service', async () => {
+  const client = translator(OPEN_URL, 'any-key');
+  const before = (await client.getUsage()).character.count;
+  await client.translateText('Thank you.', 'en', 'fr');
+  const usage = await client.getUsage();
+  assert.equal(usage.character.count, before + 'Thank you.'.length);
+  assert.equal(usage.anyLimitReached(), false);
+});
+
+test('libretranslate client works with the right key and gets nothing with a wrong one', async () => {
+  const text = await translate({ query: sentence, source: 'en', target: 'fr', apiurl: KEYED_URL, apiKey: API_KEY });
+  assert.match(text, /chat/i);
+  const refused = await translate({ query: sentence, source: 'en', target: 'fr', apiurl: KEYED_URL, apiKey: 'wrong' });
+  assert.equal(refused, undefined);
+  const raw = await fetch(`${KEYED_URL}/translate`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ q: sentence, source: 'en', target: 'fr', api_key: 'wrong' }),
+  });
+  assert.equal(raw.status, 403);
+  assert.deepEqual(await raw.json(), { error: 'Invalid API key' });
+});
+
+test('deepl-node is refused with a wrong key and served with the right one', async () => {
+  await assert.rejects(translator(KEYED_URL, 'wrong').translateText(sentence, null, 'fr'), deepl.AuthorizationError);
+  await assert.rejects(translator(KEYED_URL, 'wrong').getUsage(), deepl.AuthorizationError);
+  const client = translator(KEYED_URL, API_KEY);
+  assert.match((await client.translateText(sentence, 'en', 'fr')).text, /chat/i);
+  assert.equal((await client.getUsage()).character.limit, 1e12);
+});
+
+test('deepl-node gets TooManyRequestsError past the key request rate', async () => {
+  const client = translator(KEYED_URL, LIMITED_KEY);
+  await client.getUsage();
+  await client.getSourceLanguages();
+  await assert.rejects(client.translateText(sentence, 'en', 'fr'), deepl.TooManyRequestsError);
+});
+
+test('deepl-node gets QuotaExceededError past the key character quota and sees it in usage', async () => {
+  const client = translator(KEYED_URL, QUOTA_KEY);
+  await client.translateText('Where is the station?', 'en', 'fr');
+  await assert.rejects(client.translateText('Where is the station?', 'en', 'fr'), deepl.QuotaExceededError);
+  const usage = await client.getUsage();
+  assert.equal(usage.character.count, 'Where is the station?'.length);
+  assert.equal(usage.character.limit, 30);
+});
