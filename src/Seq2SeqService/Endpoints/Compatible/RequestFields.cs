@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Net.Http.Headers;
+using Seq2SeqService.Input;
 
 namespace Seq2SeqService.Endpoints.Compatible;
 
@@ -117,6 +118,12 @@ public sealed class RequestFields
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 Error = "The request body must be a JSON object.";
+                return;
+            }
+
+            if (JsonStrings.FirstInvalid(document.RootElement) is { } invalid)
+            {
+                Error = $"'{invalid}' {JsonStrings.Problem}";
                 return;
             }
 
