@@ -26,7 +26,7 @@ public sealed class TranslatePageTests(DefaultModelPage fixture)
         (await session.IsShownAsync("alternatives-block")).Should().BeFalse();
         (await session.EvaluateAsync<bool>("document.getElementById('attention-field').hidden")).Should()
             .BeFalse("the default model outputs cross_attentions, so the page offers the heatmap");
-        (await session.IsShownAsync("heatmap")).Should().BeFalse("attention was not asked for");
+        (await session.IsShownAsync("heatmap")).Should().BeTrue("the heatmap checkbox is on by default");
         session.Errors.Should().BeEmpty();
     }
 
