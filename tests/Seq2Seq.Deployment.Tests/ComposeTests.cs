@@ -40,7 +40,7 @@ public class ComposeTests
     }
 
     [Fact]
-    public void Limits_resources_and_gives_onnx_runtime_one_thread_per_cpu()
+    public void Limits_resources_and_gives_one_onnx_runtime_thread_per_cpu_over_all_lanes()
     {
         var cpus = Quantity.Cpus(App.Text("deploy", "resources", "limits", "cpus"));
         var memory = Quantity.Bytes(App.Text("deploy", "resources", "limits", "memory"));
@@ -48,7 +48,8 @@ public class ComposeTests
         memory.Should().BeGreaterThan(512L << 20);
         Quantity.Cpus(App.Text("deploy", "resources", "reservations", "cpus")).Should().BeLessThanOrEqualTo(cpus);
         Quantity.Bytes(App.Text("deploy", "resources", "reservations", "memory")).Should().BeLessThanOrEqualTo(memory);
-        double.Parse(Environment["Service__Models__IntraOpThreads"]).Should().Be(cpus);
+        (double.Parse(Environment["Service__Models__IntraOpThreads"]) * double.Parse(Environment["Service__Batching__Lanes"]))
+            .Should().Be(cpus);
     }
 
     [Fact]

@@ -65,13 +65,14 @@ public class KubernetesTests
     }
 
     [Fact]
-    public void Requests_and_limits_are_set_and_onnx_runtime_gets_one_thread_per_cpu()
+    public void Requests_and_limits_are_set_and_onnx_runtime_gets_one_thread_per_cpu_over_all_lanes()
     {
         var requests = Container.Strings("resources", "requests");
         var limits = Container.Strings("resources", "limits");
         Quantity.Cpus(requests["cpu"]).Should().BePositive().And.BeLessThanOrEqualTo(Quantity.Cpus(limits["cpu"]));
         Quantity.Bytes(requests["memory"]).Should().BePositive().And.BeLessThanOrEqualTo(Quantity.Bytes(limits["memory"]));
-        double.Parse(Config["Service__Models__IntraOpThreads"]).Should().Be(Quantity.Cpus(limits["cpu"]));
+        (double.Parse(Config["Service__Models__IntraOpThreads"]) * double.Parse(Config["Service__Batching__Lanes"]))
+            .Should().Be(Quantity.Cpus(limits["cpu"]));
     }
 
     [Fact]
