@@ -19,7 +19,7 @@ trap cleanup EXIT
 
 npm install --prefix "$work/clients" --no-audit --no-fund --loglevel=error deepl-node@1.28.0 libretranslate@1.0.1 >/dev/null
 dotnet build src/Seq2SeqService -c Release -v quiet --nologo >/dev/null
-dll="$PWD/src/Seq2SeqService/bin/Release/net10.0/Seq2SeqService.dll"
+dll="$PWD/src/Seq2SeqService/bin/Release/net10.0/linux-x64/Seq2SeqService.dll"
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 secret() { node -e "console.log(require('crypto').randomBytes(18).toString('base64url'))"; }
