@@ -24,11 +24,15 @@ RUN dotnet publish src/Seq2SeqService/Seq2SeqService.csproj -c Release --no-rest
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 
-# The default model bundle, baked in. To serve another, mount its folder (read-only) under /models and
-# point Service__Models__Bundles__0__Path (and __Name) at it; more bundles go in Bundles__1__..., and so on.
+# The default configuration's bundles, baked in: the Transformer (the default model) and the recurrent one
+# beside it. To serve another, mount its folder (read-only) under /models and point
+# Service__Models__Bundles__N__Path (and __Name) at it.
 COPY models/marian-tatoeba-en-fr/ /models/marian-tatoeba-en-fr/
+COPY models/gru-tatoeba-en-fr/ /models/gru-tatoeba-en-fr/
 ENV Service__Models__Bundles__0__Name=marian-tatoeba-en-fr \
     Service__Models__Bundles__0__Path=/models/marian-tatoeba-en-fr \
+    Service__Models__Bundles__1__Name=gru-tatoeba-en-fr \
+    Service__Models__Bundles__1__Path=/models/gru-tatoeba-en-fr \
     ASPNETCORE_HTTP_PORTS=8080
 
 # ONNX Runtime's usage telemetry would keep a device id and an event database under

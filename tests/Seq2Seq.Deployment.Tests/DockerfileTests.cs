@@ -107,15 +107,18 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void Default_model_bundle_is_baked_in_where_the_configuration_points()
+    public void Every_configured_bundle_is_baked_in_where_the_configuration_points()
     {
-        var (sources, destination) = Runtime.All("COPY").Where(c => !c.Arguments.StartsWith("--from"))
-            .Should().ContainSingle().Subject.CopyPaths();
-        var bundle = sources.Should().ContainSingle().Subject;
-
-        RuntimeEnv["Service__Models__Bundles__0__Path"].TrimEnd('/').Should().Be(destination.TrimEnd('/'));
-        File.Exists(Repo.PathOf(Path.Combine(bundle, "config.json"))).Should().BeTrue($"{bundle} is a model bundle");
-        File.Exists(Repo.PathOf(Path.Combine(bundle, "encoder_model.onnx"))).Should().BeTrue();
+        var copies = Runtime.All("COPY").Where(c => !c.Arguments.StartsWith("--from")).Select(c => c.CopyPaths()).ToList();
+        copies.Should().HaveCount(2, "the Transformer and the recurrent bundle of the default configuration are baked in");
+        for (var i = 0; i < copies.Count; i++)
+        {
+            var (sources, destination) = copies[i];
+            var bundle = sources.Should().ContainSingle().Subject;
+            RuntimeEnv[$"Service__Models__Bundles__{i}__Path"].TrimEnd('/').Should().Be(destination.TrimEnd('/'));
+            File.Exists(Repo.PathOf(Path.Combine(bundle, "config.json"))).Should().BeTrue($"{bundle} is a model bundle");
+            File.Exists(Repo.PathOf(Path.Combine(bundle, "encoder_model.onnx"))).Should().BeTrue();
+        }
     }
 
     [Fact]
