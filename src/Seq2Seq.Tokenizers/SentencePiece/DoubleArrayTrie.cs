@@ -125,11 +125,11 @@ internal sealed class DoubleArrayTrie
             labels.Clear();
             labels.AddRange(children.Keys);
             labels.Sort();
-            while (firstFree < check.Length && check[firstFree] >= 0)
-            {
-                firstFree++;
-            }
+            firstFree = NextFree(check, firstFree);
 
+            // Only free slots can take the first label, so the search jumps from one free slot to the next
+            // (a vectorized scan) instead of trying every base: one step per base made loading a 7k-piece
+            // model take about 0.4 s.
             var b = Math.Max(1, firstFree - labels[0]);
             while (true)
             {
@@ -160,7 +160,7 @@ internal sealed class DoubleArrayTrie
                     break;
                 }
 
-                b++;
+                b = NextFree(check, b + labels[0] + 1) - labels[0];
             }
 
             var slot = position[n];
@@ -177,6 +177,18 @@ internal sealed class DoubleArrayTrie
         }
 
         return new DoubleArrayTrie(@base, check, value);
+    }
+
+    /// <summary>The first free slot at or after <paramref name="from"/>; the array's length when none is left.</summary>
+    private static int NextFree(int[] check, int from)
+    {
+        if (from >= check.Length)
+        {
+            return from;
+        }
+
+        var found = Array.IndexOf(check, -1, from);
+        return found < 0 ? check.Length : found;
     }
 
     private sealed class BuildNode
