@@ -71,13 +71,26 @@ public sealed class TranslationModel : IDisposable
             target = json.OptionalString("target_lang");
         }
 
-        IModelRunner runner = config.IsRecurrent
-            ? RecurrentModelRunner.Open(files, config, options)
-            : OnnxModelRunner.Open(files, config, options);
+        // The tokenizer loads beside the sessions: both are CPU-bound and independent (start-up time).
+        var loadingTokenizer = Task.Run(() => LoadTokenizer(folder, config));
+        IModelRunner runner;
+        try
+        {
+            runner = config.IsRecurrent
+                ? RecurrentModelRunner.Open(files, config, options)
+                : OnnxModelRunner.Open(files, config, options);
+        }
+        catch
+        {
+            // The runner's error is the one reported; the tokenizer's, if any, must still be observed.
+            loadingTokenizer.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            throw;
+        }
+
         ITokenizer tokenizer;
         try
         {
-            tokenizer = LoadTokenizer(folder, config);
+            tokenizer = loadingTokenizer.GetAwaiter().GetResult();
         }
         catch
         {

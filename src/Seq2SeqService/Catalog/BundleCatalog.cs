@@ -6,8 +6,9 @@ using Seq2SeqService.Options;
 namespace Seq2SeqService.Catalog;
 
 /// <summary>
-/// Loads every configured bundle when constructed (at start-up), so a missing or corrupt bundle stops the
-/// process before it serves; the error names the setting, the file and, where one is at fault, the tensor.
+/// Loads every configured bundle when constructed (at start-up, the bundles side by side), so a missing or
+/// corrupt bundle stops the process before it serves; the error names the setting, the file and, where one is at
+/// fault, the tensor.
 /// </summary>
 public sealed class BundleCatalog : IModelCatalog, IDisposable
 {
@@ -21,23 +22,13 @@ public sealed class BundleCatalog : IModelCatalog, IDisposable
             IntraOpThreads = settings.IntraOpThreads,
             InterOpThreads = settings.InterOpThreads,
         };
-        try
+        _models.AddRange(ParallelOpen.All(settings.Bundles.Count, i =>
         {
-            for (var i = 0; i < settings.Bundles.Count; i++)
-            {
-                var bundle = settings.Bundles[i];
-                var folder = Locate(bundle.Path, environment.ContentRootPath,
-                    $"{ModelsOptions.Section}:Bundles:{i}:Path");
-                BundleVariants.TryParse(bundle.Variant, out var variant);
-                _models.Add(new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, variant)));
-            }
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-
+            var bundle = settings.Bundles[i];
+            var folder = Locate(bundle.Path, environment.ContentRootPath, $"{ModelsOptions.Section}:Bundles:{i}:Path");
+            BundleVariants.TryParse(bundle.Variant, out var variant);
+            return new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, variant));
+        }));
         Default = settings.Default is { } name ? _models.First(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) : _models[0];
     }
 

@@ -19,10 +19,14 @@ public static class ServiceHost
             builder.AddServiceLogging();
             builder.AddSeq2SeqService();
             app = builder.Build();
-            app.UseSeq2SeqService();
             app.Services.GetRequiredService<IStartupValidator>().Validate();
-            // Resolving the catalog loads every bundle, before the server listens.
-            app.Services.GetRequiredService<IModelCatalog>();
+
+            // Resolving the catalog loads every bundle, before the server listens; the pipeline is set up
+            // meanwhile (start-up time).
+            var services = app.Services;
+            var loading = Task.Run(services.GetRequiredService<IModelCatalog>);
+            app.UseSeq2SeqService();
+            await loading;
         }
         catch (Exception e)
         {

@@ -103,22 +103,24 @@ public sealed partial class BatchScheduler(
 
     private async Task WarmUpAsync(CancellationToken stoppingToken)
     {
-        foreach (var model in models.Models)
-        {
-            var ids = model.Tokenize(WarmUpText).Ids;
-            var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
-            var output = await GenerateAsync(new Batch(model, settings,
-                [new BatchSequence(ids, CancellationToken.None)]), stoppingToken);
-            if (output.Rows.Count != 1 || output.Rows[0] is null)
-            {
-                throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
-            }
-
-            readiness.MarkWarm(model.Name);
-        }
-
+        // Side by side: each warm-up is a CPU-bound translation on a pool thread, and readiness waits for all.
+        await Task.WhenAll(models.Models.Select(model => WarmUpAsync(model, stoppingToken)));
         readiness.MarkReady();
         LogReady(logger, models.Models.Count);
+    }
+
+    private async Task WarmUpAsync(IBatchModel model, CancellationToken stoppingToken)
+    {
+        var ids = model.Tokenize(WarmUpText).Ids;
+        var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
+        var output = await GenerateAsync(new Batch(model, settings,
+            [new BatchSequence(ids, CancellationToken.None)]), stoppingToken);
+        if (output.Rows.Count != 1 || output.Rows[0] is null)
+        {
+            throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
+        }
+
+        readiness.MarkWarm(model.Name);
     }
 
     private async Task ServeAsync(CancellationToken stoppingToken, CancellationTokenSource runStopping)
