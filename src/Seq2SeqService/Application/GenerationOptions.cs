@@ -12,6 +12,9 @@ namespace Seq2SeqService.Application;
 /// </remarks>
 public sealed class GenerationOptions
 {
+    /// <summary>The longest <c>timeout_ms</c>: a day, as for the service's own time limit.</summary>
+    public const int MaxTimeoutMs = 86_400_000;
+
     /// <summary>Most tokens to generate per text (1 to the configured maximum).</summary>
     /// <example>64</example>
     [JsonPropertyName("max_new_tokens")]
@@ -75,6 +78,15 @@ public sealed class GenerationOptions
     /// <example>false</example>
     [JsonPropertyName("return_attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? ReturnAttention { get; set; }
+
+    /// <summary>
+    /// Not a generation setting: the request's deadline in milliseconds (1 to 86,400,000), counted from its acceptance,
+    /// queue time included. A request still running when it passes is stopped and answered with 422 and no partial
+    /// result. The service's own limit (<c>Service:Batching:RequestTimeoutSeconds</c>) applies too; the shorter wins.
+    /// </summary>
+    /// <example>30000</example>
+    [JsonPropertyName("timeout_ms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? TimeoutMs { get; set; }
 
     /// <summary>The model's defaults with these options applied, validated against the engine's ranges.</summary>
     /// <exception cref="InvalidGenerationSettingException">A value is out of range; names the option.</exception>

@@ -86,6 +86,6 @@ public enum TranslationErrorKind
     /// <summary>The caller's cancellation token fired (the client went away).</summary>
     Cancelled,
 
-    /// <summary>The request hit the service's time limit or token budget per request and was stopped.</summary>
+    /// <summary>The request passed its deadline (<see cref="RequestDeadline"/>) or the token budget per request and was stopped.</summary>
     LimitExceeded,
 }

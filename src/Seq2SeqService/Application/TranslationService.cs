@@ -14,7 +14,12 @@ namespace Seq2SeqService.Application;
 /// assembles one translation per text. Every way it can fail comes back as a <see cref="TranslationError"/>;
 /// which HTTP status that becomes is each front-end's decision.
 /// </summary>
-public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue, IOptions<RequestLimitsOptions> limits)
+/// <remarks>
+/// The request's deadline (<see cref="RequestDeadline"/>) starts when the job is admitted to the queue and fails the
+/// job as soon as it passes, waiting or running; the scheduler then drops its rows at the next decoder step.
+/// </remarks>
+public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue, IOptions<RequestLimitsOptions> limits,
+    IOptions<BatchingOptions> batching, TimeProvider time)
 {
     public async Task<TranslationOutcome> TranslateAsync(TranslationCommand command, CancellationToken cancellation)
     {
@@ -68,7 +73,13 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             }
         }
 
-        var job = new TranslationJob(model, settings, segments, cancellation) { ReturnAttention = command.Options?.ReturnAttention == true };
+        var deadline = RequestDeadline.Of(command.Options?.TimeoutMs, batching.Value.RequestTimeoutSeconds);
+        using var timer = deadline is null ? null : new CancellationTokenSource(deadline.Timeout, time);
+        var job = new TranslationJob(model, settings, segments, cancellation)
+        {
+            ReturnAttention = command.Options?.ReturnAttention == true,
+            Deadline = timer?.Token ?? CancellationToken.None,
+        };
         switch (queue.TryEnqueue(job))
         {
             case EnqueueResult.Full:
@@ -87,7 +98,8 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             return e.Reason switch
             {
                 JobFailure.GenerationFailed => Failure(TranslationErrorKind.Failed, e.Message),
-                JobFailure.DeadlineExceeded or JobFailure.TokenBudgetExceeded => Failure(TranslationErrorKind.LimitExceeded, e.Message),
+                JobFailure.DeadlineExceeded => Failure(TranslationErrorKind.LimitExceeded, deadline?.Message ?? e.Message),
+                JobFailure.TokenBudgetExceeded => Failure(TranslationErrorKind.LimitExceeded, e.Message),
                 _ => Unavailable(TranslationErrorKind.Stopping, e.Message),
             };
         }
@@ -138,6 +150,11 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         if (options?.NumBeams is < 1 || options?.NumBeams > max.MaxBeams)
         {
             errors["options.num_beams"] = [$"must be an integer in [1, {max.MaxBeams}] on this service."];
+        }
+
+        if (options?.TimeoutMs is < 1 or > GenerationOptions.MaxTimeoutMs)
+        {
+            errors["options.timeout_ms"] = [$"must be an integer number of milliseconds in [1, {GenerationOptions.MaxTimeoutMs}]."];
         }
     }
 

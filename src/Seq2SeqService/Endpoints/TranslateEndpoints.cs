@@ -32,8 +32,9 @@ public static class TranslateEndpoints
     /// <c>options</c> (Hugging Face names). Requests arriving together are batched. A text longer than the
     /// model's positions is split into sentences that are translated in one batch and rejoined; a single
     /// sentence that is still too long is refused with 422. Errors: 400 (invalid JSON, fields, options or
-    /// model), 413 (body too large), 415 (not JSON), 422 (sentence too long), 503 with Retry-After (queue
-    /// full or service stopping).
+    /// model), 413 (body too large), 415 (not JSON), 422 (sentence too long, or the request's deadline —
+    /// <c>options.timeout_ms</c> or the service's — or token budget passed), 503 with Retry-After (queue full or
+    /// service stopping).
     /// </remarks>
     public static async Task<Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> TranslateAsync(HttpContext context, TranslationService translator,
         IOptions<RequestLimitsOptions> limits, IOptions<QueueOptions> queue, ServiceMetrics metrics)

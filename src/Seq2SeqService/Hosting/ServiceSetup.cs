@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Application;
@@ -53,6 +54,7 @@ public static class ServiceSetup
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<IModelCatalog, BundleCatalog>();
         services.AddSingleton<IBatchModels>(sp => sp.GetRequiredService<IModelCatalog>());
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
         services.AddServiceHealthChecks();

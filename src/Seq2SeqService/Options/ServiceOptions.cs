@@ -51,7 +51,10 @@ public sealed class BatchingOptions
     /// </summary>
     public int Lanes { get; set; } = 1;
 
-    /// <summary>A request still running this long after it was accepted is stopped and answered with an error; 0 = no limit.</summary>
+    /// <summary>
+    /// A request still running this long after it was accepted is stopped and answered with an error; 0 = no limit.
+    /// A request's own <c>options.timeout_ms</c> may only shorten it.
+    /// </summary>
     public double RequestTimeoutSeconds { get; set; }
 
     /// <summary>

@@ -172,21 +172,15 @@ public sealed partial class BatchScheduler(
     }
 
     /// <summary>
-    /// Every running row generates one token in the round about to run; a job past its budget or its time
-    /// limit fails now, and its rows leave at the next step.
+    /// Every running row generates one token in the round about to run; a job past its budget fails now, and its
+    /// rows leave at the next step. (A job's deadline fails it by itself, from its timer; its rows leave the same way.)
     /// </summary>
     private void ChargeTokens()
     {
-        var now = Stopwatch.GetTimestamp();
-        var timeout = options.Value.RequestTimeoutSeconds;
         foreach (var rows in _jobs)
         {
             rows.GeneratedTokens += rows.RunningRows;
-            if (timeout > 0 && Stopwatch.GetElapsedTime(rows.Job.AcceptedAt, now).TotalSeconds > timeout)
-            {
-                rows.Job.Fail(JobFailure.DeadlineExceeded);
-            }
-            else if (rows.GeneratedTokens > options.Value.MaxTokensPerRequest)
+            if (rows.GeneratedTokens > options.Value.MaxTokensPerRequest)
             {
                 rows.Job.Fail(JobFailure.TokenBudgetExceeded);
             }

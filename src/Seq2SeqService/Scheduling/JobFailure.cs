@@ -12,7 +12,7 @@ public enum JobFailure
     /// <summary>The engine threw while running a batch that carried the job; the error was logged.</summary>
     GenerationFailed,
 
-    /// <summary>The job ran past the service's time limit per request; its rows were stopped.</summary>
+    /// <summary>The job's <see cref="TranslationJob.Deadline"/> passed before it finished; its rows were stopped.</summary>
     DeadlineExceeded,
 
     /// <summary>The job's rows generated more tokens than the service's budget per request; its rows were stopped.</summary>
@@ -24,7 +24,7 @@ public sealed class JobFailedException(JobFailure reason) : Exception(reason swi
 {
     JobFailure.Stopped => "The service stopped before this request could be translated; retry it.",
     JobFailure.GenerationFailed => "The model failed to generate this batch; the error was logged.",
-    JobFailure.DeadlineExceeded => "The request did not finish within the service's time limit per request (Service:Batching:RequestTimeoutSeconds).",
+    JobFailure.DeadlineExceeded => "The request did not finish before its deadline.",
     JobFailure.TokenBudgetExceeded => "The request generated more tokens (beams and samples counted) than the service's budget per request (Service:Batching:MaxTokensPerRequest).",
     _ => "The request queue could not take this request.",
 })

@@ -19,6 +19,7 @@ public sealed class TranslationJob
     private int _state;
     private int _remaining;
     private CancellationTokenRegistration _cancellation;
+    private CancellationTokenRegistration _deadline;
 
     public TranslationJob(IBatchModel model, GenerationSettings settings, IReadOnlyList<Segment> segments,
         CancellationToken cancellation)
@@ -43,6 +44,9 @@ public sealed class TranslationJob
     public IReadOnlyList<Segment> Segments { get; }
 
     public CancellationToken Cancellation { get; }
+
+    /// <summary>Fires when the request's time is up; the job then fails as <see cref="JobFailure.DeadlineExceeded"/>.</summary>
+    public CancellationToken Deadline { get; init; }
 
     /// <summary>Whether the job's outputs carry their attention.</summary>
     public bool ReturnAttention { get; init; }
@@ -69,8 +73,11 @@ public sealed class TranslationJob
     /// <summary>Raised once, synchronously, just before the completion is set.</summary>
     internal event Action? Finishing;
 
-    internal void WatchCancellation() =>
+    internal void WatchCancellation()
+    {
         _cancellation = Cancellation.Register(static state => ((TranslationJob)state!).Cancel(), this);
+        _deadline = Deadline.Register(static state => ((TranslationJob)state!).Fail(JobFailure.DeadlineExceeded), this);
+    }
 
     /// <returns>Whether this was the job's first batch.</returns>
     internal bool OnBatchStarted(int batchSize, long startedAt)
@@ -139,6 +146,7 @@ public sealed class TranslationJob
 
         Finishing?.Invoke();
         _cancellation.Dispose();
+        _deadline.Dispose();
         return true;
     }
 }

@@ -72,6 +72,12 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
     [InlineData("{\"text\": \"a\", \"options\": {\"max_tokens\": 5}}", "options.max_tokens is not a known field")]
     [InlineData("{\"text\": \"a\", \"options\": {\"return_attention\": true}}", "options.return_attention is not available with model 'scripted' (scripted): its decoder outputs no attention")]
     [InlineData("{\"text\": \"a\", \"options\": {\"return_attention\": 1}}", "options.return_attention must be a boolean")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"timeout_ms\": 0}}", "options.timeout_ms must be an integer number of milliseconds in [1, 86400000]")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"timeout_ms\": -5}}", "options.timeout_ms must be an integer number of milliseconds in [1, 86400000]")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"timeout_ms\": 86400001}}", "options.timeout_ms must be an integer number of milliseconds in [1, 86400000]")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"timeout_ms\": 1e12}}", "options.timeout_ms must be an integer")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"timeout_ms\": 1.5}}", "options.timeout_ms must be an integer")]
+    [InlineData("{\"text\": \"a\", \"options\": {\"timeout_ms\": \"1000\"}}", "options.timeout_ms must be an integer, not a string")]
     public async Task Invalid_translate_bodies_get_400_naming_the_problem(string body, string expected)
     {
         var (status, problem, _) = await PostAsync(body);

@@ -26,7 +26,7 @@ public sealed class StepSchedulingTests : IDisposable
         _services.Dispose();
     }
 
-    private async Task<SteppingModel> StartAsync(bool joins, int maxRows = 8, long maxTokens = 1_000_000, double timeoutSeconds = 0)
+    private async Task<SteppingModel> StartAsync(bool joins, int maxRows = 8, long maxTokens = 1_000_000)
     {
         var model = new SteppingModel(joins);
         _scheduler = new BatchScheduler(_queue, new ScriptedCatalog(model), _readiness,
@@ -36,7 +36,6 @@ public sealed class StepSchedulingTests : IDisposable
                 MaxBatchSequences = maxRows,
                 DrainTimeoutSeconds = 0,
                 MaxTokensPerRequest = maxTokens,
-                RequestTimeoutSeconds = timeoutSeconds,
             }),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
         await _scheduler.StartAsync(CancellationToken.None);
@@ -44,10 +43,13 @@ public sealed class StepSchedulingTests : IDisposable
         return model;
     }
 
-    private TranslationJob Enqueue(SteppingModel model, CancellationToken cancellation = default, params string[] texts)
+    private TranslationJob Enqueue(SteppingModel model, CancellationToken cancellation = default, params string[] texts) =>
+        Enqueue(model, cancellation, CancellationToken.None, texts);
+
+    private TranslationJob Enqueue(SteppingModel model, CancellationToken cancellation, CancellationToken deadline, params string[] texts)
     {
         var job = new TranslationJob(model, model.Defaults,
-            [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids, ""))], cancellation);
+            [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids, ""))], cancellation) { Deadline = deadline };
         _queue.TryEnqueue(job).Should().Be(EnqueueResult.Accepted);
         return job;
     }
@@ -120,15 +122,21 @@ public sealed class StepSchedulingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_request_past_the_time_limit_is_stopped()
+    public async Task A_request_past_its_deadline_is_stopped_and_its_rows_leave_at_the_next_step()
     {
-        var model = await StartAsync(joins: true, timeoutSeconds: 0.001);
-        var job = Enqueue(model, default, "forever");
+        var model = await StartAsync(joins: true);
+        using var deadline = new CancellationTokenSource();
+        var job = Enqueue(model, default, deadline.Token, "forever a", "forever b");
+        await Wait.UntilAsync(() => model.ActiveRows == 2, "both rows run");
+
+        await deadline.CancelAsync();
 
         var failure = await FluentActions.Awaiting(() => job.Completion.WaitAsync(TimeSpan.FromSeconds(30)))
             .Should().ThrowAsync<JobFailedException>();
-
         failure.Which.Reason.Should().Be(JobFailure.DeadlineExceeded);
+        await Wait.UntilAsync(() => model.ActiveRows == 0, "the stopped rows left the batch");
+        (await Enqueue(model, default, "one two").Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text
+            .Should().Be("<0>one two");
         await _scheduler!.StopAsync(CancellationToken.None);
     }
 }

@@ -15,11 +15,14 @@ public sealed class TranslationServiceTests
 {
     private readonly ScriptedModel _model = new(maxInputTokens: 4);
     private readonly RequestQueue _queue = new(MsOptions.Create(new QueueOptions { Capacity = 1 }));
+    private readonly ManualClock _clock = new();
     private readonly TranslationService _service;
 
-    public TranslationServiceTests() =>
-        _service = new TranslationService(new ScriptedCatalog(_model), _queue,
-            MsOptions.Create(new RequestLimitsOptions { MaxTexts = 2, MaxBeams = 4 }));
+    public TranslationServiceTests() => _service = ServiceWith(serviceTimeoutSeconds: 0);
+
+    private TranslationService ServiceWith(double serviceTimeoutSeconds) =>
+        new(new ScriptedCatalog(_model), _queue, MsOptions.Create(new RequestLimitsOptions { MaxTexts = 2, MaxBeams = 4 }),
+            MsOptions.Create(new BatchingOptions { RequestTimeoutSeconds = serviceTimeoutSeconds }), _clock);
 
     private async Task<TranslationError> ErrorOf(TranslationCommand command, CancellationToken cancellation = default)
     {
@@ -89,4 +92,42 @@ public sealed class TranslationServiceTests
         result.Texts.Select(t => t.Best.OutputTokens).Should().Equal(4, 2);
         result.BatchSizes.Should().Equal(3);
     }
+
+    [Fact]
+    public async Task A_deadline_counts_the_time_spent_waiting_in_the_queue()
+    {
+        var translating = _service.TranslateAsync(new TranslationCommand(["never started"], Options: new GenerationOptions { TimeoutMs = 1000 }),
+            CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(999));
+        translating.IsCompleted.Should().BeFalse();
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        var error = (await translating).Error!;
+        error.Kind.Should().Be(TranslationErrorKind.LimitExceeded);
+        error.Message.Should().StartWith("The request did not finish within its deadline of 1000 ms (options.timeout_ms)");
+        _queue.Admitted.Should().Be(0, "the stopped request gives its queue slot back");
+    }
+
+    [Theory]
+    [InlineData(500, 0, 500, "options.timeout_ms")]
+    [InlineData(500, 2, 500, "options.timeout_ms")]
+    [InlineData(5000, 2, 2000, "Service:Batching:RequestTimeoutSeconds")]
+    [InlineData(null, 0.25, 250, "Service:Batching:RequestTimeoutSeconds")]
+    public async Task The_shorter_of_the_requests_and_the_services_deadline_applies(int? timeoutMs, double serviceSeconds,
+        int firesAfterMs, string source)
+    {
+        var service = ServiceWith(serviceSeconds);
+        var translating = service.TranslateAsync(new TranslationCommand(["waits"], Options: new GenerationOptions { TimeoutMs = timeoutMs }),
+            CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(firesAfterMs - 1));
+        translating.IsCompleted.Should().BeFalse();
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        (await translating).Error!.Message.Should().Contain($"deadline of {firesAfterMs} ms ({source})");
+    }
+
+    [Fact]
+    public void Without_either_setting_there_is_no_deadline() => RequestDeadline.Of(null, 0).Should().BeNull();
 }
