@@ -12,6 +12,11 @@ from sentencepiece import sentencepiece_model_pb2
 TRANSFORMERS_VERSION = "4.46.0"
 
 
+def bundle_sizes(folder):
+    """Bytes per bundle file, by name, the model card left out (it is written from these)."""
+    return {f: os.path.getsize(os.path.join(folder, f)) for f in sorted(os.listdir(folder)) if f != "MODEL_CARD.md"}
+
+
 def write_json(path, obj):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, ensure_ascii=False, indent=2)

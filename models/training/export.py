@@ -16,7 +16,8 @@ import sentencepiece as spm
 import torch
 
 from bundle_files import write_bundle_files, write_json
-from decode import DecodeSettings, beam_search, greedy
+from decode import DecodeSettings
+from export_common import GOLDEN_SETTINGS, add_check_arguments, golden, print_summary
 from marian import MarianMT, MarianSize
 from onnx_export import export_all
 from onnx_weights import load_bundle
@@ -28,14 +29,6 @@ ONNX_FILES = {"merged": ["encoder_model", "decoder_model_merged"],
               "separate": ["encoder_model", "decoder_model", "decoder_with_past_model"]}
 
 
-# Golden files: the defaults, and the same searches with every logits processor of the spec switched on.
-PROCESSORS = dict(repetition_penalty=1.3, no_repeat_ngram_size=3, min_length=5)
-GOLDEN_SETTINGS = {
-    "greedy": {},
-    "beam4": {"num_beams": 4},
-    "greedy_processors": PROCESSORS,
-    "beam4_processors": {"num_beams": 4, "length_penalty": 0.6, "early_stopping": True, **PROCESSORS},
-}
 
 
 def load_trained(run, average):
@@ -84,22 +77,6 @@ def tiny_model(spm_dir, train_tsv, seed):
     return model.eval(), os.path.join(spm_dir, "spm.model"), vocab
 
 
-def golden(model, sp, sources_text, settings, pad_id, eos_id, bundle_name, beam):
-    cases = []
-    for text in sources_text:
-        ids = sp.encode(text) + [eos_id]
-        if beam:
-            out, score, reason = beam_search(model, ids, settings, pad_id, eos_id, pad_id)[0]
-        else:
-            (out, reason), score = greedy(model, [ids], settings, pad_id, eos_id, pad_id)[0], None
-        case = {"source": text, "input_ids": ids, "output_ids": out}
-        if beam:
-            case["score"] = score
-        case.update({"finish_reason": reason, "text": sp.decode([t for t in out if t < pad_id])})
-        cases.append(case)
-    return {"model": bundle_name, "settings": settings.to_dict(), "cases": cases}
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", required=True, help="prep.py output folder (spm.model, vocab.json, dev/test TSV)")
@@ -110,11 +87,7 @@ def main():
     ap.add_argument("--average", type=int, default=1, help="average the last N snapshots of the run")
     ap.add_argument("--out", required=True, help="bundle folder to write")
     ap.add_argument("--golden", required=True, help="folder for greedy.json and beam4.json")
-    ap.add_argument("--ort", required=True, help="extracted onnxruntime-node package folder")
-    ap.add_argument("--work", required=True, help="scratch folder (git-ignored)")
-    ap.add_argument("--n-greedy", type=int, default=200, help="dev sentences for the greedy parity check")
-    ap.add_argument("--n-golden", type=int, default=50, help="test sentences in the golden files")
-    ap.add_argument("--seed", type=int, default=7)
+    add_check_arguments(ap)
     args = ap.parse_args()
     # One thread: exports run beside the training job on a 2-core machine.
     torch.set_num_threads(1)
@@ -181,11 +154,8 @@ def main():
     for name, extra in GOLDEN_SETTINGS.items():
         settings = DecodeSettings(max_new_tokens=max_new, bad_words_ids=[[pad_id]], **extra)
         write_json(os.path.join(args.golden, f"{name}.json"),
-                   golden(model, sp, test_src, settings, pad_id, eos_id, bundle_name, beam=settings.num_beams > 1))
-    sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))
-             if f != "MODEL_CARD.md"}
-    print(json.dumps({"bundle": args.out, "weights": source, "training_state": info, "bytes": sizes,
-                      "total_bytes": sum(sizes.values())}, indent=1))
+                   golden(model, sp, test_src, settings, bundle_name))
+    print_summary(args.out, source, info)
 
 
 if __name__ == "__main__":

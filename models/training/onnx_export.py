@@ -19,6 +19,8 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 from torch import nn
 
+from export_common import EncoderGraph
+
 OPSET = 14
 KINDS = ("decoder.key", "decoder.value", "encoder.key", "encoder.value")
 DECODER_MASK = "decoder_attention_mask"
@@ -32,15 +34,6 @@ def present_names(n_layers, with_encoder=True):
 
 def past_names(n_layers):
     return [f"past_key_values.{i}.{k}" for i in range(n_layers) for k in KINDS]
-
-
-class EncoderGraph(nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids, attention_mask):
-        return self.model.encode(input_ids, attention_mask)
 
 
 class DecoderGraph(nn.Module):

@@ -244,7 +244,7 @@ def write_golden(bundle, folder, data, golden_dir, n):
     import quantized_reference
     from bundle_files import write_json
     from decode import DecodeSettings
-    from export import GOLDEN_SETTINGS, golden
+    from export_common import GOLDEN_SETTINGS, golden
     from prep import read_pairs
 
     torch.set_num_threads(1)
@@ -261,8 +261,7 @@ def write_golden(bundle, folder, data, golden_dir, n):
         settings = DecodeSettings(max_new_tokens=cfg.max_position_embeddings - 1, bad_words_ids=[[cfg.pad_token_id]],
                                   **GOLDEN_SETTINGS[file])
         write_json(os.path.join(golden_dir, f"{file}.json"),
-                   golden(model, sp, sources, settings, cfg.pad_token_id, cfg.eos_token_id, name,
-                          beam=settings.num_beams > 1))
+                   golden(model, sp, sources, settings, name))
         print("golden", os.path.join(golden_dir, f"{file}.json"), flush=True)
 
 

@@ -27,8 +27,9 @@ from onnx import external_data_helper, numpy_helper
 from torch import nn
 
 from bundle_files import generation_config_json, write_json
-from decode import DecodeSettings, beam_search, greedy, pad_batch
-from export import GOLDEN_SETTINGS, load_trained
+from decode import DecodeSettings, greedy, pad_batch
+from export import load_trained
+from export_common import GOLDEN_SETTINGS, EncoderGraph, add_check_arguments, golden, print_summary
 from parity import Report, read_outputs, run_node, write_inputs
 from prep import read_pairs
 from rnn_model import GruAttention, GruSize
@@ -42,15 +43,6 @@ TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.j
 ENCODER_OUTPUTS = ["encoder_hidden_states", "encoder_keys", "initial_state.0"]
 DECODER_INPUTS = ["input_ids", "encoder_attention_mask", "encoder_hidden_states", "encoder_keys", "state.0"]
 DECODER_OUTPUTS = ["logits", "present_state.0", "cross_attentions"]
-
-
-class EncoderGraph(nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids, attention_mask):
-        return self.model.encode(input_ids, attention_mask)
 
 
 class DecoderStepGraph(nn.Module):
@@ -185,29 +177,6 @@ def config_json(cfg, max_length):
     }
 
 
-def golden(model, sp, sources_text, settings, bundle_name, with_attention):
-    """Decodes every source alone; with_attention adds each output token's attention row over the source tokens
-    (rounded to 6 decimals, which the tests' tolerance allows for)."""
-    cfg = model.cfg
-    pad, eos = cfg.pad_token_id, cfg.eos_token_id
-    cases = []
-    for text in sources_text:
-        ids = sp.encode(text) + [eos]
-        attention = []
-        if settings.num_beams > 1:
-            out, score, reason = beam_search(model, ids, settings, pad, eos, pad, attention=attention)[0]
-        else:
-            (out, reason), score = greedy(model, [ids], settings, pad, eos, pad, attention=attention)[0], None
-        case = {"source": text, "input_ids": ids, "output_ids": out}
-        if score is not None:
-            case["score"] = score
-        case.update({"finish_reason": reason, "text": sp.decode([t for t in out if t < pad])})
-        if with_attention:
-            case["attention"] = [[round(w, 6) for w in row] for row in attention[0]]
-        cases.append(case)
-    return {"model": bundle_name, "settings": settings.to_dict(), "cases": cases}
-
-
 def tiny_model(vocab_size, pad_id, eos_id, seed):
     """Random weights on the tiny Marian fixture's vocabulary; larger weights and an eos bias make outputs differ
     from input to input, a few of them ending with eos."""
@@ -230,11 +199,7 @@ def main():
     ap.add_argument("--tiny", action="store_true", help="tiny random-weight bundle for the C# tests")
     ap.add_argument("--out", required=True, help="bundle folder to write")
     ap.add_argument("--golden", required=True, help="folder for the golden decoding files")
-    ap.add_argument("--ort", required=True, help="extracted onnxruntime-node package folder")
-    ap.add_argument("--work", required=True, help="scratch folder (git-ignored)")
-    ap.add_argument("--n-greedy", type=int, default=200, help="dev sentences for the greedy parity check")
-    ap.add_argument("--n-golden", type=int, default=50, help="test sentences in the golden files")
-    ap.add_argument("--seed", type=int, default=7)
+    add_check_arguments(ap)
     args = ap.parse_args()
     # One thread: exports run beside training jobs on a 2-core machine.
     torch.set_num_threads(1)
@@ -284,10 +249,7 @@ def main():
         settings = DecodeSettings(max_new_tokens=max_new, bad_words_ids=[[cfg.pad_token_id]], **extra)
         cases = golden(model, sp, test_src[:args.n_golden], settings, bundle_name, "repetition_penalty" not in extra)
         write_json(os.path.join(args.golden, f"{name}.json"), cases)
-    sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))
-             if f != "MODEL_CARD.md"}
-    print(json.dumps({"bundle": args.out, "weights": source, "training_state": info, "bytes": sizes,
-                      "total_bytes": sum(sizes.values())}, indent=1))
+    print_summary(args.out, source, info)
 
 
 if __name__ == "__main__":

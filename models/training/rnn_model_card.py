@@ -1,11 +1,11 @@
 """Writes the recurrent bundle's MODEL_CARD.md from its evaluation (evaluate.py), training log, bundle files,
 the Transformer's model card (for the side-by-side scores) and the engine harness's speed tables."""
 import argparse
-import json
 import os
 import re
 
-from model_card import DATA_CREDIT, TRAIN_TOKENS_PER_EPOCH, read_log, samples, table_rows
+from model_card_parts import (add_input_arguments, add_provenance_arguments, data_section, last_dev_loss,
+                              quality_heading, read_inputs, samples_section, size_row, training_amount, write_card)
 
 
 def transformer_scores(card_path):
@@ -21,35 +21,18 @@ def transformer_scores(card_path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--results", required=True, help="evaluate.py output")
-    ap.add_argument("--log", required=True, help="the run's train.log")
-    ap.add_argument("--bundle", required=True)
+    add_input_arguments(ap)
     ap.add_argument("--transformer", required=True, help="the default bundle's folder (its MODEL_CARD.md)")
     ap.add_argument("--speed", required=True, help="text file: the engine harness's output for both bundles")
     ap.add_argument("--speed-command", required=True)
     ap.add_argument("--hardware", required=True)
-    ap.add_argument("--date", required=True, help="when the run trained and was evaluated")
-    ap.add_argument("--eval-command", required=True)
-    ap.add_argument("--export-command", required=True)
+    add_provenance_arguments(ap)
     args = ap.parse_args()
 
-    with open(args.results, encoding="utf-8") as f:
-        res = json.load(f)
-    with open(os.path.join(args.bundle, "config.json")) as f:
-        cfg = json.load(f)
+    card = read_inputs(args.results, args.log, args.bundle)
+    cfg, start, greedy, beam = card.cfg, card.start, card.greedy, card.beam
     with open(args.speed, encoding="utf-8") as f:
         speed = f.read().strip()
-    events = read_log(args.log)
-    start = [e for e in events if e["event"] == "start"][-1]
-    trains = [e for e in events if e["event"] == "train"]
-    devs = [e for e in events if e["event"] == "dev"]
-    state = res["training_state"]
-    sizes = {f: os.path.getsize(os.path.join(args.bundle, f)) for f in sorted(os.listdir(args.bundle))
-             if f != "MODEL_CARD.md"}
-    tps = sorted(e["tokens_per_s"] for e in trains)
-    median_tps = tps[len(tps) // 2] if tps else 0
-    good, bad = samples(res, "beam4", 10, 10)
-    greedy, beam = res["runs"]["greedy"], res["runs"]["beam4"]
     tf = transformer_scores(os.path.join(args.transformer, "MODEL_CARD.md"))
     name = os.path.basename(os.path.normpath(args.bundle))
     tf_name = os.path.basename(os.path.normpath(args.transformer))
@@ -62,13 +45,7 @@ vocabulary, and served by the same generation engine through its recurrent runne
 contract (`encoder_model.onnx`, the one-step `decoder_model.onnx`, `embedding.onnx_data` shared by both) are
 documented in `docs/recurrent-model.md`.
 
-## Data
-
-{DATA_CREDIT}
-
-141,324 pairs, 141,319 after removing exact duplicates. Split by English sentence (no English sentence in two
-splits): test 1,000 English sentences with all their translations ({res['references']:,} references, used as
-multiple references), dev 1,000, training the remaining 138,434 pairs — the Transformer's splits.
+{data_section(card, " — the Transformer's splits")}
 
 ## Architecture
 
@@ -81,7 +58,7 @@ multiple references), dev 1,000, training the remaining 138,434 pairs — the Tr
 | vocabulary | {cfg['vocab_size']} shared SentencePiece unigram pieces (`</s>`=0, `<unk>`=1, `<pad>`={cfg['pad_token_id']} = decoder start), the default bundle's tokenizer files |
 | max source tokens | {cfg['max_source_length']} (declared; the model has no position table) |
 | trainable parameters | {start['params']:,} |
-| bundle size | {sum(sizes.values()):,} bytes ({', '.join(f'{k} {v:,}' for k, v in sizes.items())}) |
+{size_row(card)}
 
 ## Training
 
@@ -89,12 +66,11 @@ Teacher forcing, label smoothing 0.1, Adam (0.9, 0.98), peak learning rate {star
 {start['args']['warmup']} warmup steps, inverse-sqrt decay and a linear cool-down to 0 over the last 20 % of a
 {start['args']['minutes']:g}-minute training-time budget; length-bucketed batches of at most {start['args']['max_tokens']}
 (rows × longest side) tokens; dropout {cfg['dropout']}; gradient norm clipped at 1.
-Weights: {res['weights']}. {state['step']:,} steps, {state['tokens']:,} source+target tokens
-({state['tokens'] / TRAIN_TOKENS_PER_EPOCH:.1f} passes over the training data), {state['train_seconds'] / 60:.0f} minutes of training
-on {args.hardware} (PyTorch 1.13 with OpenBLAS, 2 threads, nice 5), median {median_tps:,} tokens/s (the machine
-was shared with seven other jobs), {args.date}. Last dev loss (no smoothing): {devs[-1]['dev_loss'] if devs else 'n/a'}.
+{training_amount(card)}
+on {args.hardware} (PyTorch 1.13 with OpenBLAS, 2 threads, nice 5), median {card.median_tps:,} tokens/s (the machine
+was shared with seven other jobs), {args.date}. Last dev loss (no smoothing): {last_dev_loss(card)}.
 
-## Quality (test split, {res['sentences']:,} sentences, {res['references']:,} references)
+{quality_heading(card)}
 
 sacreBLEU-compatible scores computed by `models/training/metrics.py` (BLEU: 13a tokenization, exponential
 smoothing, multi-reference; chrF: character 6-grams, beta 2), next to the Transformer's from its model card:
@@ -119,22 +95,8 @@ two bundles, not of the two architectures at equal compute.
 
 Command: `{args.speed_command}`
 
-## Sample translations (beam 4, test split)
-
-Good (exactly one of the references):
-
-| English | model | references |
-|---|---|---|
-{table_rows(good)}
-
-Bad (lowest sentence chrF):
-
-| English | model | references |
-|---|---|---|
-{table_rows(bad)}
-"""
-    with open(os.path.join(args.bundle, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
-        f.write(text)
+{samples_section(card)}"""
+    write_card(args.bundle, text)
 
 
 if __name__ == "__main__":

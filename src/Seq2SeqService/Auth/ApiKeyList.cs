@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Auth;
 
@@ -77,12 +78,22 @@ public static class ApiKeyList
     }
 }
 
-/// <summary>Refuses start-up on an unusable key list.</summary>
-public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+/// <summary>
+/// Refuses start-up on an unusable key list, and on the removed <c>ProtectMetrics</c> / <c>ProtectSwagger</c>
+/// settings: left in place they would be ignored silently and leave /metrics and /swagger open.
+/// </summary>
+public sealed class AuthOptionsValidator(IConfiguration configuration) : IValidateOptions<AuthOptions>
 {
+    private const string OperatorKeySetting = ServerOptions.Section + ":" + nameof(ServerOptions.OperatorKey);
+    private static readonly string[] RemovedSettings = ["ProtectMetrics", "ProtectSwagger"];
+
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
-        var failures = ApiKeyList.Collect(options).Failures;
+        var failures = ApiKeyList.Collect(options).Failures.ToList();
+        var section = configuration.GetSection(AuthOptions.Section);
+        failures.AddRange(RemovedSettings.Where(setting => section[setting] is not null).Select(setting =>
+            $"{AuthOptions.Section}:{setting} was removed: set {OperatorKeySetting} to put /metrics and /swagger " +
+            "behind a key (docs/configuration.md)"));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Seq2SeqService.Auth;
 
 /// <summary>
@@ -7,13 +5,11 @@ namespace Seq2SeqService.Auth;
 /// way, and records who the caller is for the rate limiter and the quota. Open service: every caller is
 /// <see cref="ApiCaller.Anonymous"/>. Keys never reach a log: refusals say only whether a key was presented.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore store, IOptions<AuthOptions> options,
-    OperatorPaths operatorPaths, UsageMetrics metrics)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore store, UsageMetrics metrics)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var requirement = context.GetEndpoint()?.Metadata.GetMetadata<ApiKeyRequirement>() ??
-                          operatorPaths.RequirementFor(context.Request.Path, options.Value, store.Enabled);
+        var requirement = context.GetEndpoint()?.Metadata.GetMetadata<ApiKeyRequirement>();
         if (requirement is null)
         {
             await next(context);
@@ -38,19 +34,5 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore store, IO
 
         context.Features.Set(caller);
         await next(context);
-    }
-}
-
-/// <summary>Paths outside the translation endpoints that a setting can close: /metrics and /swagger.</summary>
-public sealed class OperatorPaths(IApiDialect dialect)
-{
-    private readonly ApiKeyRequirement _requirement = new(dialect);
-
-    public ApiKeyRequirement? RequirementFor(PathString path, AuthOptions options, bool keysConfigured)
-    {
-        var closed = keysConfigured &&
-                     ((options.ProtectMetrics && path.StartsWithSegments("/metrics")) ||
-                      (options.ProtectSwagger && path.StartsWithSegments("/swagger")));
-        return closed ? _requirement : null;
     }
 }

@@ -28,10 +28,4 @@ public sealed class AuthOptions
     /// secrets can come from a mounted file rather than from settings or the environment.
     /// </summary>
     public string? KeysFile { get; set; }
-
-    /// <summary>With keys configured, also require one (native style) for GET /metrics.</summary>
-    public bool ProtectMetrics { get; set; }
-
-    /// <summary>With keys configured, also require one (native style) for /swagger.</summary>
-    public bool ProtectSwagger { get; set; }
 }

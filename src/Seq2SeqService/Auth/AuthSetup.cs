@@ -11,8 +11,7 @@ namespace Seq2SeqService.Auth;
 /// </summary>
 public static class AuthSetup
 {
-    /// <summary>Keys, limits and quota; <paramref name="operatorDialect"/> is how /metrics and /swagger take a key when a setting closes them.</summary>
-    public static void AddApiKeys(this WebApplicationBuilder builder, IApiDialect operatorDialect)
+    public static void AddApiKeys(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
@@ -21,7 +20,6 @@ public static class AuthSetup
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<CharacterQuota>();
         services.AddSingleton<UsageMetrics>();
-        services.AddSingleton(new OperatorPaths(operatorDialect));
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

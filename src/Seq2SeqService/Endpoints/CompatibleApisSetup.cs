@@ -4,6 +4,7 @@ using Microsoft.OpenApi;
 using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Endpoints.DeepL;
 using Seq2SeqService.Endpoints.LibreTranslate;
+using Seq2SeqService.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Swashbuckle.AspNetCore.SwaggerUI;
 
@@ -17,8 +18,6 @@ namespace Seq2SeqService.Endpoints;
 /// </summary>
 public static class CompatibleApisSetup
 {
-    private const string NativeDocument = "v1";
-
     public static IServiceCollection AddCompatibleApis(this IServiceCollection services)
     {
         services.AddSingleton<LanguagePairs>();
@@ -42,11 +41,11 @@ public static class CompatibleApisSetup
                               "With API keys configured, send 'Authorization: DeepL-Auth-Key <key>'.",
             });
             swagger.DocInclusionPredicate((document, api) =>
-                api.GroupName is null ? document == NativeDocument : api.GroupName == document);
+                api.GroupName is null ? document == SwaggerSetup.NativeDocument : api.GroupName == document);
         });
         services.Configure<SwaggerUIOptions>(ui => ui.ConfigObject.Urls =
         [
-            new UrlDescriptor { Name = "Seq2SeqService", Url = $"{NativeDocument}/swagger.json" },
+            new UrlDescriptor { Name = "Seq2SeqService", Url = $"{SwaggerSetup.NativeDocument}/swagger.json" },
             new UrlDescriptor { Name = "LibreTranslate-compatible", Url = $"{LibreTranslateEndpoints.Group}/swagger.json" },
             new UrlDescriptor { Name = "DeepL-compatible", Url = $"{DeepLEndpoints.Group}/swagger.json" },
         ]);

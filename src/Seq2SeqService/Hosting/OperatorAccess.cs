@@ -9,6 +9,8 @@ namespace Seq2SeqService.Hosting;
 /// <summary>
 /// With <c>Service:Server:OperatorKey</c> set, the operator's pages (/swagger, /metrics) answer 401 unless the
 /// request carries <c>Authorization: Bearer</c> that key (what Prometheus sends with its <c>authorization</c> setting).
+/// A key of its own rather than the clients' API keys: whoever may translate need not see every key holder's
+/// usage in /metrics, and the pages can be closed on a service open to all.
 /// </summary>
 public sealed class OperatorAccess(RequestDelegate next, IOptions<ServerOptions> options)
 {

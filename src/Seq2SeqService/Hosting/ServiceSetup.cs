@@ -61,7 +61,7 @@ public static class ServiceSetup
         services.AddServiceErrors();
         services.AddServiceOpenApi();
         builder.AddServiceTelemetry();
-        builder.AddApiKeys(NativeDialect.Unbilled);
+        builder.AddApiKeys();
         services.AddCompatibleApis();
     }
 

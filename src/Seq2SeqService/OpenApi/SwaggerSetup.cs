@@ -7,12 +7,15 @@ namespace Seq2SeqService.OpenApi;
 /// <summary>Swagger UI at /swagger and the OpenAPI document at /swagger/v1/swagger.json, from XML comments.</summary>
 public static class SwaggerSetup
 {
+    /// <summary>The native API's document; the compatible APIs have one each beside it.</summary>
+    public const string NativeDocument = "v1";
+
     public static IServiceCollection AddServiceOpenApi(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(swagger =>
         {
-            swagger.SwaggerDoc("v1", new OpenApiInfo
+            swagger.SwaggerDoc(NativeDocument, new OpenApiInfo
             {
                 Title = "Seq2SeqService",
                 Version = "v1",

@@ -123,7 +123,10 @@ public sealed class ServerOptions
     /// <summary>Serve the Prometheus scrape at /metrics.</summary>
     public bool Metrics { get; set; } = true;
 
-    /// <summary>When set, /swagger and /metrics answer only requests with <c>Authorization: Bearer</c> this key.</summary>
+    /// <summary>
+    /// When set, /swagger and /metrics answer only requests with <c>Authorization: Bearer</c> this key. The one
+    /// guard on the operator's pages, separate from the clients' API keys (<c>Service:Auth</c>), which never open them.
+    /// </summary>
     public string? OperatorKey { get; set; }
 }
 

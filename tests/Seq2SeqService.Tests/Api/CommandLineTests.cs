@@ -56,6 +56,8 @@ public sealed class CommandLineTests
     [InlineData("Service__Models__Default", "missing", "Service:Models:Default = 'missing' is not the name of a configured bundle")]
     [InlineData("Service__Models__Bundles__0__Path", "no/such/bundle", "no/such/bundle")]
     [InlineData("Service__Server__OperatorKey", "short", "Service:Server:OperatorKey must be at least 16 characters")]
+    [InlineData("Service__Auth__ProtectMetrics", "true", "Service:Auth:ProtectMetrics was removed: set Service:Server:OperatorKey")]
+    [InlineData("Service__Auth__ProtectSwagger", "false", "Service:Auth:ProtectSwagger was removed: set Service:Server:OperatorKey")]
     [InlineData("Service__Server__MaxConcurrentConnections", "0", "Service:Server:MaxConcurrentConnections = 0 is outside")]
     [InlineData("Service__Models__Bundles__0__Variant", "int4", "Service:Models:Bundles:0:Variant = 'int4' is not fp32 or quantized")]
     public async Task Invalid_configuration_exits_1_with_one_log_line_naming_it(string key, string value, string expected)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Seq2SeqService.Tests.Infrastructure;
 
 namespace Seq2SeqService.Tests.Api;
@@ -48,5 +49,23 @@ public sealed class OperatorSettingsTests
         }
 
         (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public async Task Swagger_lists_metrics_in_the_native_document_exactly_when_it_is_served(string metrics, bool listed)
+    {
+        using var factory = ScriptedService.Create(new Dictionary<string, string?> { ["Service:Server:Metrics"] = metrics });
+        var client = factory.CreateClient();
+
+        foreach (var document in new[] { "v1", "libretranslate", "deepl" })
+        {
+            var paths = JsonDocument.Parse(await client.GetStringAsync($"/swagger/{document}/swagger.json"))
+                .RootElement.GetProperty("paths");
+            paths.TryGetProperty("/metrics", out _).Should().Be(listed && document == "v1", document);
+        }
+
+        (await client.GetAsync("/metrics")).StatusCode.Should().Be(listed ? HttpStatusCode.OK : HttpStatusCode.NotFound);
     }
 }

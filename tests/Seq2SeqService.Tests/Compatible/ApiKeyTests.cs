@@ -113,21 +113,24 @@ public sealed class ApiKeyTests(ApiKeyTests.Host host) : IClassFixture<ApiKeyTes
     }
 
     [Fact]
-    public async Task Metrics_and_swagger_close_when_set()
+    public async Task Client_keys_do_not_open_metrics_and_the_operator_key_is_no_client_key()
     {
+        const string operatorKey = "operator-key-0123456789";
         using var factory = Create(new Dictionary<string, string?>
         {
             ["Service:Auth:ApiKeys:0:Key"] = Key,
-            ["Service:Auth:ProtectMetrics"] = "true",
-            ["Service:Auth:ProtectSwagger"] = "true",
+            ["Service:Server:OperatorKey"] = operatorKey,
         });
         var client = factory.CreateClient();
 
-        (await client.GetAsync("/metrics")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await client.GetAsync("/swagger/v1/swagger.json")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        using var keyed = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "X-API-Key", Key } } };
-        (await client.SendAsync(keyed)).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await client.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.SendAndReadAsync(HttpMethod.Get, "/metrics", null, ("X-API-Key", Key))).Status
+            .Should().Be(HttpStatusCode.Unauthorized);
+        (await client.SendAndReadAsync(HttpMethod.Get, "/metrics", null, ("Authorization", "Bearer " + Key))).Status
+            .Should().Be(HttpStatusCode.Unauthorized);
+        (await client.PostAndReadAsync("/translate", Json(new { text = "Hi" }), ("Authorization", "Bearer " + operatorKey)))
+            .Status.Should().Be(HttpStatusCode.Unauthorized);
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "Authorization", "Bearer " + operatorKey } } };
+        (await client.SendAsync(scrape)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]
