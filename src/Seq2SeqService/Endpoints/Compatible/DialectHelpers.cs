@@ -24,14 +24,19 @@ public static class DialectHelpers
     }
 
     /// <summary>
-    /// The status both compatible APIs answer a refusal with: 400 for the client's input, 429 for a full queue
-    /// (which their clients retry) and 503 while stopping, the last two with <c>Retry-After</c>.
+    /// The status a compatible API answers a refusal with: 400 for the client's input, the API's own
+    /// <paramref name="tooLargeStatus"/> for a request over the per-request limits (no <c>Retry-After</c>: the
+    /// same request would fail again), 429 for a full queue (which their clients retry) and 503 while stopping,
+    /// the last two with <c>Retry-After</c>.
     /// </summary>
-    public static int RefusalStatus(HttpContext context, TranslationRefusedException refusal)
+    public static int RefusalStatus(HttpContext context, TranslationRefusedException refusal, int tooLargeStatus)
     {
-        if (refusal.Reason == RefusalReason.InvalidInput)
+        switch (refusal.Reason)
         {
-            return StatusCodes.Status400BadRequest;
+            case RefusalReason.InvalidInput:
+                return StatusCodes.Status400BadRequest;
+            case RefusalReason.TooLarge:
+                return tooLargeStatus;
         }
 
         context.Response.Headers.RetryAfter = RetryAfter.Seconds(TimeSpan.FromSeconds(refusal.RetryAfterSeconds));

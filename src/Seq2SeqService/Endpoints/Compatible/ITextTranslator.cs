@@ -18,6 +18,12 @@ public enum RefusalReason
     /// <summary>The service is busy; retry after <see cref="TranslationRefusedException.RetryAfterSeconds"/>.</summary>
     Busy,
 
+    /// <summary>
+    /// The request asks for more than the service gives one request (estimated work, generated tokens, or time
+    /// to its deadline): sent again unchanged it fails again, so the client must send less.
+    /// </summary>
+    TooLarge,
+
     /// <summary>The service is shutting down, or the engine failed on the request's batch (logged there).</summary>
     Stopping,
 }

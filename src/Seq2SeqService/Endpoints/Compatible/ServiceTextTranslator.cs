@@ -16,14 +16,20 @@ public sealed class ServiceTextTranslator(TranslationService service, IOptions<Q
             return outcome.Result.Texts.Select(t => t.Best.Text).ToList();
         }
 
-        var retryAfter = queueOptions.Value.RetryAfterSeconds;
-        throw outcome.Error.Kind switch
+        var error = outcome.Error;
+        var retryAfter = error.RetryAfter is { } wait
+            ? (int)Math.Ceiling(wait.TotalSeconds)
+            : queueOptions.Value.RetryAfterSeconds;
+        throw error.Kind switch
         {
             TranslationErrorKind.InvalidRequest or TranslationErrorKind.SentenceTooLong =>
-                new TranslationRefusedException(RefusalReason.InvalidInput, outcome.Error.Message),
-            TranslationErrorKind.Overloaded => new TranslationRefusedException(RefusalReason.Busy, outcome.Error.Message, retryAfter),
-            TranslationErrorKind.Cancelled => new OperationCanceledException(outcome.Error.Message, cancellation),
-            _ => new TranslationRefusedException(RefusalReason.Stopping, outcome.Error.Message, retryAfter),
+                new TranslationRefusedException(RefusalReason.InvalidInput, error.Message),
+            TranslationErrorKind.TooMuchWork or TranslationErrorKind.LimitExceeded =>
+                new TranslationRefusedException(RefusalReason.TooLarge, error.Message),
+            TranslationErrorKind.Overloaded => new TranslationRefusedException(RefusalReason.Busy, error.Message, retryAfter),
+            TranslationErrorKind.Cancelled => new OperationCanceledException(error.Message, cancellation),
+            // Stopping, and Failed: the engine's failure is logged, and a retry runs in another batch.
+            _ => new TranslationRefusedException(RefusalReason.Stopping, error.Message, retryAfter),
         };
     }
 }

@@ -22,6 +22,7 @@ public static class DeepLEndpoints
             .Produces<DeepLTranslateResponse>()
             .Produces<DeepLError>(StatusCodes.Status400BadRequest)
             .Produces<DeepLError>(StatusCodes.Status403Forbidden)
+            .Produces<DeepLError>(DeepLDialect.TooLargeStatus)
             .Produces<DeepLError>(StatusCodes.Status429TooManyRequests)
             .Produces<DeepLError>(DeepLDialect.QuotaExceededStatus)
             .Produces<DeepLError>(StatusCodes.Status503ServiceUnavailable);
@@ -48,8 +49,9 @@ public static class DeepLEndpoints
     /// regional variants (EN-GB, EN-US, PT-BR…) map to their language; without <c>source_lang</c> the source is
     /// detected. <c>tag_handling=html|xml</c> translates text and keeps markup. Other DeepL parameters
     /// (<c>formality</c>, <c>split_sentences</c>, <c>show_billed_characters</c>…) are accepted and ignored.
-    /// Errors: 400 <c>{"message"}</c>, 403 key, 429 request rate or full queue (Retry-After), 456 character
-    /// quota, 503 stopping.
+    /// Errors: 400 <c>{"message"}</c>, 403 key, 413 a request over the per-request limits (work, generated
+    /// tokens, deadline), 429 request rate or full queue (Retry-After), 456 character quota, 503 stopping or an
+    /// engine failure (Retry-After).
     /// </remarks>
     public static async Task<IResult> TranslateAsync(HttpContext context, CompatibleTranslator translator)
     {
@@ -77,7 +79,7 @@ public static class DeepLEndpoints
         }
         catch (TranslationRefusedException e)
         {
-            return DeepLDialect.Error(DialectHelpers.RefusalStatus(context, e), e.Message);
+            return DeepLDialect.Error(DialectHelpers.RefusalStatus(context, e, DeepLDialect.TooLargeStatus), e.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -46,8 +46,9 @@ public static class LibreTranslateEndpoints
     /// Shares its route with the native POST /translate: a body with <c>q</c> comes here. <c>q</c> is a string
     /// or an array of strings; <c>source</c> a code or <c>auto</c> (detected among the languages that have a
     /// model for <c>target</c>); <c>format: html</c> translates text nodes and keeps the markup. With keys
-    /// configured, <c>api_key</c> is required. Errors are <c>{"error": "..."}</c>: 400 bad input or unsupported
-    /// pair, 403 key, 429 request rate, character quota or full queue (with Retry-After), 503 stopping.
+    /// configured, <c>api_key</c> is required. Errors are <c>{"error": "..."}</c>: 400 bad input, unsupported
+    /// pair, or a request over the per-request limits (work, generated tokens, deadline); 403 key; 429 request
+    /// rate, character quota or full queue (with Retry-After); 503 stopping or an engine failure (with Retry-After).
     /// </remarks>
     public static async Task<IResult> TranslateAsync(HttpContext context, CompatibleTranslator translator)
     {
@@ -85,7 +86,8 @@ public static class LibreTranslateEndpoints
         }
         catch (TranslationRefusedException e)
         {
-            return LibreTranslateDialect.Error(DialectHelpers.RefusalStatus(context, e), e.Message);
+            return LibreTranslateDialect.Error(
+                DialectHelpers.RefusalStatus(context, e, LibreTranslateDialect.TooLargeStatus), e.Message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
