@@ -24,6 +24,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
     private readonly bool[] _useCache = PinnedTensor.Allocate<bool>(1);
     private readonly List<OrtValue> _temporaries = [];
     private readonly RowSources _sources;
+    private readonly StepTokens _tokens = new();
     private OrtValue[] _inputs = [];
     private PooledTensor<float>? _encoderHidden;
     private PooledTensor<long>? _mask;
@@ -31,7 +32,6 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
     private OrtValue? _attention;
     private int[] _padding;
     private long[] _decoderMask = [];
-    private long[] _ids;
     private RunnerTimings _timings;
 
     public OnnxDecoderState(OnnxModelRunner runner, int[] sourceLengths, PooledTensor<float> encoderHidden,
@@ -47,7 +47,6 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         var rows = sourceLengths.Length;
         _sources = new RowSources(sourceLengths);
         _padding = new int[rows];
-        _ids = PinnedTensor.Allocate<long>(rows);
         Rows = rows;
     }
 
@@ -77,12 +76,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
 
         var started = Stopwatch.GetTimestamp();
         var graph = PastLength == 0 ? _runner.FirstStep : _runner.WithPast;
-        for (var r = 0; r < Rows; r++)
-        {
-            _ids[r] = tokens[r];
-        }
-
-        var ids = Temporary(PinnedTensor.Over(_ids, [Rows, 1]));
+        var ids = Temporary(_tokens.Over(tokens));
 
         // A mask with a default is fed only when some row's past has padding; the default says "none".
         var feedMask = graph.DecoderMaskIsOptional && _padding.AsSpan(0, Rows).IndexOfAnyExcept(0) >= 0;
@@ -177,11 +171,6 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
 
         _padding = Pick(_padding, parents);
         Rows = parents.Length;
-        if (_ids.Length < Rows)
-        {
-            _ids = PinnedTensor.Allocate<long>(Rows);
-        }
-
         if (Rows == 0)
         {
             ReleaseAll();
@@ -225,11 +214,6 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
             .. state._padding.AsSpan(0, state.Rows).ToArray().Select(p => p + past - state.PastLength)];
         Rows = rows;
         PastLength = past;
-        if (_ids.Length < Rows)
-        {
-            _ids = PinnedTensor.Allocate<long>(Rows);
-        }
-
         _timings.RunTicks += state._timings.RunTicks;
         _timings.PrepareTicks += state._timings.PrepareTicks + (Stopwatch.GetTimestamp() - started);
         state.ReleaseAll();

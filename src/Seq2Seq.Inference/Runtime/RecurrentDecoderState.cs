@@ -21,10 +21,10 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
     private readonly PooledTensor<float>?[] _states;
     private readonly OrtValue[] _inputs;
     private readonly RowSources _sources;
+    private readonly StepTokens _tokens = new();
     private PooledTensor<long>? _mask;
     private OrtValue? _logits;
     private OrtValue? _attention;
-    private long[] _ids;
     private RunnerTimings _timings;
 
     public RecurrentDecoderState(RecurrentModelRunner runner, int[] sourceLengths, PooledTensor<long> mask,
@@ -38,7 +38,6 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
         _inputs = new OrtValue[_signature.DecoderInputs.Length];
         _timings = encodeTimings;
         _sources = new RowSources(sourceLengths);
-        _ids = PinnedTensor.Allocate<long>(sourceLengths.Length);
         Rows = sourceLengths.Length;
     }
 
@@ -67,12 +66,7 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
         }
 
         var started = Stopwatch.GetTimestamp();
-        for (var r = 0; r < Rows; r++)
-        {
-            _ids[r] = tokens[r];
-        }
-
-        using var ids = PinnedTensor.Over(_ids, [Rows, 1]);
+        using var ids = _tokens.Over(tokens);
         for (var i = 0; i < _inputs.Length; i++)
         {
             var input = _signature.Inputs[i];
@@ -152,11 +146,6 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
         // The last step's outputs describe the old rows.
         ReleaseStepOutputs();
         Rows = parents.Length;
-        if (_ids.Length < Rows)
-        {
-            _ids = PinnedTensor.Allocate<long>(Rows);
-        }
-
         if (Rows == 0)
         {
             ReleaseAll();
@@ -203,11 +192,6 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
         ReleaseStepOutputs();
         Rows += state.Rows;
         PastLength = Math.Max(PastLength, state.PastLength);
-        if (_ids.Length < Rows)
-        {
-            _ids = PinnedTensor.Allocate<long>(Rows);
-        }
-
         _timings.RunTicks += state._timings.RunTicks;
         _timings.PrepareTicks += state._timings.PrepareTicks + (Stopwatch.GetTimestamp() - started);
         state.ReleaseAll();
