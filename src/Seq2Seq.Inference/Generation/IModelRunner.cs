@@ -18,7 +18,8 @@ public interface IModelRunner : IDisposable
     /// <summary>
     /// Whether rows may join a batch that has already taken decoder steps (<see cref="IDecoderState.Append"/>).
     /// Optimum exports have no decoder-side attention mask and derive positions from the past length, so
-    /// they cannot; decoders that take decoder_attention_mask can.
+    /// they cannot; decoders that take decoder_attention_mask can, and so can recurrent decoders, whose
+    /// state has no time axis.
     /// </summary>
     bool SupportsJoins { get; }
 

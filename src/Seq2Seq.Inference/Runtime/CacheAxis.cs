@@ -29,6 +29,29 @@ internal static class CacheAxis
         }, 0);
     }
 
+    /// <summary>
+    /// The rows of <paramref name="first"/> then those of <paramref name="second"/>, tensors without a padded
+    /// axis (recurrent states), whose dimensions after the rows are the same.
+    /// </summary>
+    public static PooledTensor<T> Concat<T>(PooledTensor<T> first, PooledTensor<T> second) where T : unmanaged
+    {
+        if (!first.Shape.AsSpan(1).SequenceEqual(second.Shape.AsSpan(1)))
+        {
+            throw new ArgumentException(
+                $"Rows of shape [{string.Join(", ", second.Shape)}] cannot follow rows of shape [{string.Join(", ", first.Shape)}].", nameof(second));
+        }
+
+        var shape = first.Shape.ToArray();
+        shape[0] += second.Shape[0];
+        var state = (first, second);
+        return PooledTensor<T>.Rent(shape, (span, _) =>
+        {
+            ReadOnlySpan<T> a = state.first.Data;
+            a.CopyTo(span);
+            ((ReadOnlySpan<T>)state.second.Data).CopyTo(span[a.Length..]);
+        }, 0);
+    }
+
     /// <summary>Positions [<paramref name="start"/>, start + <paramref name="length"/>) of <paramref name="axis"/>, every row.</summary>
     public static PooledTensor<T> Window<T>(PooledTensor<T> tensor, int axis, int start, int length) where T : unmanaged
     {

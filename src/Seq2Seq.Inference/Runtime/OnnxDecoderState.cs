@@ -23,17 +23,15 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
     private readonly PooledTensor<float>?[] _cache;
     private readonly bool[] _useCache = PinnedTensor.Allocate<bool>(1);
     private readonly List<OrtValue> _temporaries = [];
+    private readonly RowSources _sources;
+    private readonly StepTokens _tokens = new();
     private OrtValue[] _inputs = [];
     private PooledTensor<float>? _encoderHidden;
     private PooledTensor<long>? _mask;
     private OrtValue? _logits;
     private OrtValue? _attention;
-    private int[] _sourceOfRow;
-    private int[] _nextSourceOfRow = [];
     private int[] _padding;
-    private int[] _sourceLengths;
     private long[] _decoderMask = [];
-    private long[] _ids;
     private RunnerTimings _timings;
 
     public OnnxDecoderState(OnnxModelRunner runner, int[] sourceLengths, PooledTensor<float> encoderHidden,
@@ -47,10 +45,8 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         _mask = mask;
         _timings = encodeTimings;
         var rows = sourceLengths.Length;
-        _sourceOfRow = [.. Enumerable.Range(0, rows)];
-        _sourceLengths = sourceLengths;
+        _sources = new RowSources(sourceLengths);
         _padding = new int[rows];
-        _ids = PinnedTensor.Allocate<long>(rows);
         Rows = rows;
     }
 
@@ -80,12 +76,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
 
         var started = Stopwatch.GetTimestamp();
         var graph = PastLength == 0 ? _runner.FirstStep : _runner.WithPast;
-        for (var r = 0; r < Rows; r++)
-        {
-            _ids[r] = tokens[r];
-        }
-
-        var ids = Temporary(PinnedTensor.Over(_ids, [Rows, 1]));
+        var ids = Temporary(_tokens.Over(tokens));
 
         // A mask with a default is fed only when some row's past has padding; the default says "none".
         var feedMask = graph.DecoderMaskIsOptional && _padding.AsSpan(0, Rows).IndexOfAnyExcept(0) >= 0;
@@ -162,60 +153,24 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
     public void Reorder(ReadOnlySpan<int> parents)
     {
         var started = Stopwatch.GetTimestamp();
-        if (_nextSourceOfRow.Length < parents.Length)
-        {
-            _nextSourceOfRow = new int[parents.Length];
-        }
-
-        var sources = _nextSourceOfRow;
-        var sourcesChanged = parents.Length != Rows;
-        for (var i = 0; i < parents.Length; i++)
-        {
-            sources[i] = _sourceOfRow[parents[i]];
-            sourcesChanged = sourcesChanged || sources[i] != _sourceOfRow[i];
-        }
-
+        var sourcesChanged = _sources.Reorder(parents);
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             // Rows of one source share their cross-attention cache, so forks within a source skip it.
-            var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
-            if (_cache[slot] is not { } tensor || (crossAttention && !sourcesChanged))
+            if (!DecoderTensor.IsCrossAttentionSlot(slot) || sourcesChanged)
             {
-                continue;
-            }
-
-            if (parents.Length == 0)
-            {
-                tensor.Dispose();
-                _cache[slot] = null;
-            }
-            else if (parents.Length > Rows)
-            {
-                // Beam search forking its first row: more rows than the tensor has, so a new buffer.
-                _cache[slot] = tensor.Gather(parents);
-                tensor.Dispose();
-            }
-            else
-            {
-                _cache[slot] = tensor.Compact(parents);
+                _cache[slot] = _cache[slot]?.Rearrange(parents);
             }
         }
 
         if (sourcesChanged)
         {
-            _mask = Regather(_mask, parents);
-            _encoderHidden = Regather(_encoderHidden, parents);
+            _mask = _mask?.Regather(parents);
+            _encoderHidden = _encoderHidden?.Regather(parents);
         }
 
-        (_sourceOfRow, _nextSourceOfRow) = (sources, _sourceOfRow);
         _padding = Pick(_padding, parents);
-        _sourceLengths = Pick(_sourceLengths, parents);
         Rows = parents.Length;
-        if (_ids.Length < Rows)
-        {
-            _ids = PinnedTensor.Allocate<long>(Rows);
-        }
-
         if (Rows == 0)
         {
             ReleaseAll();
@@ -253,22 +208,16 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         var mask = CacheAxis.Stack(_mask!, state._mask!, axis: 1, alignEnd: false);
         _mask!.Dispose();
         _mask = mask;
-        var sourceBase = _sourceOfRow.AsSpan(0, Rows).ToArray().Max() + 1;
         var rows = Rows + state.Rows;
-        _sourceOfRow = [.. _sourceOfRow.AsSpan(0, Rows), .. state._sourceOfRow.AsSpan(0, state.Rows).ToArray().Select(s => s + sourceBase)];
+        _sources.Append(state._sources);
         _padding = [.. _padding.AsSpan(0, Rows).ToArray().Select(p => p + past - PastLength),
             .. state._padding.AsSpan(0, state.Rows).ToArray().Select(p => p + past - state.PastLength)];
-        _sourceLengths = [.. _sourceLengths.AsSpan(0, Rows), .. state._sourceLengths.AsSpan(0, state.Rows)];
         Rows = rows;
         PastLength = past;
-        if (_ids.Length < Rows)
-        {
-            _ids = PinnedTensor.Allocate<long>(Rows);
-        }
-
         _timings.RunTicks += state._timings.RunTicks;
         _timings.PrepareTicks += state._timings.PrepareTicks + (Stopwatch.GetTimestamp() - started);
         state.ReleaseAll();
+        state.Rows = 0;
     }
 
     public void Dispose() => ReleaseAll();
@@ -293,7 +242,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         var rows = _padding.AsSpan(0, Rows);
         var unusedPast = rows.Length == 0 ? 0 : rows.ToArray().Min();
         var source = (int)_mask!.Shape[1];
-        var usedSource = _sourceLengths.AsSpan(0, Rows).ToArray().Max();
+        var usedSource = _sources.Longest;
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
@@ -341,18 +290,6 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         }
 
         return Temporary(PinnedTensor.Over(_decoderMask, [Rows, width]));
-    }
-
-    private static PooledTensor<T>? Regather<T>(PooledTensor<T>? tensor, ReadOnlySpan<int> parents) where T : unmanaged
-    {
-        if (tensor is null)
-        {
-            return null;
-        }
-
-        var gathered = parents.Length == 0 ? null : tensor.Gather(parents);
-        tensor.Dispose();
-        return gathered;
     }
 
     private OrtValue Input(DecoderTensor input, string name, OrtValue ids)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Generation;
@@ -13,7 +12,6 @@ namespace Seq2Seq.Inference.Runtime;
 /// </summary>
 public sealed class OnnxModelRunner : IModelRunner
 {
-    private static readonly string[] EncoderInputs = ["input_ids", "attention_mask"];
     private static readonly string[] EncoderOutputs = ["last_hidden_state"];
     private readonly InferenceSession[] _sessions;
 
@@ -53,7 +51,7 @@ public sealed class OnnxModelRunner : IModelRunner
         string[] paths = files.MergedDecoder is { } mergedPath
             ? [files.Encoder, mergedPath]
             : [files.Encoder, files.Decoder!, files.DecoderWithPast!];
-        var sessions = OpenAll(paths, options);
+        var sessions = OnnxSessions.OpenAll(paths, options);
         try
         {
             SignatureCheck.Encoder(sessions[0], paths[0], config);
@@ -75,55 +73,12 @@ public sealed class OnnxModelRunner : IModelRunner
         }
     }
 
-    /// <summary>
-    /// Opens the files on separate threads: graph optimization at load dominates start-up, and the files are
-    /// independent. If one fails, the others are closed and the first failure is rethrown.
-    /// </summary>
-    internal static InferenceSession[] OpenAll(string[] paths, RunnerOptions options)
-    {
-        var sessions = new InferenceSession?[paths.Length];
-        try
-        {
-            Parallel.For(0, paths.Length, i => sessions[i] = OpenSession(paths[i], options));
-        }
-        catch (AggregateException e)
-        {
-            foreach (var session in sessions)
-            {
-                session?.Dispose();
-            }
-
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-
-        return sessions!;
-    }
-
     public IDecoderState Encode(IReadOnlyList<ReadOnlyMemory<int>> sources)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        if (sources.Count == 0)
-        {
-            throw new ArgumentException("At least one source is needed.", nameof(sources));
-        }
-
         var timings = default(RunnerTimings);
-        var started = Stopwatch.GetTimestamp();
-        var length = sources.Max(s => s.Length);
-        if (length > Config.MaxPositionEmbeddings)
-        {
-            throw new SourceTooLongException(length, Config.MaxPositionEmbeddings);
-        }
-
-        long[] shape = [sources.Count, length];
-        using var ids = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, Config.PadTokenId, mask: false), length);
-        var mask = PooledTensor<long>.Rent(shape, (span, width) => Pad(span, sources, width, 0, mask: true), length);
+        var (outputs, mask) = SourceEncoder.Run(Encoder, RunOptions, EncoderOutputs, sources, Config, ref timings);
         try
         {
-            var run = Stopwatch.GetTimestamp();
-            timings.PrepareTicks += run - started;
-            var outputs = Encoder.Run(RunOptions, EncoderInputs, [ids.Value, mask.Value], EncoderOutputs);
-            timings.RunTicks += Stopwatch.GetTimestamp() - run;
             var hidden = PooledTensor<float>.Wrap(outputs.First());
             return new OnnxDecoderState(this, [.. sources.Select(s => s.Length)], hidden, mask, timings);
         }
@@ -131,44 +86,6 @@ public sealed class OnnxModelRunner : IModelRunner
         {
             mask.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>Writes the padded ids, or with <paramref name="mask"/> the attention mask (1 on real tokens).</summary>
-    internal static void Pad(Span<long> target, IReadOnlyList<ReadOnlyMemory<int>> sources, int width, long padding, bool mask)
-    {
-        target.Fill(padding);
-        for (var r = 0; r < sources.Count; r++)
-        {
-            var source = sources[r].Span;
-            var row = target.Slice(r * width, source.Length);
-            for (var i = 0; i < source.Length; i++)
-            {
-                row[i] = mask ? 1 : source[i];
-            }
-        }
-    }
-
-    private static InferenceSession OpenSession(string path, RunnerOptions options)
-    {
-        using var sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = options.InterOpThreads,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-
-            // Errors still surface as exceptions; warnings would print on stderr at every start, such as the
-            // one for decoder_attention_mask, an initializer a run may override by design.
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        try
-        {
-            return new InferenceSession(path, sessionOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.Message}", e);
         }
     }
 

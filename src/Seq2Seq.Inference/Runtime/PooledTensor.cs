@@ -126,6 +126,36 @@ internal sealed unsafe class PooledTensor<T> : IDisposable where T : unmanaged
         return OverRented(array, shape);
     }
 
+    /// <summary>
+    /// Row i = old row parents[i], consuming this tensor: in place when rows only move or leave, a new
+    /// buffer when beam search forks into more rows, null when no row is left.
+    /// </summary>
+    public PooledTensor<T>? Rearrange(ReadOnlySpan<int> parents)
+    {
+        if (parents.Length == 0)
+        {
+            Dispose();
+            return null;
+        }
+
+        if (parents.Length <= Shape[0])
+        {
+            return Compact(parents);
+        }
+
+        var gathered = Gather(parents);
+        Dispose();
+        return gathered;
+    }
+
+    /// <summary>Row i = old row parents[i] in a new buffer, consuming this tensor; null when no row is left.</summary>
+    public PooledTensor<T>? Regather(ReadOnlySpan<int> parents)
+    {
+        var gathered = parents.Length == 0 ? null : Gather(parents);
+        Dispose();
+        return gathered;
+    }
+
     public void Dispose()
     {
         Value.Dispose();

@@ -9,7 +9,9 @@ namespace Seq2Seq.Inference.Runtime;
 /// attention mask (fed unchanged every step), the recurrent states (replaced every step), and the last
 /// step's logits and attention. Every tensor keeps rows in its first dimension, so dropping, forking and
 /// reordering rows is a row gather; rows of one source share their encoder tensors, so forks within a
-/// source leave those alone.
+/// source leave those alone. A state has no time axis, so another state's rows can be appended at any step:
+/// only the per-position tensors and the mask are padded, at the end of the source axis, to the longest
+/// source, and the mask hides the padding from the attention.
 /// </summary>
 internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
 {
@@ -18,15 +20,14 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
     private readonly PooledTensor<float>?[] _memory;
     private readonly PooledTensor<float>?[] _states;
     private readonly OrtValue[] _inputs;
+    private readonly RowSources _sources;
+    private readonly StepTokens _tokens = new();
     private PooledTensor<long>? _mask;
     private OrtValue? _logits;
     private OrtValue? _attention;
-    private int[] _sourceOfRow;
-    private int[] _nextSourceOfRow = [];
-    private long[] _ids;
     private RunnerTimings _timings;
 
-    public RecurrentDecoderState(RecurrentModelRunner runner, int rows, int sourceLength, PooledTensor<long> mask,
+    public RecurrentDecoderState(RecurrentModelRunner runner, int[] sourceLengths, PooledTensor<long> mask,
         PooledTensor<float>[] memory, PooledTensor<float>[] states, RunnerTimings encodeTimings)
     {
         _runner = runner;
@@ -36,17 +37,20 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
         _states = states;
         _inputs = new OrtValue[_signature.DecoderInputs.Length];
         _timings = encodeTimings;
-        _sourceOfRow = [.. Enumerable.Range(0, rows)];
-        _ids = PinnedTensor.Allocate<long>(rows);
-        Rows = rows;
-        SourceWidth = sourceLength;
+        _sources = new RowSources(sourceLengths);
+        Rows = sourceLengths.Length;
     }
 
     public int Rows { get; private set; }
 
+    /// <summary>Steps taken: the most any row has taken, once rows have joined.</summary>
     public int PastLength { get; private set; }
 
-    public int SourceWidth { get; }
+    /// <summary>
+    /// The source axis as it is now: joins widen it and trimming narrows it, and the last step's attention
+    /// (read before either) has this width.
+    /// </summary>
+    public int SourceWidth => _mask is null ? 0 : (int)_mask.Shape[1];
 
     public RunnerTimings Timings => _timings;
 
@@ -62,12 +66,7 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
         }
 
         var started = Stopwatch.GetTimestamp();
-        for (var r = 0; r < Rows; r++)
-        {
-            _ids[r] = tokens[r];
-        }
-
-        using var ids = PinnedTensor.Over(_ids, [Rows, 1]);
+        using var ids = _tokens.Over(tokens);
         for (var i = 0; i < _inputs.Length; i++)
         {
             var input = _signature.Inputs[i];
@@ -128,86 +127,101 @@ internal sealed class RecurrentDecoderState : IDecoderState, IAttentionState
     public void Reorder(ReadOnlySpan<int> parents)
     {
         var started = Stopwatch.GetTimestamp();
-        if (_nextSourceOfRow.Length < parents.Length)
-        {
-            _nextSourceOfRow = new int[parents.Length];
-        }
-
-        var sources = _nextSourceOfRow;
-        var sourcesChanged = parents.Length != Rows;
-        for (var i = 0; i < parents.Length; i++)
-        {
-            sources[i] = _sourceOfRow[parents[i]];
-            sourcesChanged = sourcesChanged || sources[i] != _sourceOfRow[i];
-        }
-
+        var sourcesChanged = _sources.Reorder(parents);
         for (var s = 0; s < _states.Length; s++)
         {
-            _states[s] = Rearrange(_states[s], parents, Rows);
+            _states[s] = _states[s]?.Rearrange(parents);
         }
 
         if (sourcesChanged)
         {
             for (var m = 0; m < _memory.Length; m++)
             {
-                _memory[m] = Regather(_memory[m], parents);
+                _memory[m] = _memory[m]?.Regather(parents);
             }
 
-            _mask = Regather(_mask, parents);
+            _mask = _mask?.Regather(parents);
         }
 
         // The last step's outputs describe the old rows.
         ReleaseStepOutputs();
-        (_sourceOfRow, _nextSourceOfRow) = (sources, _sourceOfRow);
         Rows = parents.Length;
-        if (_ids.Length < Rows)
-        {
-            _ids = PinnedTensor.Allocate<long>(Rows);
-        }
-
         if (Rows == 0)
         {
             ReleaseAll();
+        }
+        else if (sourcesChanged)
+        {
+            TrimSource();
         }
 
         _timings.PrepareTicks += Stopwatch.GetTimestamp() - started;
     }
 
-    /// <summary>Not supported: <see cref="RecurrentModelRunner.SupportsJoins"/> is false.</summary>
-    public void Append(IDecoderState other) =>
-        throw new NotSupportedException("Recurrent decoder states do not take joining rows.");
+    public void Append(IDecoderState other)
+    {
+        if (other is not RecurrentDecoderState state || state._runner != _runner)
+        {
+            throw new InvalidOperationException("Rows can join only a state of the same model.");
+        }
+
+        if (Rows == 0 || state.Rows == 0)
+        {
+            throw new InvalidOperationException("Both states must have rows.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        for (var s = 0; s < _states.Length; s++)
+        {
+            var joined = CacheAxis.Concat(_states[s]!, state._states[s]!);
+            _states[s]!.Dispose();
+            _states[s] = joined;
+        }
+
+        for (var m = 0; m < _memory.Length; m++)
+        {
+            var joined = CacheAxis.Stack(_memory[m]!, state._memory[m]!, axis: 1, alignEnd: false);
+            _memory[m]!.Dispose();
+            _memory[m] = joined;
+        }
+
+        var mask = CacheAxis.Stack(_mask!, state._mask!, axis: 1, alignEnd: false);
+        _mask!.Dispose();
+        _mask = mask;
+        _sources.Append(state._sources);
+        ReleaseStepOutputs();
+        Rows += state.Rows;
+        PastLength = Math.Max(PastLength, state.PastLength);
+        _timings.RunTicks += state._timings.RunTicks;
+        _timings.PrepareTicks += state._timings.PrepareTicks + (Stopwatch.GetTimestamp() - started);
+        state.ReleaseAll();
+        state.Rows = 0;
+    }
 
     public void Dispose() => ReleaseAll();
 
-    /// <summary>In place when rows only move or leave; a new buffer when beam search forks into more rows.</summary>
-    private static PooledTensor<float>? Rearrange(PooledTensor<float>? tensor, ReadOnlySpan<int> parents, int rows)
+    /// <summary>
+    /// Drops source positions beyond every remaining row's source, once the rows that needed them have left:
+    /// each step's attention costs in proportion to the source axis.
+    /// </summary>
+    private void TrimSource()
     {
-        if (tensor is null || parents.Length == 0)
+        var used = _sources.Longest;
+        if (used >= SourceWidth)
         {
-            tensor?.Dispose();
-            return null;
+            return;
         }
 
-        if (parents.Length <= rows)
+        for (var m = 0; m < _memory.Length; m++)
         {
-            return tensor.Compact(parents);
+            var trimmed = CacheAxis.Window(_memory[m]!, 1, 0, used);
+            _memory[m]!.Dispose();
+            _memory[m] = trimmed;
         }
 
-        var gathered = tensor.Gather(parents);
-        tensor.Dispose();
-        return gathered;
-    }
-
-    private static PooledTensor<T>? Regather<T>(PooledTensor<T>? tensor, ReadOnlySpan<int> parents) where T : unmanaged
-    {
-        if (tensor is null)
-        {
-            return null;
-        }
-
-        var gathered = parents.Length == 0 ? null : tensor.Gather(parents);
-        tensor.Dispose();
-        return gathered;
+        var mask = CacheAxis.Window(_mask!, 1, 0, used);
+        _mask!.Dispose();
+        _mask = mask;
     }
 
     private void ReleaseStepOutputs()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Generation;
@@ -15,8 +14,6 @@ namespace Seq2Seq.Inference.Runtime;
 /// </summary>
 public sealed class RecurrentModelRunner : IModelRunner
 {
-    private static readonly string[] EncoderInputs = ["input_ids", "attention_mask"];
-
     private RecurrentModelRunner(ModelConfig config, InferenceSession encoder, InferenceSession decoder, RecurrentSignature signature)
     {
         Config = config;
@@ -32,10 +29,10 @@ public sealed class RecurrentModelRunner : IModelRunner
     public bool ProvidesAttention => Signature.AttentionOutput >= 0;
 
     /// <summary>
-    /// False: the decoder has no mask over its own steps, so a row joining late would need its recurrent
-    /// state padded in a way the graph cannot ignore; the scheduler starts a new cohort instead.
+    /// True: a recurrent state has no time axis, so joining rows are just more rows; only the per-position
+    /// encoder tensors are padded to the longest source, and encoder_attention_mask hides that padding.
     /// </summary>
-    public bool SupportsJoins => false;
+    public bool SupportsJoins => true;
 
     internal InferenceSession Encoder { get; }
 
@@ -51,7 +48,7 @@ public sealed class RecurrentModelRunner : IModelRunner
     public static RecurrentModelRunner Open(BundleFiles files, ModelConfig config, RunnerOptions? options = null)
     {
         options ??= new RunnerOptions();
-        var sessions = OnnxModelRunner.OpenAll([files.Encoder, files.Decoder!], options);
+        var sessions = OnnxSessions.OpenAll([files.Encoder, files.Decoder!], options);
         try
         {
             var signature = RecurrentSignature.Check(sessions[0], files.Encoder, sessions[1], files.Decoder!, config);
@@ -66,31 +63,12 @@ public sealed class RecurrentModelRunner : IModelRunner
 
     public IDecoderState Encode(IReadOnlyList<ReadOnlyMemory<int>> sources)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        if (sources.Count == 0)
-        {
-            throw new ArgumentException("At least one source is needed.", nameof(sources));
-        }
-
         var timings = default(RunnerTimings);
-        var started = Stopwatch.GetTimestamp();
-        var length = sources.Max(s => s.Length);
-        if (length > Config.MaxPositionEmbeddings)
-        {
-            throw new SourceTooLongException(length, Config.MaxPositionEmbeddings);
-        }
-
-        long[] shape = [sources.Count, length];
-        using var ids = PooledTensor<long>.Rent(shape, (span, width) => OnnxModelRunner.Pad(span, sources, width, Config.PadTokenId, mask: false), length);
-        var mask = PooledTensor<long>.Rent(shape, (span, width) => OnnxModelRunner.Pad(span, sources, width, 0, mask: true), length);
+        var (outputs, mask) = SourceEncoder.Run(Encoder, RunOptions, Signature.EncoderOutputs, sources, Config, ref timings);
         var memory = new PooledTensor<float>?[Signature.Memory.Length];
         var states = new PooledTensor<float>?[Signature.States.Length];
         try
         {
-            var run = Stopwatch.GetTimestamp();
-            timings.PrepareTicks += run - started;
-            var outputs = Encoder.Run(RunOptions, EncoderInputs, [ids.Value, mask.Value], Signature.EncoderOutputs);
-            timings.RunTicks += Stopwatch.GetTimestamp() - run;
             var o = 0;
             foreach (var value in outputs)
             {
@@ -98,7 +76,7 @@ public sealed class RecurrentModelRunner : IModelRunner
                 (isState ? states : memory)[index] = PooledTensor<float>.Wrap(value);
             }
 
-            return new RecurrentDecoderState(this, sources.Count, length, mask, memory!, states!, timings);
+            return new RecurrentDecoderState(this, [.. sources.Select(s => s.Length)], mask, memory!, states!, timings);
         }
         catch
         {

@@ -59,14 +59,16 @@ public class AttentionGoldenTests(LoadedModels models)
     }
 
     /// <summary>
-    /// The default Transformer outputs cross_attentions; rows that join a running batch (source axis widened
-    /// to the longest source, then trimmed as rows leave) get the attention they get alone, over their own
-    /// source only.
+    /// Rows that join a running batch (source axis widened to the longest source, then trimmed as rows
+    /// leave) get the attention they get alone, over their own source only: the default Transformer's
+    /// cross_attentions and the GRU's attention.
     /// </summary>
-    [Fact]
-    public void Transformer_attention_of_joined_rows_equals_attention_alone()
+    [Theory]
+    [InlineData(RepoPaths.DefaultBundle)]
+    [InlineData(RepoPaths.RecurrentBundle)]
+    public void Attention_of_joined_rows_equals_attention_alone(string bundle)
     {
-        var model = models[RepoPaths.DefaultBundle];
+        var model = models[bundle];
         model.Runner.ProvidesAttention.Should().BeTrue();
         var settings = model.Settings(new GenerationOptions { MaxNewTokens = 32 });
         string[] sentences =

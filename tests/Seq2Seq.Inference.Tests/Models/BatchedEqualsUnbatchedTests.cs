@@ -33,16 +33,20 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     }
 
     /// <summary>
-    /// Rows that join a running batch (their cache left-padded to the longest past, masked through
-    /// decoder_attention_mask) decode as they do alone: 20 sentences start, 6 more join after every step.
+    /// Rows that join a running batch decode as they do alone: 20 sentences start, 6 more join after every
+    /// step. The Transformer's joined rows have their cache left-padded to the longest past, masked through
+    /// decoder_attention_mask; the GRU's are more rows of state, with the encoder's tensors padded to the
+    /// longest source under encoder_attention_mask.
     /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    public void Rows_joining_a_running_batch_decode_as_alone(int beams)
+    [InlineData(RepoPaths.DefaultBundle, 1)]
+    [InlineData(RepoPaths.DefaultBundle, 4)]
+    [InlineData(RepoPaths.RecurrentBundle, 1)]
+    [InlineData(RepoPaths.RecurrentBundle, 4)]
+    public void Rows_joining_a_running_batch_decode_as_alone(string bundle, int beams)
     {
-        var model = models[RepoPaths.DefaultBundle];
-        model.Runner.SupportsJoins.Should().BeTrue("the default bundle's decoder takes decoder_attention_mask");
+        var model = models[bundle];
+        model.Runner.SupportsJoins.Should().BeTrue();
         var settings = model.Settings(new GenerationOptions { NumBeams = beams, MaxNewTokens = 64 });
         var requests = Sentences.Select(s => new GenerationRequest(model.EncodeSource(s), settings)).ToList();
 

@@ -1,0 +1,56 @@
+using Microsoft.ML.OnnxRuntime;
+using Seq2Seq.Inference.Bundles;
+
+namespace Seq2Seq.Inference.Runtime;
+
+/// <summary>Opens the ONNX Runtime sessions of a bundle's graphs, with the settings every runner uses.</summary>
+internal static class OnnxSessions
+{
+    /// <summary>
+    /// Opens the files on separate threads: graph optimization at load dominates start-up, and the files are
+    /// independent. If one fails, the others are closed and the first failure is rethrown.
+    /// </summary>
+    /// <exception cref="ModelBundleException">ONNX Runtime cannot load a file; names it.</exception>
+    public static InferenceSession[] OpenAll(string[] paths, RunnerOptions options)
+    {
+        var sessions = new InferenceSession?[paths.Length];
+        try
+        {
+            Parallel.For(0, paths.Length, i => sessions[i] = Open(paths[i], options));
+        }
+        catch (AggregateException e)
+        {
+            foreach (var session in sessions)
+            {
+                session?.Dispose();
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        return sessions!;
+    }
+
+    private static InferenceSession Open(string path, RunnerOptions options)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+
+            // Errors still surface as exceptions; warnings would print on stderr at every start, such as the
+            // one for decoder_attention_mask, an initializer a run may override by design.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        try
+        {
+            return new InferenceSession(path, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelBundleException(path, null, $"cannot be loaded by ONNX Runtime: {e.Message}", e);
+        }
+    }
+}
