@@ -72,7 +72,7 @@ public static class OptionsRules
     public static void Batching(BatchingOptions options, SettingChecks checks)
     {
         checks.Range(nameof(options.MaxBatchSequences), options.MaxBatchSequences, 1, 1024);
-        checks.Range(nameof(options.Lanes), options.Lanes, 1, 64);
+        checks.Range(nameof(options.Lanes), options.Lanes, 0, 64);
         checks.Range(nameof(options.RequestTimeoutSeconds), options.RequestTimeoutSeconds, 0, 86_400);
         checks.Range(nameof(options.MaxTokensPerRequest), options.MaxTokensPerRequest, 1, long.MaxValue);
         checks.Range(nameof(options.DrainTimeoutSeconds), options.DrainTimeoutSeconds, 0, 600);

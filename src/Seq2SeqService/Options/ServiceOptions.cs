@@ -48,8 +48,13 @@ public sealed class BatchingOptions
     /// <summary>
     /// Batches of one model that step at the same time, each on its own thread (with
     /// Models:IntraOpThreads threads inside ONNX Runtime); lanes × intra-op threads should not exceed the cores.
+    /// 0 = one lane per CPU the process may use (<see cref="Environment.ProcessorCount"/>, which honours a
+    /// container's CPU limit).
     /// </summary>
-    public int Lanes { get; set; } = 1;
+    public int Lanes { get; set; }
+
+    /// <summary><see cref="Lanes"/>, with 0 resolved to the CPU count.</summary>
+    public int EffectiveLanes => Lanes > 0 ? Lanes : Environment.ProcessorCount;
 
     /// <summary>
     /// A request still running this long after it was accepted is stopped and answered with an error; 0 = no limit.

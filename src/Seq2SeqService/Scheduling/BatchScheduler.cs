@@ -156,7 +156,7 @@ public sealed partial class BatchScheduler(
             // Every running batch takes one step per round, so each row gets the same share of steps; up to
             // Lanes batches step at once, each on its own pool thread.
             ChargeTokens();
-            var lanes = options.Value.Lanes;
+            var lanes = options.Value.EffectiveLanes;
             for (var i = 0; i < _batches.Count; i += lanes)
             {
                 var group = _batches.Skip(i).Take(lanes).ToList();
@@ -235,8 +235,10 @@ public sealed partial class BatchScheduler(
                     .ToList();
                 // With several lanes, each lane gets a batch before rows join the smallest one.
                 var ofModel = _batches.Where(b => b.Model == model).ToList();
-                var target = ofModel.Count < options.Value.Lanes ? null
+                var target = ofModel.Count < options.Value.EffectiveLanes ? null
                     : ofModel.Where(b => b.Batch.CanAdmit).MinBy(b => b.Batch.ActiveRows);
+                // Taken before the batch starts: encoding the newcomers is work done for them, not queueing.
+                var startedAt = Stopwatch.GetTimestamp();
                 try
                 {
                     if (target is null)
@@ -258,7 +260,6 @@ public sealed partial class BatchScheduler(
                 }
 
                 target.Rows.AddRange(items);
-                var startedAt = Stopwatch.GetTimestamp();
                 foreach (var job in items.Select(p => p.Job.Job).Distinct())
                 {
                     if (job.OnBatchStarted(target.Batch.ActiveRows, startedAt))

@@ -26,7 +26,7 @@ public sealed class StepSchedulingTests : IDisposable
         _services.Dispose();
     }
 
-    private async Task<SteppingModel> StartAsync(bool joins, int maxRows = 8, long maxTokens = 1_000_000)
+    private async Task<SteppingModel> StartAsync(bool joins, int maxRows = 8, long maxTokens = 1_000_000, int lanes = 1)
     {
         var model = new SteppingModel(joins);
         _scheduler = new BatchScheduler(_queue, new ScriptedCatalog(model), _readiness,
@@ -34,6 +34,7 @@ public sealed class StepSchedulingTests : IDisposable
             MsOptions.Create(new BatchingOptions
             {
                 MaxBatchSequences = maxRows,
+                Lanes = lanes,
                 DrainTimeoutSeconds = 0,
                 MaxTokensPerRequest = maxTokens,
             }),
@@ -73,6 +74,30 @@ public sealed class StepSchedulingTests : IDisposable
         (await longJob.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>this runs forever");
         await _scheduler!.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task With_two_lanes_a_newcomer_takes_the_free_lane_then_rows_join_a_running_batch()
+    {
+        var model = await StartAsync(joins: true, lanes: 2);
+        var first = Enqueue(model, default, "this runs forever", "so does this");
+        var stepsBefore = model.Steps;
+        await Wait.UntilAsync(() => model.Steps > stepsBefore, "the first request is stepping");
+
+        var second = Enqueue(model, default, "runs forever too");
+        await Wait.UntilAsync(() => model.BatchesStarted == 2, "the second lane's batch");
+        var third = Enqueue(model, default, "short");
+        (await third.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>short");
+
+        model.BatchesStarted.Should().Be(2, "with both lanes busy the newcomer joins a running batch");
+        model.Finish();
+        (await first.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().HaveCount(2);
+        (await second.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().ContainSingle();
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void Lanes_default_to_one_per_cpu() =>
+        new BatchingOptions().EffectiveLanes.Should().Be(Environment.ProcessorCount);
 
     [Fact]
     public async Task A_request_arriving_beside_a_full_batch_still_starts_at_once()
