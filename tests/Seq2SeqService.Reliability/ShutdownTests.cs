@@ -20,11 +20,14 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         });
         // Two sentences with two beams each: about as much work as the drain can finish on a small machine, so
         // both endings (translated, and 503 at the drain deadline) are exercised.
+        // One long request (40 sentences, 8 beams) keeps the drain busy while the probes below run, however fast
+        // the machine finishes the small ones.
         var load = Enumerable.Range(0, Requests)
             .Select(i => Load.PostAsync(service.Http, "/translate", Load.Body(i, 2, new { num_beams = 2 })))
+            .Append(Load.PostAsync(service.Http, "/translate", Load.Body(0, 40, new { num_beams = 8 })))
             .ToList();
         await Poll.UntilAsync(async () => await service.MetricAsync("seq2seq_queue_admitted") +
-            load.Count(t => t.IsCompleted) >= Requests, "every request is accepted");
+            load.Count(t => t.IsCompleted) >= load.Count, "every request is accepted");
         var draining = service.WhenLogged("Stopping: draining");
         var clock = Stopwatch.StartNew();
 

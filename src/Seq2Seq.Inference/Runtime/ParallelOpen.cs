@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Seq2Seq.Inference;
+namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>
 /// Opens independent resources (model files, bundles) on separate threads: loading is CPU-bound and dominates
