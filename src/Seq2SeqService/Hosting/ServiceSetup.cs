@@ -57,7 +57,6 @@ public static class ServiceSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
-        services.AddHostedService<PipelineWarmUp>();
         services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
