@@ -8,7 +8,7 @@ namespace Seq2SeqService.Tests.Infrastructure;
 
 /// <summary>
 /// The service in-process with extra settings and service replacements (e.g. a gated batch runner). Logs only
-/// warnings and worse to keep test output readable.
+/// warnings and worse to keep test output readable, and runs one lane.
 /// </summary>
 public sealed class ServiceFactory(
     IReadOnlyDictionary<string, string?>? settings = null,
@@ -16,7 +16,13 @@ public sealed class ServiceFactory(
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        var all = new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Warning" };
+        // One lane unless a test asks for more: the gated and stepping models' tests count batches and rows, which
+        // with one lane per CPU would depend on the machine's CPU count and on arrival timing.
+        var all = new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Service:Batching:Lanes"] = "1",
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;

@@ -29,7 +29,7 @@ public sealed class BatchSchedulerTests : IDisposable
         var metrics = new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), _queue);
         _gatedModel = _gate.Wrap(_model);
         _scheduler = new BatchScheduler(_queue, new ScriptedCatalog(_gatedModel), _readiness, metrics,
-            MsOptions.Create(new BatchingOptions { DrainTimeoutSeconds = 0 }),
+            MsOptions.Create(new BatchingOptions { DrainTimeoutSeconds = 0, Lanes = 1 }),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
     }
 
@@ -86,7 +86,7 @@ public sealed class BatchSchedulerTests : IDisposable
     {
         var drainingScheduler = new BatchScheduler(_queue, new ScriptedCatalog(_model), _readiness,
             new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), _queue),
-            MsOptions.Create(new BatchingOptions { DrainTimeoutSeconds = 30 }),
+            MsOptions.Create(new BatchingOptions { DrainTimeoutSeconds = 30, Lanes = 1 }),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
         await drainingScheduler.StartAsync(CancellationToken.None);
         await Wait.UntilAsync(() => _readiness.IsReady, "ready");
