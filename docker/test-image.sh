@@ -339,8 +339,8 @@ check_sigterm() {
     exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
     [[ $exit_code == 0 ]] || fail "after SIGTERM the app exited with $exit_code (137: killed after $stop_limit_s s)"
     (($(echo "$elapsed < $stop_limit_s" | bc))) || fail "stopping took ${elapsed}s"
-    podman logs "$container" 2>&1 | grep -q 'Application is shutting down' ||
-        fail "the app did not log a graceful shutdown"
+    podman logs "$container" >"$work/stop.log" 2>&1
+    grep -q 'Application is shutting down' "$work/stop.log" || fail "the app did not log a graceful shutdown"
     log "SIGTERM: exit code 0 after $(printf '%.1f' "$elapsed") s"
 }
 
@@ -393,7 +393,9 @@ check_kube_pod() {
     [[ $read_only == true ]] || fail "the pod's root filesystem is not read-only"
     config_format=$(podman exec "$kube_container" printenv Service__Logging__ConsoleFormat) ||
         fail "the ConfigMap's settings did not reach the container"
-    podman logs "$kube_container" 2>&1 | grep -q '^{' || fail "the pod's log is not the JSON the ConfigMap asks for"
+    # Read whole first: with pipefail, `grep -q` leaving early would fail the pipeline when podman gets SIGPIPE.
+    podman logs "$kube_container" >"$work/pod.log" 2>&1
+    grep -q '^{' "$work/pod.log" || fail "the pod's log is not the JSON the ConfigMap asks for"
     log "read-only root filesystem; ConfigMap applied (ConsoleFormat=$config_format, JSON log lines)"
 }
 
