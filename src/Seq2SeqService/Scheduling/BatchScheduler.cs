@@ -154,7 +154,7 @@ public sealed partial class BatchScheduler(
             }
 
             // Every running batch takes one step per round, so each row gets the same share of steps; up to
-            // Lanes batches step at once, each on its own pool thread.
+            // Lanes batches step at once, each on its own thread.
             ChargeTokens();
             var lanes = options.Value.EffectiveLanes;
             for (var i = 0; i < _batches.Count; i += lanes)
