@@ -160,10 +160,9 @@ public sealed partial class BatchScheduler(
             for (var i = 0; i < _batches.Count; i += lanes)
             {
                 var group = _batches.Skip(i).Take(lanes).ToList();
-                // The loop's own thread steps the first batch: it would only wait otherwise, and a hop to the
-                // pool and back per step is latency a lone request pays at every token.
-                var others = group.Skip(1).Select(b => Task.Run(() => RunStep(b))).ToList();
-                StepOutcome[] steps = [RunStep(group[0]), .. await Task.WhenAll(others)];
+                // Each step on a pool thread, never inline: a loop that steps its own batches never yields while
+                // rows run, and held a pool thread busy without pause in the scheduling tests.
+                var steps = await Task.WhenAll(group.Select(b => Task.Run(() => RunStep(b))));
                 for (var g = 0; g < group.Count; g++)
                 {
                     Deliver(group[g], steps[g], runStopping.Token);
@@ -274,7 +273,7 @@ public sealed partial class BatchScheduler(
         }
     }
 
-    /// <summary>One step of one batch; the outcome is handed over on the loop, one batch at a time.</summary>
+    /// <summary>One step of one batch, on a pool thread; the outcome is handed over on the loop, one batch at a time.</summary>
     private static StepOutcome RunStep(RunningBatch running)
     {
         var rows = running.Batch.ActiveRows;
@@ -318,8 +317,10 @@ public sealed partial class BatchScheduler(
                 job.RowFinished(row.EncodeTime, row.DecodeTime);
                 job.Job.SetOutput(segment, output);
             }
-            else if (!job.Job.IsFinished)
+            else if (!job.Job.IsFinished && !job.Job.Cancellation.IsCancellationRequested)
             {
+                // A client that left cancels its job from its own token's callback, which may still be running
+                // when the rows it cancelled come back here; only rows stopped for any other reason fail the job.
                 job.Job.Fail(JobFailure.Stopped);
             }
         }
