@@ -13,16 +13,22 @@ COPY src/Seq2Seq.Tokenizers/Seq2Seq.Tokenizers.csproj src/Seq2Seq.Tokenizers/
 COPY src/Seq2Seq.Inference/Seq2Seq.Inference.csproj src/Seq2Seq.Inference/
 COPY src/Seq2SeqService/Seq2SeqService.csproj src/Seq2SeqService/
 # The restore also brings ONNX Runtime's native library (the Microsoft.ML.OnnxRuntime package); the
-# project's RuntimeIdentifier keeps only its linux-x64 build.
-RUN dotnet restore src/Seq2SeqService/Seq2SeqService.csproj
+# project's RuntimeIdentifier keeps only its linux-x64 build. _IsPublishing=true is what `dotnet publish`
+# sets for its own restore: the project's publish-only settings (self-contained, composite ReadyToRun) then
+# apply here too, so this restore fetches the runtime packs the publish below needs without restoring again.
+RUN dotnet restore src/Seq2SeqService/Seq2SeqService.csproj -p:_IsPublishing=true
 
 COPY src/ src/
-RUN dotnet publish src/Seq2SeqService/Seq2SeqService.csproj -c Release --no-restore -nologo \
-        -p:UseAppHost=false -o /app \
+# Self-contained (the project's publish settings): /app holds the runtime too, compiled with the app into one
+# composite ReadyToRun image, and the apphost /app/Seq2SeqService starts it without a `dotnet` muxer.
+RUN dotnet publish src/Seq2SeqService/Seq2SeqService.csproj -c Release --no-restore -nologo -o /app \
+    && test -x /app/Seq2SeqService \
     && test -f /app/libonnxruntime.so
 
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# The app carries its own runtime, so the base is Microsoft's image for self-contained apps: the libraries
+# .NET needs and the app user, without a second (shared) .NET runtime.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0 AS runtime
 
 # The default configuration's bundles, baked in: the Transformer (the default model) and the recurrent one
 # beside it. To serve another, mount its folder (read-only) under /models and point
@@ -48,8 +54,8 @@ EXPOSE 8080
 
 # The runtime image has no curl: the app asks its own /health/ready and exits 0 (ready) or 1.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["dotnet", "/app/Seq2SeqService.dll", "--healthcheck"]
+    CMD ["/app/Seq2SeqService", "--healthcheck"]
 
-# Exec form: dotnet is PID 1 and receives SIGTERM itself; the host drains the queue and exits 0.
+# Exec form: the service is PID 1 and receives SIGTERM itself; the host drains the queue and exits 0.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["dotnet", "/app/Seq2SeqService.dll"]
+ENTRYPOINT ["/app/Seq2SeqService"]

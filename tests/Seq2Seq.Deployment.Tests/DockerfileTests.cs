@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Seq2Seq.Deployment.Tests.Infrastructure;
 using Seq2SeqService.Health;
 
@@ -23,13 +24,40 @@ public class DockerfileTests
 
     public static IReadOnlyDictionary<string, string> RuntimeEnv => Runtime.Env;
 
+    private static string Restore => Build.All("RUN").Should().ContainSingle(r => r.Arguments.Contains("dotnet restore")).Subject.Arguments;
+
+    private static string Publish => Build.All("RUN").Should().ContainSingle(r => r.Arguments.Contains("dotnet publish")).Subject.Arguments;
+
+    private static string PublishFolder => Publish.Split(' ').SkipWhile(w => w != "-o").ElementAt(1).TrimEnd('/');
+
     [Fact]
-    public void Builds_on_the_sdk_image_and_runs_on_the_aspnet_image()
+    public void Builds_on_the_sdk_image_and_runs_on_runtime_deps_with_no_second_runtime()
     {
         Stages.Should().HaveCount(2);
         Build.BaseImage.Should().Be("mcr.microsoft.com/dotnet/sdk:10.0");
-        Runtime.BaseImage.Should().Be("mcr.microsoft.com/dotnet/aspnet:10.0");
+        Runtime.BaseImage.Should().Be("mcr.microsoft.com/dotnet/runtime-deps:10.0", "the published app carries its own runtime");
         Runtime.All("COPY").Should().Contain(c => c.Arguments.StartsWith($"--from={Build.Name} "));
+        Runtime.All("RUN").Should().BeEmpty("the runtime stage installs nothing, a .NET runtime least of all");
+    }
+
+    [Fact]
+    public void The_project_publishes_self_contained_for_linux_x64_so_runtime_deps_can_run_it()
+    {
+        var properties = XDocument.Load(Repo.PathOf(ServiceProject)).Descendants("PropertyGroup").ToList();
+        properties.Should().Contain(g => (string?)g.Element("RuntimeIdentifier") == "linux-x64" && g.Attribute("Condition") == null);
+        var publishing = properties.Should().ContainSingle(g => ((string?)g.Attribute("Condition") ?? "").Contains("$(_IsPublishing)")).Subject;
+        ((string?)publishing.Element("SelfContained")).Should().Be("true");
+        ((string?)publishing.Element("PublishReadyToRunComposite")).Should().Be("true");
+
+        Publish.Should().NotContainAny(["UseAppHost=false", "SelfContained=false", "--self-contained false", "--no-self-contained"]);
+    }
+
+    [Fact]
+    public void Restore_sees_the_project_as_publish_does_so_the_publish_needs_no_restore_of_its_own()
+    {
+        Publish.Should().Contain("--no-restore");
+        Restore.Should().Contain("-p:_IsPublishing=true", "the project's publish-only settings decide which runtime packs the restore fetches");
+        Regex.Matches(Publish, @"-p:\S+").Select(m => m.Value).Should().BeSubsetOf(Regex.Matches(Restore, @"-p:\S+").Select(m => m.Value));
     }
 
     [Fact]
@@ -41,22 +69,21 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void Entrypoint_and_healthcheck_are_exec_form_and_run_the_published_service()
+    public void Entrypoint_and_healthcheck_are_exec_form_and_run_the_published_apphost()
     {
-        var publish = Build.All("RUN").Should().ContainSingle(r => r.Arguments.Contains("dotnet publish")).Subject.Arguments;
-        var publishFolder = publish.Split(' ').SkipWhile(w => w != "-o").ElementAt(1);
-        var assembly = typeof(HealthCheckCommand).Assembly.GetName().Name + ".dll";
+        var apphost = $"{PublishFolder}/{typeof(HealthCheckCommand).Assembly.GetName().Name}";
 
-        Entrypoint.Should().Equal("dotnet", $"{publishFolder.TrimEnd('/')}/{assembly}");
+        Entrypoint.Should().Equal(apphost);
         HealthcheckCommand.Should().Equal([.. Entrypoint, HealthCheckCommand.Switch]);
-        Runtime.Instructions.Should().Contain(i => i.Keyword == "COPY" && i.Arguments.Contains($"--from={Build.Name} {publishFolder}"));
+        Publish.Should().Contain($"test -x {apphost}", "the build fails if the publish leaves no apphost");
+        Runtime.Instructions.Should().Contain(i => i.Keyword == "COPY" && i.Arguments.Contains($"--from={Build.Name} {PublishFolder}"));
         Runtime.Only("STOPSIGNAL").Arguments.Should().Be("SIGTERM");
     }
 
     [Fact]
     public void Restore_layer_copies_every_msbuild_file_the_service_needs_before_restoring()
     {
-        var restoreIndex = Build.Instructions.ToList().FindIndex(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet restore"));
+        var restoreIndex = Build.Instructions.ToList().FindIndex(i => i.Keyword == "RUN" && i.Arguments == Restore);
         restoreIndex.Should().BeGreaterThan(0);
         var copiedBefore = CopiedFiles(Build.Instructions.Take(restoreIndex));
 
@@ -74,8 +101,7 @@ public class DockerfileTests
     {
         // ONNX Runtime's native library arrives with its NuGet package in the restore.
         Build.All("RUN").Should().NotContain(r => r.Arguments.Contains("apt-get") || Regex.IsMatch(r.Arguments, @"\bnpm\b"));
-        var publish = Build.All("RUN").Single(r => r.Arguments.Contains("dotnet publish")).Arguments;
-        publish.Should().Contain("test -f /app/libonnxruntime.so", "the publish must carry the native library the package restored");
+        Publish.Should().Contain($"test -f {PublishFolder}/libonnxruntime.so", "the publish must carry the native library the package restored");
     }
 
     [Fact]
