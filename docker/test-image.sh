@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Builds the repository's Dockerfile, unmodified, with podman and checks the running container the way a
 # deployment uses it: POST /translate answers, the image's own HEALTHCHECK reports healthy (and can report
-# unhealthy), the process runs as the non-root app user (uid 1654) on a read-only root filesystem, and
-# `podman stop` (SIGTERM) ends it within 10 s with exit code 0. Then it plays docker/k8s's Deployment with
+# unhealthy), the process is the self-contained apphost running as the non-root app user (uid 1654) on a
+# read-only root filesystem with no shared .NET in the image, and `podman stop` (SIGTERM) ends it within 10 s with exit code 0. Then it plays docker/k8s's Deployment with
 # its ConfigMap through `podman kube play` (one replica, the image just built, a hostPort on 127.0.0.1, and
 # slirp4netns networking) and checks that the pod gets ready, translates and runs as uid 1654 on a read-only
 # root filesystem, before `podman kube down`. Without systemd podman runs no probes, so the script asks.
 #
 # Our machines reach no container registry and run no Docker engine, so the script installs podman from
-# apt and builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and aspnet:10.0 from a debootstrap'd
-# Debian bookworm (from the mirror this machine's own apt uses) plus this machine's .NET
-# (docker/standin/Containerfile). A real image of either name
+# apt and builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and runtime-deps:10.0 from a
+# debootstrap'd Debian bookworm (from the mirror this machine's own apt uses), the sdk with this machine's
+# .NET, runtime-deps without any (docker/standin/Containerfile). A real image of either name
 # already present is used as it is. Everything listens and talks on 127.0.0.1 only. The containers and
 # images it creates are removed on exit, pass or fail. Exit status: 0 when every check passed.
 #
@@ -24,7 +24,7 @@ cache_dir=${SEQ2SEQ_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/seq2seq}
 run_id=seq2seq-image-test-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/$run_id.XXXXXX")
 sdk_image=mcr.microsoft.com/dotnet/sdk:10.0
-aspnet_image=mcr.microsoft.com/dotnet/aspnet:10.0
+runtime_deps_image=mcr.microsoft.com/dotnet/runtime-deps:10.0
 base_image=localhost/seq2seq-standin-base:$run_id
 app_image=localhost/seq2seq-service:$run_id
 container=$run_id
@@ -190,8 +190,9 @@ debian_rootfs() {
     log "cached: $rootfs_tarball ($(du -h "$rootfs_tarball" | cut -f1))"
 }
 
+# Builds stand-in $1 from the Containerfile's target $2.
 standin() {
-    local image=$1 parts=$2 dotnet_root
+    local image=$1 target=$2 dotnet_root
     if image_exists "$image"; then
         if ! is_standin "$image"; then
             log "using the existing $image"
@@ -200,26 +201,26 @@ standin() {
         podman rmi -f "$image" >/dev/null # a stand-in left by an interrupted run
     fi
     dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
-    [[ -x $dotnet_root/dotnet && -d $dotnet_root/shared/Microsoft.AspNetCore.App ]] ||
-        fail "no .NET install with the ASP.NET Core runtime found at $dotnet_root"
+    [[ -x $dotnet_root/dotnet && -d $dotnet_root/sdk && -d $dotnet_root/shared/Microsoft.AspNetCore.App ]] ||
+        fail "no .NET install with an SDK and the ASP.NET Core runtime found at $dotnet_root"
     created_images+=("$image")
     podman build --pull=never --network=host --layers=false --quiet \
         --label "$standin_label=true" \
-        --build-arg "BASE_IMAGE=$base_image" --build-arg "DOTNET_PARTS=$parts" \
+        --build-arg "BASE_IMAGE=$base_image" --target "$target" \
         --build-arg "NUGET_CERT_REVOCATION_MODE=${NUGET_CERT_REVOCATION_MODE:-online}" \
         --volume "$dotnet_root:/host/dotnet:ro" \
         --volume "/etc/ssl/certs/ca-certificates.crt:/host/ca-certificates.crt:ro" \
         -f "$repo/docker/standin/Containerfile" -t "$image" "$repo/docker/standin" >/dev/null
-    log "$image: stand-in from $dotnet_root ($parts)"
+    log "$image: stand-in (Containerfile target $target$([[ $target == sdk ]] && echo ", .NET from $dotnet_root"))"
 }
 
 standin_images() {
-    if ! image_exists "$sdk_image" || is_standin "$sdk_image" || ! image_exists "$aspnet_image" || is_standin "$aspnet_image"; then
+    if ! image_exists "$sdk_image" || is_standin "$sdk_image" || ! image_exists "$runtime_deps_image" || is_standin "$runtime_deps_image"; then
         created_images+=("$base_image")
         podman import --quiet "$rootfs_tarball" "$base_image" >/dev/null
     fi
-    standin "$sdk_image" .
-    standin "$aspnet_image" "dotnet host shared LICENSE.txt ThirdPartyNotices.txt"
+    standin "$sdk_image" sdk
+    standin "$runtime_deps_image" runtime-deps
 }
 
 build_image() {
@@ -230,8 +231,8 @@ build_image() {
     }
     local size base_size
     size=$(podman image inspect --format '{{.Size}}' "$app_image")
-    base_size=$(podman image inspect --format '{{.Size}}' "$aspnet_image")
-    log "image size: $((size / 1000000)) MB, of which $(((size - base_size) / 1000000)) MB the Dockerfile's own (app, ONNX Runtime, model)"
+    base_size=$(podman image inspect --format '{{.Size}}' "$runtime_deps_image")
+    log "image size: $((size / 1000000)) MB, of which $(((size - base_size) / 1000000)) MB the Dockerfile's own (app with its runtime, ONNX Runtime, models)"
 }
 
 free_port() {
@@ -307,12 +308,12 @@ check_healthcheck() {
     log "podman healthcheck run: exit 0, status $status ($(podman inspect "$container" | jq -r '.[0].State.Health.Log[-1].Output' | tr -d '\n'))"
     # Deployments leave the port to ASPNETCORE_HTTP_PORTS (8080 in the image): the check must find it there too.
     podman exec -e ASPNETCORE_URLS= -e "ASPNETCORE_HTTP_PORTS=$port" "$container" \
-        dotnet /app/Seq2SeqService.dll --healthcheck >/dev/null 2>&1 ||
+        /app/Seq2SeqService --healthcheck >/dev/null 2>&1 ||
         fail "--healthcheck with the port in ASPNETCORE_HTTP_PORTS reported unhealthy"
     log "--healthcheck with the port in ASPNETCORE_HTTP_PORTS: exit 0"
     # A check that cannot fail proves nothing: the same command aimed at a port nobody serves must fail.
     if podman exec -e "ASPNETCORE_URLS=http://127.0.0.1:$(free_port)" "$container" \
-        dotnet /app/Seq2SeqService.dll --healthcheck >/dev/null 2>&1; then
+        /app/Seq2SeqService --healthcheck >/dev/null 2>&1; then
         fail "--healthcheck exited 0 with no server on its port"
     fi
     log "--healthcheck against a closed port: non-zero, as it should be"
@@ -323,9 +324,20 @@ check_user() {
     pid=$(podman inspect --format '{{.State.Pid}}' "$container")
     uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status")
     cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
-    [[ $cmdline == *Seq2SeqService.dll* ]] || fail "the container's main process is '$cmdline'"
+    [[ $cmdline == "/app/Seq2SeqService " ]] || fail "the container's main process is '$cmdline', not the apphost /app/Seq2SeqService"
     [[ $uids == "$app_uid $app_uid $app_uid $app_uid" ]] || fail "the app runs as uids '$uids', not $app_uid"
     log "process '$cmdline' runs as uid $app_uid; peak RSS so far $(awk '/^VmHWM:/ {printf "%d MB", $2 / 1024}' "/proc/$pid/status")"
+}
+
+# The app is published self-contained onto runtime-deps: its runtime is in /app, and no shared .NET is in
+# the image for it to lean on.
+check_self_contained() {
+    local found
+    if found=$(podman exec "$container" sh -c 'command -v dotnet || ls -d /usr/share/dotnet /usr/lib/dotnet' 2>/dev/null); then
+        fail "the image carries a shared .NET install: $found"
+    fi
+    podman exec "$container" test -f /app/libcoreclr.so || fail "/app holds no runtime (libcoreclr.so)"
+    log "no shared .NET in the image; the runtime is the app's own, in /app"
 }
 
 check_sigterm() {
@@ -419,6 +431,7 @@ step "POST /translate" check_translate
 step "GET / (web page)" check_page
 step "podman healthcheck run" check_healthcheck
 step "runs as uid $app_uid" check_user
+step "no shared .NET runtime" check_self_contained
 step "SIGTERM stop" check_sigterm
 step "log free of telemetry" check_clean_log "$container"
 step "k8s test manifest" kube_manifest
