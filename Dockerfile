@@ -14,8 +14,8 @@ COPY src/Seq2Seq.Inference/Seq2Seq.Inference.csproj src/Seq2Seq.Inference/
 COPY src/Seq2SeqService/Seq2SeqService.csproj src/Seq2SeqService/
 # The restore also brings ONNX Runtime's native library (the Microsoft.ML.OnnxRuntime package); the
 # project's RuntimeIdentifier keeps only its linux-x64 build. _IsPublishing=true is what `dotnet publish`
-# sets for its own restore: the project's publish-only settings (self-contained, composite ReadyToRun) then
-# apply here too, so this restore fetches the runtime packs the publish below needs without restoring again.
+# sets for its own restore: this restore then sees the project's publish-only settings (self-contained,
+# composite ReadyToRun) as the publish below does, so the packs they need are here and --no-restore is safe.
 RUN dotnet restore src/Seq2SeqService/Seq2SeqService.csproj -p:_IsPublishing=true
 
 COPY src/ src/

@@ -2,10 +2,11 @@
 # Builds the repository's Dockerfile, unmodified, with podman and checks the running container the way a
 # deployment uses it: POST /translate answers, the image's own HEALTHCHECK reports healthy (and can report
 # unhealthy), the process is the self-contained apphost running as the non-root app user (uid 1654) on a
-# read-only root filesystem with no shared .NET in the image, and `podman stop` (SIGTERM) ends it within 10 s with exit code 0. Then it plays docker/k8s's Deployment with
-# its ConfigMap through `podman kube play` (one replica, the image just built, a hostPort on 127.0.0.1, and
-# slirp4netns networking) and checks that the pod gets ready, translates and runs as uid 1654 on a read-only
-# root filesystem, before `podman kube down`. Without systemd podman runs no probes, so the script asks.
+# read-only root filesystem with no shared .NET in the image, and `podman stop` (SIGTERM) ends it within
+# 10 s with exit code 0. Then it plays docker/k8s's Deployment with its ConfigMap through `podman kube play`
+# (one replica, the image just built, a hostPort on 127.0.0.1, and slirp4netns networking) and checks that
+# the pod gets ready, translates and runs as uid 1654 on a read-only root filesystem, before
+# `podman kube down`. Without systemd podman runs no probes, so the script asks.
 #
 # Our machines reach no container registry and run no Docker engine, so the script installs podman from
 # apt and builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and runtime-deps:10.0 from a
