@@ -13,8 +13,9 @@ namespace Seq2Seq.Inference;
 public sealed class TranslationModel : IDisposable
 {
     private TranslationModel(string name, BundleFiles files, ModelConfig config, GenerationSettings defaults, IModelRunner runner,
-        ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage)
+        DraftModel? draft, ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage)
     {
+        Draft = draft;
         Tokenizer = tokenizer;
         Name = name;
         Files = files;
@@ -37,6 +38,9 @@ public sealed class TranslationModel : IDisposable
 
     public IModelRunner Runner { get; }
 
+    /// <summary>The int8 graphs of the same bundle guessing ahead for lone greedy requests; null when not used.</summary>
+    public DraftModel? Draft { get; }
+
     /// <summary>The bundle's Marian tokenizer (source.spm, target.spm, vocab.json).</summary>
     public ITokenizer Tokenizer { get; }
 
@@ -56,8 +60,14 @@ public sealed class TranslationModel : IDisposable
     /// Loads and checks a bundle folder: the Optimum layout (or with the graphs under onnx/), or the recurrent
     /// one when config.json says so.
     /// </summary>
+    /// <param name="folder">The bundle folder.</param>
+    /// <param name="options">ONNX Runtime settings for every session.</param>
+    /// <param name="variant">Which graphs answer requests.</param>
+    /// <param name="draft">Whether to load the bundle's int8 graphs as a draft (<see cref="DraftUse"/>).</param>
+    /// <param name="draftTokens">Tokens the draft guesses per decoder call.</param>
     /// <exception cref="ModelBundleException">A file is missing or does not match config.json; names it.</exception>
-    public static TranslationModel Load(string folder, RunnerOptions? options = null, ModelVariant variant = ModelVariant.Fp32)
+    public static TranslationModel Load(string folder, RunnerOptions? options = null, ModelVariant variant = ModelVariant.Fp32,
+        DraftUse draft = DraftUse.None, int draftTokens = 4)
     {
         var config = ModelConfig.Read(BundleFiles.LocateConfig(folder));
         var files = BundleFiles.Locate(folder, config.IsRecurrent, variant);
@@ -73,6 +83,8 @@ public sealed class TranslationModel : IDisposable
 
         // The tokenizer loads beside the sessions: both are CPU-bound and independent (start-up time).
         var loadingTokenizer = Task.Run(() => LoadTokenizer(folder, config));
+        var draftFiles = DraftFiles(folder, config, variant, draft);
+        var loadingDraft = draftFiles is null ? null : Task.Run(() => OnnxModelRunner.Open(draftFiles, config, options));
         IModelRunner runner;
         try
         {
@@ -82,15 +94,34 @@ public sealed class TranslationModel : IDisposable
         }
         catch
         {
-            // The runner's error is the one reported; the tokenizer's, if any, must still be observed.
+            // The runner's error is the one reported; the others', if any, must still be observed.
             loadingTokenizer.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            loadingDraft?.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+
+                return t.Exception;
+            });
             throw;
         }
 
         ITokenizer tokenizer;
+        OnnxModelRunner? draftRunner = null;
         try
         {
             tokenizer = loadingTokenizer.GetAwaiter().GetResult();
+            draftRunner = loadingDraft?.GetAwaiter().GetResult();
+            if (draftRunner is not null && !(runner.SupportsJoins && draftRunner.SupportsJoins))
+            {
+                draftRunner.Dispose();
+                draftRunner = draft == DraftUse.Required
+                    ? throw new ModelBundleException(files.MergedDecoder ?? files.Decoder!, null,
+                        "takes no decoder_attention_mask, so it cannot check a draft's guesses in one call (Draft = required).")
+                    : null;
+            }
         }
         catch
         {
@@ -99,7 +130,33 @@ public sealed class TranslationModel : IDisposable
         }
 
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
-        return new TranslationModel(name, files, config, defaults, runner, tokenizer, source, target);
+        return new TranslationModel(name, files, config, defaults, runner,
+            draftRunner is null ? null : new DraftModel(draftRunner, draftTokens), tokenizer, source, target);
+    }
+
+    /// <summary>The int8 graphs to load as a draft, or null when none is asked for or (with Auto) none fits.</summary>
+    private static BundleFiles? DraftFiles(string folder, ModelConfig config, ModelVariant variant, DraftUse draft)
+    {
+        if (draft == DraftUse.None)
+        {
+            return null;
+        }
+
+        if (config.IsRecurrent || variant != ModelVariant.Fp32)
+        {
+            return draft == DraftUse.Required
+                ? throw new ModelBundleException(folder, null, "cannot have a draft: only the float graphs of a Transformer bundle check a draft's guesses (Draft = required).")
+                : null;
+        }
+
+        try
+        {
+            return BundleFiles.Locate(folder, recurrent: false, ModelVariant.Quantized);
+        }
+        catch (ModelBundleException) when (draft == DraftUse.Auto)
+        {
+            return null;
+        }
     }
 
     /// <summary>Source ids of <paramref name="text"/>, eos included.</summary>
@@ -156,10 +213,14 @@ public sealed class TranslationModel : IDisposable
     public GenerationSettings Settings(GenerationOptions? options) => DefaultSettings.With(options);
 
     /// <summary>Encodes the requests as one batch and returns the cohort, ready for its first decoder step.</summary>
-    public GenerationCohort Start(IReadOnlyList<GenerationRequest> requests) => GenerationCohort.Start(Runner, requests);
+    public GenerationCohort Start(IReadOnlyList<GenerationRequest> requests) => GenerationCohort.Start(Runner, requests, Draft);
 
     /// <summary>Generates for the requests as one batch, to completion; results in request order.</summary>
-    public GenerationResult[] Generate(IReadOnlyList<GenerationRequest> requests) => Generator.Generate(Runner, requests);
+    public GenerationResult[] Generate(IReadOnlyList<GenerationRequest> requests) => Generator.Generate(Runner, requests, Draft);
 
-    public void Dispose() => Runner.Dispose();
+    public void Dispose()
+    {
+        Runner.Dispose();
+        Draft?.Runner.Dispose();
+    }
 }

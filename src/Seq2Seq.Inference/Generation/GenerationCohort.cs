@@ -8,7 +8,9 @@ namespace Seq2Seq.Inference.Generation;
 /// requests leave the batch (and the cache) at once. When the runner supports joins, <see cref="Admit"/>
 /// adds requests between steps: they are encoded and take their first decoder step together, then their
 /// rows join the running batch, so nobody waits for the batch to finish. A scheduler may hold several
-/// cohorts and interleave their steps; nothing here blocks or spawns threads.
+/// cohorts and interleave their steps; nothing here blocks or spawns threads. A cohort that starts with one
+/// greedy request and has a <see cref="DraftModel"/> decodes speculatively while that row runs alone: each
+/// step feeds the draft's guesses and keeps those the model agrees with.
 /// </summary>
 public sealed class GenerationCohort : IDisposable
 {
@@ -21,11 +23,12 @@ public sealed class GenerationCohort : IDisposable
     private int _steps;
     private RunnerTimings _finalTimings;
     private bool _tracksAttention;
+    private DraftGuesses? _guesses;
 
     // Completions of requests cancelled before the start wait for the first Step to report them.
     private bool _completedReported;
 
-    private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
+    private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests, DraftModel? draft)
     {
         _runner = runner;
         _state = Encode(requests, out var startTokens);
@@ -33,15 +36,27 @@ public sealed class GenerationCohort : IDisposable
         {
             EnsureTokens(startTokens.Length);
             startTokens.CopyTo(_tokens, 0);
+            if (_state.Rows == 1)
+            {
+                _guesses = DraftGuesses.Start(draft, _state, _entries[LiveEntry()].Request);
+            }
         }
     }
 
-    /// <summary>Validates the requests and runs the encoder over all of them in one call.</summary>
-    public static GenerationCohort Start(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
+    /// <summary>
+    /// Validates the requests and runs the encoder over all of them in one call; with a <paramref name="draft"/>
+    /// (same vocabulary), a lone greedy request decodes speculatively.
+    /// </summary>
+    public static GenerationCohort Start(IModelRunner runner, IReadOnlyList<GenerationRequest> requests, DraftModel? draft = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(requests);
-        return new GenerationCohort(runner, requests);
+        if (draft is not null && draft.Runner.VocabSize != runner.VocabSize)
+        {
+            throw new ArgumentException($"The draft's vocabulary has {draft.Runner.VocabSize} ids, the model's {runner.VocabSize}.", nameof(draft));
+        }
+
+        return new GenerationCohort(runner, requests, draft);
     }
 
     /// <summary>Number of requests, admitted ones included.</summary>
@@ -94,7 +109,11 @@ public sealed class GenerationCohort : IDisposable
         }
 
         RemoveCancelled();
-        if (_state.Rows > 0)
+        if (_guesses is not null && _state.Rows == 1)
+        {
+            SpeculativeStep((ISpeculativeState)_state);
+        }
+        else if (_state.Rows > 0)
         {
             RunStep(_state, _tokens, 0);
             EnsureTokens(_next.Count);
@@ -125,6 +144,7 @@ public sealed class GenerationCohort : IDisposable
         }
 
         ClearReported();
+        DropGuesses();
         var firstNew = _entries.Count;
         var state = Encode(requests, out var startTokens);
         if (state is null)
@@ -278,6 +298,75 @@ public sealed class GenerationCohort : IDisposable
         }
     }
 
+    /// <summary>
+    /// One decoder call over the row's next token and the draft's guesses after it. The search takes the
+    /// logits position by position, as if from single steps, while its choice equals the guess that was fed
+    /// after that position; the first choice that differs (or the one after the last guess) is the next token,
+    /// and both caches forget the positions after the kept ones.
+    /// </summary>
+    private void SpeculativeStep(ISpeculativeState state)
+    {
+        var index = LiveEntry();
+        var entry = _entries[index];
+        var fed = _guesses!.Guess(_tokens[0], entry.Request.Settings.MaxNewTokens - entry.Search.Generated - 1);
+        var logits = state.Step(fed, fed.Length);
+        var now = Stopwatch.GetTimestamp();
+        _steps++;
+        if (entry.Steps == 0)
+        {
+            entry.DecodeStart = now;
+        }
+
+        entry.Steps++;
+        var vocab = _runner.VocabSize;
+        var kept = 0;
+        while (true)
+        {
+            _next.Clear();
+            _next.SourceOffset = 0;
+            entry.Search.Advance(logits.Slice(kept * vocab, vocab), _next);
+            if (entry.Search.IsDone)
+            {
+                Complete(index, cancelled: false);
+                state.Reorder([]);
+                return;
+            }
+
+            var token = _next.Tokens[0];
+            if (kept + 1 < fed.Length && token == fed[kept + 1])
+            {
+                kept++;
+                continue;
+            }
+
+            _tokens[0] = token;
+            break;
+        }
+
+        state.Truncate(fed.Length - 1 - kept);
+        _guesses.Accept(kept);
+    }
+
+    /// <summary>The entry of the cohort's only row.</summary>
+    private int LiveEntry()
+    {
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            if (_entries[i].Rows > 0)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException("No request has a row.");
+    }
+
+    private void DropGuesses()
+    {
+        _guesses?.Dispose();
+        _guesses = null;
+    }
+
     private void EnsureTokens(int count)
     {
         if (_tokens.Length < count)
@@ -342,6 +431,7 @@ public sealed class GenerationCohort : IDisposable
 
     private void ReleaseState()
     {
+        DropGuesses();
         if (_state is not null)
         {
             _finalTimings.RunTicks += _state.Timings.RunTicks;

@@ -4,9 +4,9 @@ namespace Seq2Seq.Inference.Generation;
 public static class Generator
 {
     /// <summary>Generates for all requests as one batch; results are in request order.</summary>
-    public static GenerationResult[] Generate(IModelRunner runner, IReadOnlyList<GenerationRequest> requests)
+    public static GenerationResult[] Generate(IModelRunner runner, IReadOnlyList<GenerationRequest> requests, DraftModel? draft = null)
     {
-        using var cohort = GenerationCohort.Start(runner, requests);
+        using var cohort = GenerationCohort.Start(runner, requests, draft);
         while (!cohort.IsCompleted)
         {
             cohort.Step();

@@ -10,9 +10,10 @@ namespace Seq2Seq.Inference.Runtime;
 /// by one position per step. Every cache tensor keeps rows in its first dimension, so dropping, forking
 /// and reordering rows is a row gather. With a decoder that takes decoder_attention_mask, another state's
 /// rows can be appended: a row's past then sits at the end of the past axis after some padding slots,
-/// and its source at the start of the source axis; both masks hide the padding.
+/// and its source at the start of the source axis; both masks hide the padding. A step may feed several
+/// positions per row (the decoder masks later positions causally) and positions can be given back.
 /// </summary>
-internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
+internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
 {
     // Backs the zero-length placeholders: the graphs declare inputs that the chosen branch never reads.
     private static readonly float[] PlaceholderStorage = PinnedTensor.Allocate<float>(1);
@@ -67,16 +68,18 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
 
     public RunnerTimings Timings => _timings;
 
-    public Span<float> Step(ReadOnlySpan<int> tokens)
+    public Span<float> Step(ReadOnlySpan<int> tokens) => Step(tokens, 1);
+
+    public Span<float> Step(ReadOnlySpan<int> tokens, int positions)
     {
-        if (tokens.Length != Rows || Rows == 0)
+        if (positions < 1 || tokens.Length != Rows * positions || Rows == 0)
         {
-            throw new ArgumentException($"Expected one token for each of the {Rows} rows, got {tokens.Length}.", nameof(tokens));
+            throw new ArgumentException($"Expected {positions} token(s) for each of the {Rows} rows, got {tokens.Length}.", nameof(tokens));
         }
 
         var started = Stopwatch.GetTimestamp();
         var graph = PastLength == 0 ? _runner.FirstStep : _runner.WithPast;
-        var ids = Temporary(_tokens.Over(tokens));
+        var ids = Temporary(_tokens.Over(tokens, positions));
 
         // A mask with a default is fed only when some row's past has padding; the default says "none".
         var feedMask = graph.DecoderMaskIsOptional && _padding.AsSpan(0, Rows).IndexOfAnyExcept(0) >= 0;
@@ -88,12 +91,12 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
 
         for (var i = 0; i < graph.Inputs.Length; i++)
         {
-            _inputs[i] = Input(graph.Inputs[i], graph.InputNames[i], ids);
+            _inputs[i] = Input(graph.Inputs[i], graph.InputNames[i], ids, positions);
         }
 
         if (feedMask)
         {
-            _inputs[graph.Inputs.Length] = DecoderMask();
+            _inputs[graph.Inputs.Length] = DecoderMask(positions);
         }
 
         var run = Stopwatch.GetTimestamp();
@@ -144,10 +147,50 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
             _encoderHidden = null;
         }
 
-        PastLength++;
+        PastLength += positions;
         var logits = _logits!.GetTensorMutableDataAsSpan<float>();
         _timings.PrepareTicks += (run - started) + (Stopwatch.GetTimestamp() - ran);
         return logits;
+    }
+
+    public void Truncate(int positions)
+    {
+        if (positions < 0 || positions > PastLength - 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(positions), positions, $"The past has {PastLength} positions; at least one must stay.");
+        }
+
+        if (positions == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        for (var slot = 0; slot < _cache.Length; slot++)
+        {
+            if (!DecoderTensor.IsCrossAttentionSlot(slot))
+            {
+                var kept = CacheAxis.Window(_cache[slot]!, 2, 0, PastLength - positions);
+                _cache[slot]!.Dispose();
+                _cache[slot] = kept;
+            }
+        }
+
+        PastLength -= positions;
+        _timings.PrepareTicks += Stopwatch.GetTimestamp() - started;
+    }
+
+    public ISpeculativeState? Follow(IModelRunner draft)
+    {
+        if (draft is not OnnxModelRunner runner || _encoderHidden is null || _mask is null || PastLength > 0 || Rows != 1
+            || runner.Config.DModel != _runner.Config.DModel)
+        {
+            return null;
+        }
+
+        var hidden = PooledTensor<float>.Rent(_encoderHidden.Shape.ToArray(), (span, _) => _encoderHidden.Data.CopyTo(span), 0);
+        var mask = PooledTensor<long>.Rent(_mask.Shape.ToArray(), (span, _) => _mask.Data.CopyTo(span), 0);
+        return new OnnxDecoderState(runner, [_sources.Longest], hidden, mask, default);
     }
 
     public void Reorder(ReadOnlySpan<int> parents)
@@ -273,10 +316,10 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         }
     }
 
-    /// <summary>Rows × (past + 1): 0 on a row's padding slots, 1 on its real past and the new position.</summary>
-    private OrtValue DecoderMask()
+    /// <summary>Rows × (past + positions): 0 on a row's padding slots, 1 on its real past and the new positions.</summary>
+    private OrtValue DecoderMask(int positions)
     {
-        var width = PastLength + 1;
+        var width = PastLength + positions;
         if (_decoderMask.Length < Rows * width)
         {
             _decoderMask = PinnedTensor.Allocate<long>(Rows * width * 2);
@@ -292,7 +335,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
         return Temporary(PinnedTensor.Over(_decoderMask, [Rows, width]));
     }
 
-    private OrtValue Input(DecoderTensor input, string name, OrtValue ids)
+    private OrtValue Input(DecoderTensor input, string name, OrtValue ids, int positions)
     {
         var first = PastLength == 0;
         switch (input.Kind)
@@ -302,7 +345,7 @@ internal sealed class OnnxDecoderState : IDecoderState, IAttentionState
             case DecoderTensorKind.EncoderAttentionMask:
                 return _mask!.Value;
             case DecoderTensorKind.DecoderAttentionMask:
-                return DecoderMask();
+                return DecoderMask(positions);
             case DecoderTensorKind.EncoderHiddenStates:
                 return first ? _encoderHidden!.Value : Placeholder([Rows, 0, _runner.Config.DModel]);
             case DecoderTensorKind.UseCacheBranch:

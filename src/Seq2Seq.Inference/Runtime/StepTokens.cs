@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>
-/// The input_ids of a decoder step, [rows, 1]: one pinned buffer per state, reused every step and grown when
+/// The input_ids of a decoder step, [rows, positions]: one pinned buffer per state, reused every step and grown when
 /// beams fork or rows join.
 /// </summary>
 internal sealed class StepTokens
@@ -11,7 +11,7 @@ internal sealed class StepTokens
     private long[] _ids = [];
 
     /// <summary>A tensor over the tokens, valid until the next call; the caller disposes it.</summary>
-    public OrtValue Over(ReadOnlySpan<int> tokens)
+    public OrtValue Over(ReadOnlySpan<int> tokens, int positions = 1)
     {
         if (_ids.Length < tokens.Length)
         {
@@ -23,6 +23,6 @@ internal sealed class StepTokens
             _ids[r] = tokens[r];
         }
 
-        return PinnedTensor.Over(_ids, [tokens.Length, 1]);
+        return PinnedTensor.Over(_ids, [tokens.Length / positions, positions]);
     }
 }

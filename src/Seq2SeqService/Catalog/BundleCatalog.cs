@@ -27,7 +27,8 @@ public sealed class BundleCatalog : IModelCatalog, IDisposable
             var bundle = settings.Bundles[i];
             var folder = Locate(bundle.Path, environment.ContentRootPath, $"{ModelsOptions.Section}:Bundles:{i}:Path");
             BundleVariants.TryParse(bundle.Variant, out var variant);
-            return new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, variant));
+            BundleDrafts.TryParse(bundle.Draft, out var draft);
+            return new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, variant, draft, bundle.DraftTokens));
         }));
         Default = settings.Default is { } name ? _models.First(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) : _models[0];
     }

@@ -13,6 +13,8 @@ public sealed class EngineModel(string name, TranslationModel model) : ITranslat
 
     public string Variant => BundleVariants.Name(model.Variant);
 
+    public int DraftTokens => model.Draft?.Tokens ?? 0;
+
     public string? SourceLanguage => model.SourceLanguage;
 
     public string? TargetLanguage => model.TargetLanguage;

@@ -20,4 +20,7 @@ public interface ITranslationModel : IBatchModel
 
     /// <summary>Whether the model can return its attention (its decoder outputs it).</summary>
     bool ProvidesAttention { get; }
+
+    /// <summary>Tokens a draft guesses per decoder call for a lone greedy request; 0 without speculative decoding.</summary>
+    int DraftTokens => 0;
 }

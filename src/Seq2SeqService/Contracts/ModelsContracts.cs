@@ -15,6 +15,10 @@ public sealed record ModelsResponse(
 /// <param name="Architecture" example="transformer">The model family: <c>transformer</c> or <c>gru-attention</c>.</param>
 /// <param name="Attention" example="true">Whether the model accepts <c>options.return_attention</c>.</param>
 /// <param name="Variant" example="fp32">The graphs served: <c>fp32</c> or <c>quantized</c> (int8), from the bundle's <c>Variant</c> setting.</param>
+/// <param name="DraftTokens" example="4">
+/// Tokens the bundle's int8 graphs guess ahead per decoder call for a greedy request that runs alone (speculative
+/// decoding, same output); 0 when the model decodes without a draft (the bundle's <c>Draft</c> setting).
+/// </param>
 /// <param name="SourceLanguage" example="en">Source language code, when the bundle states it.</param>
 /// <param name="TargetLanguage" example="fr">Target language code, when the bundle states it.</param>
 /// <param name="Limits">Request limits for this model.</param>
@@ -24,6 +28,7 @@ public sealed record ModelInfo(
     [property: JsonPropertyName("architecture")] string Architecture,
     [property: JsonPropertyName("attention")] bool Attention,
     [property: JsonPropertyName("variant")] string Variant,
+    [property: JsonPropertyName("draft_tokens")] int DraftTokens,
     [property: JsonPropertyName("source_language")] string? SourceLanguage,
     [property: JsonPropertyName("target_language")] string? TargetLanguage,
     [property: JsonPropertyName("limits")] ModelLimits Limits,

@@ -24,6 +24,7 @@ public static class ModelsEndpoints
             m.Architecture,
             m.ProvidesAttention,
             m.Variant,
+            m.DraftTokens,
             m.SourceLanguage,
             m.TargetLanguage,
             new ModelLimits(m.MaxInputTokens, Math.Min(limits.MaxNewTokens, m.Defaults.MaxNewTokensLimit),

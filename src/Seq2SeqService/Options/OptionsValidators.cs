@@ -1,4 +1,5 @@
 using Seq2Seq.Inference.Bundles;
+using Seq2Seq.Inference.Generation;
 using Microsoft.Extensions.Options;
 
 namespace Seq2SeqService.Options;
@@ -51,6 +52,9 @@ public static class OptionsRules
             checks.Require(!string.IsNullOrWhiteSpace(options.Bundles[i].Path), $"Bundles:{i}:Path", "is empty");
             checks.Require(BundleVariants.TryParse(options.Bundles[i].Variant, out _), $"Bundles:{i}:Variant",
                 $"= '{options.Bundles[i].Variant}' is not fp32 or quantized");
+            checks.Require(BundleDrafts.TryParse(options.Bundles[i].Draft, out _), $"Bundles:{i}:Draft",
+                $"= '{options.Bundles[i].Draft}' is not auto, required or none");
+            checks.Range($"Bundles:{i}:DraftTokens", options.Bundles[i].DraftTokens, 1, DraftModel.MaxTokens);
         }
 
         var names = options.Bundles.Select(BundleNames.Of).ToList();
@@ -118,6 +122,13 @@ public static class BundleVariants
 
     /// <summary>The setting's spelling of a variant, as /models shows it.</summary>
     public static string Name(ModelVariant variant) => variant.ToString().ToLowerInvariant();
+}
+
+/// <summary>The draft use a bundle's <c>Draft</c> setting selects.</summary>
+public static class BundleDrafts
+{
+    public static bool TryParse(string? value, out DraftUse use) =>
+        Enum.TryParse(value, ignoreCase: true, out use) && Enum.IsDefined(use);
 }
 
 /// <summary>The name a bundle answers to.</summary>

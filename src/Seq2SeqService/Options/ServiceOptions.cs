@@ -11,6 +11,17 @@ public sealed class ModelBundleOptions
 
     /// <summary>Which graphs to run: <c>fp32</c> (the *.onnx files) or <c>quantized</c> (the *_quantized.onnx files).</summary>
     public string Variant { get; set; } = "fp32";
+
+    /// <summary>
+    /// Speculative decoding for a greedy request that runs alone (docs/decoding.md): <c>auto</c> (the default)
+    /// uses the bundle's int8 graphs as the draft when it ships them beside the fp32 ones and its decoder takes
+    /// decoder_attention_mask; <c>required</c> also, but fails at start when it cannot; <c>none</c> never.
+    /// The output is the same either way.
+    /// </summary>
+    public string Draft { get; set; } = "auto";
+
+    /// <summary>Tokens the draft guesses per decoder call (1-16).</summary>
+    public int DraftTokens { get; set; } = 4;
 }
 
 /// <summary>The models section: which bundles to load and which one answers requests that name none.</summary>

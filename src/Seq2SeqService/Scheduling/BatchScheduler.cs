@@ -113,14 +113,23 @@ public sealed partial class BatchScheduler(
     {
         var ids = model.Tokenize(WarmUpText).Ids;
         var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
+
+        // A lone greedy request takes another path (speculative decoding, when the model has a draft): warm it too.
+        var greedy = settings with { NumBeams = 1, DoSample = false };
+        await Task.WhenAll(settings == greedy
+            ? [WarmUpAsync(model, ids, settings, stoppingToken)]
+            : [WarmUpAsync(model, ids, settings, stoppingToken), WarmUpAsync(model, ids, greedy, stoppingToken)]);
+        readiness.MarkWarm(model.Name);
+    }
+
+    private async Task WarmUpAsync(IBatchModel model, IReadOnlyList<int> ids, GenerationSettings settings, CancellationToken stoppingToken)
+    {
         var output = await GenerateAsync(new Batch(model, settings,
             [new BatchSequence(ids, CancellationToken.None)]), stoppingToken);
         if (output.Rows.Count != 1 || output.Rows[0] is null)
         {
             throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
         }
-
-        readiness.MarkWarm(model.Name);
     }
 
     private async Task ServeAsync(CancellationToken stoppingToken, CancellationTokenSource runStopping)

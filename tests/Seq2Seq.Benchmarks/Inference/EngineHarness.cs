@@ -13,6 +13,7 @@ namespace Seq2Seq.Benchmarks.Inference;
 /// split, managed bytes allocated per generated token, and generated tokens per second of process CPU time:
 /// on a shared machine wall time mostly measures waiting for a core, CPU time (best with --threads 1) much less.
 /// Usage: engine [--bundle DIR] [--variant fp32|quantized] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
+/// [--draft N] (the bundle's int8 graphs guess N tokens ahead for lone greedy requests; 0, the default, turns that off)
 /// </summary>
 internal static class EngineHarness
 {
@@ -26,9 +27,11 @@ internal static class EngineHarness
         var threads = int.Parse(Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
         var sentences = File.ReadAllLines(Path.Combine(root, "tests", "Seq2Seq.Inference.Tests", "Data", "sentences.en.txt"));
 
-        using var model = TranslationModel.Load(bundle, new RunnerOptions { IntraOpThreads = threads }, VariantHarness.Variant(args, "--variant"));
+        var draft = int.Parse(Option(args, "--draft") ?? "0", CultureInfo.InvariantCulture);
+        using var model = TranslationModel.Load(bundle, new RunnerOptions { IntraOpThreads = threads }, VariantHarness.Variant(args, "--variant"),
+            draft > 0 ? DraftUse.Required : DraftUse.None, Math.Max(draft, 1));
         var sources = sentences.Select(model.EncodeSource).ToArray();
-        Console.WriteLine($"bundle {model.Name} ({model.Variant}), {Environment.ProcessorCount} cores, intra-op threads {(threads == 0 ? "default" : threads)}, {seconds} s per row");
+        Console.WriteLine($"bundle {model.Name} ({model.Variant}{(draft > 0 ? $", int8 draft guessing {draft}" : "")}), {Environment.ProcessorCount} cores, intra-op threads {(threads == 0 ? "default" : threads)}, {seconds} s per row");
         Console.WriteLine("| strategy | batch | sentences/s | generated tokens/s | ORT Run | tensor prep | managed loop | managed bytes / token | tokens / CPU-s |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var mode in modes)
@@ -78,6 +81,7 @@ internal static class EngineHarness
         for (var i = 0; i < requests.Length; i++)
         {
             totals.Tokens += cohort.Result(i)!.OutputTokens;
+            totals.Calls += cohort.Result(i)!.DecoderSteps;
         }
 
         totals.Batches++;
@@ -92,6 +96,7 @@ internal static class EngineHarness
         public long Allocated;
         public long Sentences;
         public long Tokens;
+        public long Calls;
         public int Batches;
 
         public string Row(string mode, int batch)
@@ -99,7 +104,7 @@ internal static class EngineHarness
             var wall = Wall.TotalSeconds;
             string Share(TimeSpan t) => (t.TotalSeconds / wall).ToString("P1", CultureInfo.InvariantCulture);
             return string.Create(CultureInfo.InvariantCulture,
-                $"| {mode} | {batch} | {Sentences / wall:F1} | {Tokens / wall:F0} | {Share(Run)} | {Share(Prepare)} | {Share(Wall - Run - Prepare)} | {Allocated / (double)Tokens:F0} | {Tokens / Cpu.TotalSeconds:F0} |");
+                $"| {mode} | {batch} | {Sentences / wall:F1} | {Tokens / wall:F0} | {Share(Run)} | {Share(Prepare)} | {Share(Wall - Run - Prepare)} | {Allocated / (double)Tokens:F0} | {Tokens / Cpu.TotalSeconds:F0} | {Tokens / (double)Calls:F2} |");
         }
     }
 

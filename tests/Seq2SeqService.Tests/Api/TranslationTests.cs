@@ -55,6 +55,35 @@ public sealed class TranslationTests
         models[0].GetProperty("variant").GetString().Should().Be("fp32");
     }
 
+    /// <summary>
+    /// The default bundle ships int8 graphs beside its float ones, so a lone greedy request decodes
+    /// speculatively; the output is the golden greedy output either way, and /models says which.
+    /// </summary>
+    [Theory]
+    [InlineData(null, 4)]
+    [InlineData("8", 8)]
+    public async Task The_default_bundle_drafts_with_its_int8_graphs_and_says_so_in_models(string? draftTokens, int expected)
+    {
+        await ServesGoldenGreedyWithDraftTokens(draftTokens is null ? [] : new() { ["Service:Models:Bundles:0:DraftTokens"] = draftTokens }, expected);
+        await ServesGoldenGreedyWithDraftTokens(new() { ["Service:Models:Bundles:0:Draft"] = "none" }, 0);
+    }
+
+    private static async Task ServesGoldenGreedyWithDraftTokens(Dictionary<string, string?> settings, int expected)
+    {
+        var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
+        using var factory = new ServiceFactory(settings);
+        var client = factory.CreateClient();
+        var models = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement.GetProperty("models");
+        models[0].GetProperty("draft_tokens").GetInt32().Should().Be(expected);
+        models[1].GetProperty("draft_tokens").GetInt32().Should().Be(0, "the recurrent bundle cannot check guesses");
+        foreach (var @case in golden.Cases.Take(5))
+        {
+            var response = await client.PostAsJsonAsync("/translate", new { text = @case.Source, options = golden.Settings.AsOptions() });
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            body.GetProperty("translations")[0].GetProperty("text").GetString().Should().Be(@case.Text);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(GoldenFiles))]
     public async Task Known_sentences_translate_to_the_golden_outputs(string bundle, string strategy)
