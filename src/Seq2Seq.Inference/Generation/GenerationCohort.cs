@@ -24,6 +24,7 @@ public sealed class GenerationCohort : IDisposable
     private RunnerTimings _finalTimings;
     private bool _tracksAttention;
     private DraftGuesses? _guesses;
+    private int _guessesCarried;
 
     // Completions of requests cancelled before the start wait for the first Step to report them.
     private bool _completedReported;
@@ -72,6 +73,12 @@ public sealed class GenerationCohort : IDisposable
     /// taken its first step.
     /// </summary>
     public bool CanAdmit => _runner.SupportsJoins && _state is { PastLength: > 0 };
+
+    /// <summary>
+    /// Whether a speculative step may use a second thread: the draft then goes on guessing while the model checks
+    /// its guesses. The scheduler allows it when a core would otherwise be idle.
+    /// </summary>
+    public bool DraftAlongside { get; set; }
 
     /// <summary>Decoder calls made, admission first steps included.</summary>
     public int Steps => _steps;
@@ -309,6 +316,12 @@ public sealed class GenerationCohort : IDisposable
         var index = LiveEntry();
         var entry = _entries[index];
         var fed = _guesses!.Guess(_tokens[0], entry.Request.Settings.MaxNewTokens - entry.Search.Generated - 1);
+        if (DraftAlongside)
+        {
+            _guesses.LetAheadFinish = LetDraftAheadFinish;
+            _guesses.GuessAhead();
+        }
+
         var logits = state.Step(fed, fed.Length);
         var now = Stopwatch.GetTimestamp();
         _steps++;
@@ -344,7 +357,7 @@ public sealed class GenerationCohort : IDisposable
         }
 
         state.Truncate(fed.Length - 1 - kept);
-        _guesses.Accept(kept);
+        _guesses.Accept(kept, _tokens[0]);
     }
 
     /// <summary>The entry of the cohort's only row.</summary>
@@ -361,8 +374,15 @@ public sealed class GenerationCohort : IDisposable
         throw new InvalidOperationException("No request has a row.");
     }
 
+    /// <summary>Lets the draft's guessing alongside run to its end each step (<see cref="DraftGuesses.LetAheadFinish"/>).</summary>
+    internal bool LetDraftAheadFinish { get; set; }
+
+    /// <summary>Draft guesses made alongside the model's checks that a later step used (see <see cref="DraftAlongside"/>).</summary>
+    internal int GuessesCarried => _guessesCarried + (_guesses?.Carried ?? 0);
+
     private void DropGuesses()
     {
+        _guessesCarried += _guesses?.Carried ?? 0;
         _guesses?.Dispose();
         _guesses = null;
     }

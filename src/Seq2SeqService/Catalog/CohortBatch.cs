@@ -33,6 +33,8 @@ internal sealed class CohortBatch : IRunningBatch
     public void Admit(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings) =>
         Collect(_cohort.Admit(Requests(sequences, settings)));
 
+    public void AllowSecondThread(bool allowed) => _cohort.DraftAlongside = allowed;
+
     public IReadOnlyList<FinishedRow> Step()
     {
         Collect(_cohort.Step());

@@ -169,6 +169,7 @@ public sealed partial class BatchScheduler(
             for (var i = 0; i < _batches.Count; i += lanes)
             {
                 var group = _batches.Skip(i).Take(lanes).ToList();
+                group.ForEach(b => b.Batch.AllowSecondThread(_batches.Count < lanes));
                 // Each step on a pool thread, never inline: a loop that steps its own batches never yields while
                 // rows run, and held a pool thread busy without pause in the scheduling tests.
                 var steps = await Task.WhenAll(group.Select(b => Task.Run(() => RunStep(b))));

@@ -20,6 +20,14 @@ public interface IRunningBatch : IDisposable
 
     /// <summary>Runs one step (or, for a model that cannot step, the whole batch) and returns the rows that ended.</summary>
     IReadOnlyList<FinishedRow> Step();
+
+    /// <summary>
+    /// Whether the next steps may use a second thread (a lane would otherwise be idle): speculative decoding then
+    /// lets its draft guess on while the model checks. Batches that cannot use one ignore it.
+    /// </summary>
+    void AllowSecondThread(bool allowed)
+    {
+    }
 }
 
 /// <summary>A row that ended in a step: its output, or <see langword="null"/> when its token was cancelled.</summary>

@@ -14,6 +14,7 @@ namespace Seq2Seq.Benchmarks.Inference;
 /// on a shared machine wall time mostly measures waiting for a core, CPU time (best with --threads 1) much less.
 /// Usage: engine [--bundle DIR] [--variant fp32|quantized] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
 /// [--draft N] (the bundle's int8 graphs guess N tokens ahead for lone greedy requests; 0, the default, turns that off)
+/// [--alongside] (the draft goes on guessing on a second thread while the model checks its guesses)
 /// </summary>
 internal static class EngineHarness
 {
@@ -40,33 +41,34 @@ internal static class EngineHarness
             var settings = model.Settings(new GenerationOptions { NumBeams = beams });
             foreach (var batch in batches)
             {
-                Console.WriteLine(Measure(model, sources, settings, batch, seconds).Row(mode, batch));
+                Console.WriteLine(Measure(model, sources, settings, batch, seconds, args.Contains("--alongside")).Row(mode, batch));
             }
         }
     }
 
-    private static Totals Measure(TranslationModel model, int[][] sources, GenerationSettings settings, int batch, double seconds)
+    private static Totals Measure(TranslationModel model, int[][] sources, GenerationSettings settings, int batch, double seconds, bool alongside)
     {
         var next = 0;
         GenerationRequest[] Batch() => [.. Enumerable.Range(0, batch).Select(_ => new GenerationRequest(sources[next++ % sources.Length], settings))];
 
-        RunBatch(model, Batch(), new Totals());
+        RunBatch(model, Batch(), new Totals(), alongside);
         var totals = new Totals();
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline || totals.Batches < 2)
         {
-            RunBatch(model, Batch(), totals);
+            RunBatch(model, Batch(), totals, alongside);
         }
 
         return totals;
     }
 
-    private static void RunBatch(TranslationModel model, GenerationRequest[] requests, Totals totals)
+    private static void RunBatch(TranslationModel model, GenerationRequest[] requests, Totals totals, bool alongside)
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         using var cohort = model.Start(requests);
+        cohort.DraftAlongside = alongside;
         while (!cohort.IsCompleted)
         {
             cohort.Step();

@@ -15,6 +15,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     private volatile bool _finishForever;
     private int _activeRows;
     private int _steps;
+    private volatile bool _secondThread;
 
     public string Name => _inner.Name;
 
@@ -37,6 +38,9 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
 
     /// <summary>Steps taken, over all batches.</summary>
     public int Steps => Volatile.Read(ref _steps);
+
+    /// <summary>What the scheduler last said about a second thread for a step (IRunningBatch.AllowSecondThread).</summary>
+    public bool SecondThreadAllowed => _secondThread;
 
     /// <summary>Batches started (joins do not start one).</summary>
     public int BatchesStarted { get; private set; }
@@ -69,6 +73,8 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
         public bool CanAdmit => joins && _stepped && _rows.Count > 0;
 
         public void Admit(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings) => Add(sequences);
+
+        public void AllowSecondThread(bool allowed) => owner._secondThread = allowed;
 
         public void Add(IReadOnlyList<BatchSequence> sequences)
         {

@@ -95,6 +95,26 @@ public sealed class StepSchedulingTests : IDisposable
         await _scheduler!.StopAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// A batch may use a second thread (speculative decoding's draft guessing on) only while a lane would
+    /// otherwise be idle: with two lanes and one batch it may; once a second batch takes the other lane, not.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_may_use_a_second_thread_only_while_a_lane_is_idle()
+    {
+        var model = await StartAsync(joins: true, lanes: 2);
+        var first = Enqueue(model, default, "this runs forever");
+        await Wait.UntilAsync(() => model.SecondThreadAllowed, "the lone batch is offered the idle lane's thread");
+
+        var second = Enqueue(model, default, "runs forever too");
+        await Wait.UntilAsync(() => model.BatchesStarted == 2 && !model.SecondThreadAllowed, "both lanes busy: no second thread");
+
+        model.Finish();
+        (await first.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().ContainSingle();
+        (await second.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().ContainSingle();
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
     [Fact]
     public void Lanes_default_to_one_per_cpu() =>
         new BatchingOptions().EffectiveLanes.Should().Be(Environment.ProcessorCount);
