@@ -8,9 +8,10 @@ namespace Seq2Seq.Inference.Generation;
 /// requests leave the batch (and the cache) at once. When the runner supports joins, <see cref="Admit"/>
 /// adds requests between steps: they are encoded and take their first decoder step together, then their
 /// rows join the running batch, so nobody waits for the batch to finish. A scheduler may hold several
-/// cohorts and interleave their steps; nothing here blocks or spawns threads. A cohort that starts with one
-/// greedy request and has a <see cref="DraftModel"/> decodes speculatively while that row runs alone: each
-/// step feeds the draft's guesses and keeps those the model agrees with.
+/// cohorts and interleave their steps. A cohort that starts with one greedy request and has a
+/// <see cref="DraftModel"/> decodes speculatively while that row runs alone: each step feeds the draft's
+/// guesses and keeps those the model agrees with. Nothing here blocks or spawns threads, except that the draft
+/// guesses on a pool thread during the model's call when <see cref="DraftAlongside"/> allows it.
 /// </summary>
 public sealed class GenerationCohort : IDisposable
 {
