@@ -107,6 +107,26 @@ public class SpeculativeDecodingTests(LoadedModels models, ITestOutputHelper out
         cohort.Result(1)!.Sequences[0].TokenIds.Should().Equal(model.Generate([second])[0].Sequences[0].TokenIds);
     }
 
+    /// <summary>A speculating request cancelled between steps leaves at the next one, its draft stopped and freed.</summary>
+    [Fact]
+    public void A_cancelled_speculating_request_leaves_at_the_next_step()
+    {
+        var model = models[RepoPaths.DefaultBundle];
+        var draft = new DraftModel(models[RepoPaths.DefaultBundle, ModelVariant.Quantized].Runner, 4);
+        using var cancel = new CancellationTokenSource();
+        var settings = model.Settings(new GenerationOptions { NumBeams = 1, MaxNewTokens = 64 });
+        var request = new GenerationRequest(model.EncodeSource(Sentences[7]), settings, cancel.Token);
+
+        using var cohort = GenerationCohort.Start(model.Runner, [request], draft);
+        cohort.DraftAlongside = true;
+        cohort.Step().Should().BeEmpty();
+        cancel.Cancel();
+
+        cohort.Step().Should().Equal(0);
+        cohort.IsCompleted.Should().BeTrue();
+        cohort.Result(0)!.Cancelled.Should().BeTrue();
+    }
+
     [Fact]
     public void Beam_search_sampling_and_attention_requests_do_not_use_the_draft()
     {
