@@ -17,10 +17,9 @@ internal sealed class DraftGuesses : IDisposable
     private readonly int[] _ahead;
     private int _count;
 
-    // Guessing ahead: positions the task fed, its guesses, and the stop request.
+    // Guessing ahead: the task, the stop request, and its guesses (each one fed the position before it).
     private Task? _aheadTask;
     private volatile bool _stopAhead;
-    private int _aheadFed;
     private int _aheadCount;
 
     // Guesses carried into the next round (fed by the draft except the last); 0 when none.
@@ -120,7 +119,6 @@ internal sealed class DraftGuesses : IDisposable
         }
 
         _stopAhead = false;
-        _aheadFed = 0;
         _aheadCount = 0;
         var last = _guesses[_count];
         _aheadTask = Task.Run(() =>
@@ -129,7 +127,6 @@ internal sealed class DraftGuesses : IDisposable
             while (!_stopAhead && _aheadCount < _ahead.Length - 1)
             {
                 var guess = LogSoftmax.ArgMax(_state.Step([token], 1)[.._vocab]);
-                _aheadFed++;
                 _ahead[++_aheadCount] = guess;
                 if (guess == _eos)
                 {
@@ -150,8 +147,8 @@ internal sealed class DraftGuesses : IDisposable
     public void Accept(int accepted, int next)
     {
         StopAhead();
-        var ahead = _aheadFed;
-        _aheadFed = 0;
+        var ahead = _aheadCount;
+        _aheadCount = 0;
         if (_count == 0)
         {
             return;
@@ -168,7 +165,7 @@ internal sealed class DraftGuesses : IDisposable
         else if (_ahead[1] == next && ahead > 1)
         {
             // Fed: the last guess, next, and the guesses after next but the last one made.
-            _carried = _aheadCount - 1;
+            _carried = ahead - 1;
             _ahead.AsSpan(2, _carried).CopyTo(_ahead.AsSpan(1));
         }
         else
