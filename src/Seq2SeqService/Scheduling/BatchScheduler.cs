@@ -6,12 +6,13 @@ using Seq2SeqService.Options;
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// The hosted loop between the request queue and the engine, scheduling at the level of decoder steps:
-/// after warming every model up it repeats rounds of (take accepted jobs; admit pending segments, fairly,
-/// into running batches — joining them when the model's decoder allows, else as new batches; run one step
-/// of every running batch; hand finished rows to their jobs). Nothing waits for a batch to finish, and when
-/// nothing runs a request starts at once. On shutdown it stops admission, keeps stepping until all is done
-/// or the drain timeout passes, and fails whatever is left as stopped — no accepted job is lost.
+/// The hosted loop between the request queue and the engine, scheduling at the level of decoder steps: after
+/// warming every model up it takes accepted jobs, plans their pending segments fairly into batches (joining a
+/// running batch when the model's decoder allows, else as a new batch), and hands idle batches to free lanes,
+/// round robin. Each lane runs one step of one batch on a pool thread (encoding that step's newcomers first) and
+/// the loop goes on as soon as any lane's step ends: no lane waits for another, and when nothing runs a request
+/// starts at once. On shutdown it stops admission, keeps stepping until all is done or the drain timeout passes,
+/// and fails whatever is left as stopped — no accepted job is lost.
 /// The drain runs in <see cref="StoppingAsync"/>, which the host awaits before it stops any hosted service,
 /// the web server included: the listener stays open (refusing new work) until every accepted job is answered.
 /// </summary>
@@ -30,7 +31,9 @@ public sealed partial class BatchScheduler(
     private const int WarmUpMaxNewTokens = 8;
 
     private readonly List<JobRows> _jobs = [];
-    private readonly List<RunningBatch> _batches = [];
+    /// <summary>Running batches, in the order idle ones get a free lane.</summary>
+    private readonly List<ScheduledBatch> _batches = [];
+    private readonly Dictionary<Task<LaneStep>, ScheduledBatch> _stepping = [];
     private readonly Dictionary<TranslationJob, CancellationTokenSource> _rowTokens = [];
     private readonly CancellationTokenSource _drainRequested = new();
 
@@ -145,57 +148,92 @@ public sealed partial class BatchScheduler(
             Volatile.Write(ref drainDeadline, Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency));
             runStopping.CancelAfter(drain);
         });
+        Task<bool>? arrival = null;
         while (true)
         {
             var stopping = stoppingToken.IsCancellationRequested;
+            var pastDeadline = stopping && Stopwatch.GetTimestamp() >= Volatile.Read(ref drainDeadline);
             MoveAcceptedJobs();
             ReleaseFinishedJobs();
-            if (stopping && ((_jobs.Count == 0 && _batches.Count == 0) || Stopwatch.GetTimestamp() >= Volatile.Read(ref drainDeadline)))
+            if (_stepping.Count == 0 && stopping && ((_jobs.Count == 0 && _batches.Count == 0) || pastDeadline))
             {
                 return;
             }
 
-            Admit(runStopping.Token);
-            if (_batches.Count == 0)
+            var lanes = options.Value.EffectiveLanes;
+            if (!pastDeadline)
+            {
+                Admit(lanes);
+                StartSteps(lanes, runStopping.Token);
+            }
+
+            if (_stepping.Count == 0)
             {
                 await WaitForWorkAsync(stoppingToken);
                 continue;
             }
 
-            // Every running batch takes one step per round, so each row gets the same share of steps; up to
-            // Lanes batches step at once, each on its own thread.
-            ChargeTokens();
-            var lanes = options.Value.EffectiveLanes;
-            for (var i = 0; i < _batches.Count; i += lanes)
+            // Each lane goes on as soon as its own step ends; a free lane also wakes for a new request.
+            var waits = new List<Task>(_stepping.Count + 1);
+            waits.AddRange(_stepping.Keys);
+            if (_stepping.Count < lanes && !stopping)
             {
-                var group = _batches.Skip(i).Take(lanes).ToList();
-                group.ForEach(b => b.Batch.AllowSecondThread(_batches.Count < lanes));
-                // Each step on a pool thread, never inline: a loop that steps its own batches never yields while
-                // rows run, and held a pool thread busy without pause in the scheduling tests.
-                var steps = await Task.WhenAll(group.Select(b => Task.Run(() => RunStep(b))));
-                for (var g = 0; g < group.Count; g++)
-                {
-                    Deliver(group[g], steps[g], runStopping.Token);
-                }
+                arrival ??= queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                waits.Add(arrival);
             }
 
-            _batches.RemoveAll(b => b.Done);
+            await Task.WhenAny(waits);
+            if (arrival is { IsCompleted: true })
+            {
+                arrival = null;
+            }
+
+            foreach (var (task, batch) in _stepping.Where(s => s.Key.IsCompleted).ToList())
+            {
+                _stepping.Remove(task);
+                Deliver(await task, runStopping.Token);
+                // Round robin: a batch that stepped waits behind every other idle batch, so each gets the same share of steps.
+                _batches.Remove(batch);
+                if (!batch.Done)
+                {
+                    _batches.Add(batch);
+                }
+            }
         }
     }
 
     /// <summary>
-    /// Every running row generates one token in the round about to run; a job past its budget fails now, and its
-    /// rows leave at the next step. (A job's deadline fails it by itself, from its timer; its rows leave the same way.)
+    /// Hands idle batches to free lanes, in round-robin order. Every row of a stepping batch generates one token in
+    /// the step; a job past its budget fails now, and its rows leave at the next step. (A job's deadline fails it by
+    /// itself, from its timer; its rows leave the same way.)
     /// </summary>
-    private void ChargeTokens()
+    private void StartSteps(int lanes, CancellationToken runStopping)
     {
-        foreach (var rows in _jobs)
+        var secondThread = _batches.Count < lanes;
+        foreach (var batch in _batches)
         {
-            rows.GeneratedTokens += rows.RunningRows;
-            if (rows.GeneratedTokens > options.Value.MaxTokensPerRequest)
+            if (_stepping.Count >= lanes)
             {
-                rows.Job.Fail(JobFailure.TokenBudgetExceeded);
+                return;
             }
+
+            if (batch.Stepping || batch.Done)
+            {
+                continue;
+            }
+
+            foreach (var (rows, cost) in batch.RowsByJob)
+            {
+                rows.GeneratedTokens += cost;
+                if (rows.GeneratedTokens > options.Value.MaxTokensPerRequest)
+                {
+                    rows.Job.Fail(JobFailure.TokenBudgetExceeded);
+                }
+            }
+
+            var step = batch.TakeStep(secondThread, runStopping);
+            // On a pool thread, never inline: a loop that steps its own batches never yields while rows run.
+            _stepping[Task.Run(step.Run)] = batch;
         }
     }
 
@@ -229,52 +267,45 @@ public sealed partial class BatchScheduler(
     }
 
     /// <summary>
-    /// Starts pending segments at this step boundary: into a running batch of their model when it takes
-    /// joins, else as a new batch that runs interleaved with the others.
+    /// Plans pending segments for the next step of a batch: a new batch while a lane has none of this model,
+    /// else joining the smallest idle batch that takes joins. While every such batch is stepping, they wait for
+    /// its step to end (within one step); a model whose batches take no joins starts one more batch, run
+    /// interleaved with the others. The encoder runs on the lane, as part of that step.
     /// </summary>
-    private void Admit(CancellationToken runStopping)
+    private void Admit(int lanes)
     {
         foreach (var model in _jobs.Where(j => j.Pending.Count > 0).Select(j => j.Job.Model).Distinct().ToList())
         {
-            var running = _batches.Where(b => b.Model == model).Sum(b => b.Batch.ActiveRows);
+            var ofModel = _batches.Where(b => b.Model == model && !b.Done).ToList();
+            var target = ofModel.Count < lanes ? null
+                : ofModel.Where(b => b.Joinable && !b.Stepping).MinBy(b => b.ActiveRows);
+            if (target is null && ofModel.Count >= lanes && ofModel.Any(b => b.Joins))
+            {
+                continue;
+            }
+
             var jobs = _jobs.Where(j => j.Job.Model == model).ToList();
-            var picked = RowAdmission.Select(jobs, options.Value.MaxBatchSequences - running);
+            var picked = RowAdmission.Select(jobs, options.Value.MaxBatchSequences - ofModel.Sum(b => b.ActiveRows));
             foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))
             {
                 var items = group.ToList();
                 var sequences = items
                     .Select(p => new BatchSequence(p.Job.Job.Segments[p.Segment].InputIds, p.Job.RowsToken, p.Job.Job.ReturnAttention))
                     .ToList();
-                // With several lanes, each lane gets a batch before rows join the smallest one.
-                var ofModel = _batches.Where(b => b.Model == model).ToList();
-                var target = ofModel.Count < options.Value.EffectiveLanes ? null
-                    : ofModel.Where(b => b.Batch.CanAdmit).MinBy(b => b.Batch.ActiveRows);
-                // Taken before the batch starts: encoding the newcomers is work done for them, not queueing.
-                var startedAt = Stopwatch.GetTimestamp();
-                try
+                // Rows of other settings than the target's first group start a batch of their own unless it joins.
+                var batch = target is { Joinable: true } ? target : new ScheduledBatch(model, metrics.StartBatch(model.Name, items.Count));
+                if (batch != target)
                 {
-                    if (target is null)
-                    {
-                        target = new RunningBatch(model, model.Start(sequences, group.Key, runStopping),
-                            metrics.StartBatch(model.Name, items.Count));
-                        _batches.Add(target);
-                    }
-                    else
-                    {
-                        target.Batch.Admit(sequences, group.Key);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogBatchFailed(logger, model.Name, items.Count, e);
-                    items.ForEach(p => p.Job.Job.Fail(JobFailure.GenerationFailed));
-                    continue;
+                    _batches.Add(batch);
+                    target ??= batch;
                 }
 
-                target.Rows.AddRange(items);
+                // Taken before the step that encodes them: encoding the newcomers is work done for them, not queueing.
+                var startedAt = Stopwatch.GetTimestamp();
+                batch.Plan(items, sequences, group.Key);
                 foreach (var job in items.Select(p => p.Job.Job).Distinct())
                 {
-                    if (job.OnBatchStarted(target.Batch.ActiveRows, startedAt))
+                    if (job.OnBatchStarted(batch.ActiveRows, startedAt))
                     {
                         metrics.QueueWaited(job.QueueTime);
                     }
@@ -283,28 +314,17 @@ public sealed partial class BatchScheduler(
         }
     }
 
-    /// <summary>One step of one batch, on a pool thread; the outcome is handed over on the loop, one batch at a time.</summary>
-    private static StepOutcome RunStep(RunningBatch running)
+    /// <summary>The outcome of a lane's step, handed over on the loop, one batch at a time.</summary>
+    private void Deliver(LaneStep step, CancellationToken runStopping)
     {
-        var rows = running.Batch.ActiveRows;
-        try
-        {
-            return new StepOutcome(rows, running.Batch.Step(), null);
-        }
-        catch (Exception e)
-        {
-            return new StepOutcome(rows, [], e);
-        }
-    }
-
-    private void Deliver(RunningBatch running, StepOutcome step, CancellationToken runStopping)
-    {
+        var running = step.Batch;
+        running.StepDone(step.Started);
         if (step.Error is { } error)
         {
             var stopped = error is OperationCanceledException && runStopping.IsCancellationRequested;
             if (!stopped)
             {
-                LogBatchFailed(logger, running.Model.Name, step.Rows, error);
+                LogBatchFailed(logger, running.Model.Name, running.ActiveRows, error);
             }
 
             foreach (var (job, _) in running.Rows)
@@ -319,7 +339,7 @@ public sealed partial class BatchScheduler(
         long generated = 0;
         foreach (var row in step.Finished)
         {
-            var (job, segment) = running.Rows[row.Row];
+            var (job, segment) = running.Finished(row.Row);
             job.RunningRows -= job.RowCost;
             if (row.Output is { } output)
             {
@@ -336,7 +356,7 @@ public sealed partial class BatchScheduler(
         }
 
         metrics.BatchRan(running.Model.Name, step.Rows, generated);
-        if (running.Batch.IsCompleted)
+        if (running.Batch is null or { IsCompleted: true })
         {
             running.End();
         }
@@ -376,30 +396,6 @@ public sealed partial class BatchScheduler(
         _batches.Clear();
         _rowTokens.Clear();
     }
-
-    /// <summary>A batch in progress and, by row number, the job segment each row translates.</summary>
-    private sealed class RunningBatch(IBatchModel model, IRunningBatch batch, Activity? span)
-    {
-        /// <summary>The batch's trace span, from its start to its last step.</summary>
-        public Activity? Span { get; } = span;
-
-        public IBatchModel Model { get; } = model;
-
-        public IRunningBatch Batch { get; } = batch;
-
-        public List<(JobRows Job, int Segment)> Rows { get; } = [];
-
-        public bool Done { get; private set; }
-
-        public void End()
-        {
-            Batch.Dispose();
-            Span?.Dispose();
-            Done = true;
-        }
-    }
-
-    private sealed record StepOutcome(int Rows, IReadOnlyList<FinishedRow> Finished, Exception? Error);
 
     /// <summary>Runs a batch on a pool thread: generation is synchronous and CPU-bound, the loop must not block.</summary>
     private static Task<BatchOutput> GenerateAsync(Batch batch, CancellationToken stopping) =>

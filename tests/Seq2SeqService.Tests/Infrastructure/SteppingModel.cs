@@ -15,6 +15,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     private volatile bool _finishForever;
     private int _activeRows;
     private int _steps;
+    private int _batchesStarted;
     private volatile bool _secondThread;
 
     public string Name => _inner.Name;
@@ -43,7 +44,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     public bool SecondThreadAllowed => _secondThread;
 
     /// <summary>Batches started (joins do not start one).</summary>
-    public int BatchesStarted { get; private set; }
+    public int BatchesStarted => Volatile.Read(ref _batchesStarted);
 
     public void Finish() => _finishForever = true;
 
@@ -54,7 +55,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
 
     public IRunningBatch Start(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping)
     {
-        BatchesStarted++;
+        Interlocked.Increment(ref _batchesStarted);
         var batch = new Batch(this, joins, stopping);
         batch.Add(sequences);
         return batch;

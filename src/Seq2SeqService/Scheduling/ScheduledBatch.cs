@@ -1,0 +1,159 @@
+using System.Diagnostics;
+
+namespace Seq2SeqService.Scheduling;
+
+/// <summary>
+/// A batch as the scheduler's loop keeps it: the engine batch (started by its first step), by row number the job
+/// segment each row translates, the rows planned to join at its next step, and what its rows cost each job. Only
+/// the loop touches it, and never while a step of it runs on a lane; the lane gets a <see cref="Plan"/> of its own.
+/// </summary>
+internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
+{
+    private List<(IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings)> _joining = [];
+    private (IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings)? _start;
+    private bool _stepped;
+
+    /// <summary>The batch's trace span, from its start to its last step.</summary>
+    public Activity? Span { get; } = span;
+
+    public IBatchModel Model { get; } = model;
+
+    /// <summary>The engine batch; <see langword="null"/> until the first step has encoded the first rows.</summary>
+    public IRunningBatch? Batch { get; private set; }
+
+    public List<(JobRows Job, int Segment)> Rows { get; } = [];
+
+    /// <summary>Decoder rows (beams and samples counted) of each job that runs here, for the token budget.</summary>
+    public Dictionary<JobRows, int> RowsByJob { get; } = [];
+
+    /// <summary>Decoder rows running or planned here.</summary>
+    public int ActiveRows { get; private set; }
+
+    /// <summary>Whether newcomers may join it at its next step, as last seen between its steps.</summary>
+    public bool Joinable { get; private set; }
+
+    /// <summary>Whether it took joins once: its model's decoder supports them, so newcomers had better wait for it.</summary>
+    public bool Joins { get; private set; }
+
+    public bool Stepping { get; private set; }
+
+    public bool Done { get; private set; }
+
+    /// <summary>
+    /// Plans rows for the next step: the first rows start the batch, later ones join it. They get the next row
+    /// numbers, in order.
+    /// </summary>
+    public void Plan(IReadOnlyList<(JobRows Job, int Segment)> items, IReadOnlyList<BatchSequence> sequences, GenerationSettings settings)
+    {
+        if (_stepped || _start is not null)
+        {
+            _joining.Add((sequences, settings));
+        }
+        else
+        {
+            _start = (sequences, settings);
+        }
+
+        Rows.AddRange(items);
+        foreach (var (job, _) in items)
+        {
+            RowsByJob[job] = RowsByJob.GetValueOrDefault(job) + job.RowCost;
+            ActiveRows += job.RowCost;
+        }
+    }
+
+    /// <summary>A row that ended; returns the job segment it translated.</summary>
+    public (JobRows Job, int Segment) Finished(int row)
+    {
+        var (job, segment) = Rows[row];
+        ActiveRows -= job.RowCost;
+        var left = RowsByJob[job] - job.RowCost;
+        if (left > 0)
+        {
+            RowsByJob[job] = left;
+        }
+        else
+        {
+            RowsByJob.Remove(job);
+        }
+
+        return (job, segment);
+    }
+
+    /// <summary>Hands the next step to a lane: what it must start or admit first, then the step itself.</summary>
+    public LaneStep TakeStep(bool secondThread, CancellationToken stopping)
+    {
+        Stepping = true;
+        _stepped = true;
+        var step = new LaneStep(this, _start is { } start ? (start.Sequences, start.Settings, stopping) : null, _joining, secondThread);
+        _start = null;
+        _joining = [];
+        return step;
+    }
+
+    /// <summary>Back on the loop after a step: the batch is idle again.</summary>
+    public void StepDone(IRunningBatch? started)
+    {
+        Stepping = false;
+        Batch ??= started;
+        Joinable = Batch is { CanAdmit: true } && !Batch.IsCompleted;
+        Joins |= Joinable;
+    }
+
+    public void End()
+    {
+        Batch?.Dispose();
+        Span?.Dispose();
+        Done = true;
+    }
+}
+
+/// <summary>
+/// One step of a batch as a lane runs it, on a pool thread: the encoder for a new batch's first rows or for the
+/// rows joining it, then one decoder step. Any failure fails the whole step, newcomers included.
+/// </summary>
+internal sealed class LaneStep(
+    ScheduledBatch batch,
+    (IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings, CancellationToken Stopping)? start,
+    IReadOnlyList<(IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings)> joining,
+    bool secondThread)
+{
+    public ScheduledBatch Batch { get; } = batch;
+
+    /// <summary>The engine batch this step started, if it was the first.</summary>
+    public IRunningBatch? Started { get; private set; }
+
+    /// <summary>Decoder rows the step ran.</summary>
+    public int Rows { get; private set; }
+
+    public IReadOnlyList<FinishedRow> Finished { get; private set; } = [];
+
+    public Exception? Error { get; private set; }
+
+    public LaneStep Run()
+    {
+        try
+        {
+            var engine = Batch.Batch;
+            if (start is { } s)
+            {
+                engine = Started = Batch.Model.Start(s.Sequences, s.Settings, s.Stopping);
+            }
+
+            foreach (var (sequences, settings) in joining)
+            {
+                engine!.Admit(sequences, settings);
+            }
+
+            engine!.AllowSecondThread(secondThread);
+            Rows = engine.ActiveRows;
+            Finished = engine.Step();
+        }
+        catch (Exception e)
+        {
+            Error = e;
+        }
+
+        return this;
+    }
+}
