@@ -7,7 +7,8 @@ namespace Seq2SeqService.Tests.Infrastructure;
 /// <summary>
 /// A model the scheduler steps like the engine: a row needs one step per source word (eos included), and a
 /// text containing "forever" runs until <see cref="Finish"/> is called, so tests can hold a long request in
-/// the batch while they watch others. Joins are supported or not, as asked.
+/// the batch while they watch others, and a batch with a row containing "stall" blocks inside its step until
+/// <see cref="Unstall"/>, so tests can hold one lane busy. Joins are supported or not, as asked.
 /// </summary>
 public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITranslationModel
 {
@@ -17,6 +18,8 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     private int _steps;
     private int _batchesStarted;
     private volatile bool _secondThread;
+    private readonly ManualResetEventSlim _unstalled = new();
+    private readonly ManualResetEventSlim _stalled = new();
 
     public string Name => _inner.Name;
 
@@ -47,6 +50,13 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     public int BatchesStarted => Volatile.Read(ref _batchesStarted);
 
     public void Finish() => _finishForever = true;
+
+    /// <summary>Set once a step blocks on a "stall" row.</summary>
+    public WaitHandle Stalled => _stalled.WaitHandle;
+
+    public bool IsStalled => _stalled.IsSet;
+
+    public void Unstall() => _unstalled.Set();
 
     public SourceTokens Tokenize(string text) => _inner.Tokenize(text);
 
@@ -88,6 +98,12 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
         public IReadOnlyList<FinishedRow> Step()
         {
             _stepped = true;
+            if (_rows.Any(r => ScriptedModel.TextOf(r.Sequence).Contains("stall", StringComparison.Ordinal)))
+            {
+                owner._stalled.Set();
+                owner._unstalled.Wait();
+            }
+
             Interlocked.Increment(ref owner._steps);
             var finished = new List<FinishedRow>();
             for (var i = 0; i < _rows.Count; i++)

@@ -96,6 +96,34 @@ public sealed class StepSchedulingTests : IDisposable
     }
 
     /// <summary>
+    /// Lanes do not wait for each other: while one lane's step is held, a request that arrives takes the free lane
+    /// at once and finishes all its steps there.
+    /// </summary>
+    [Fact]
+    public async Task A_lane_goes_on_while_another_lanes_step_is_still_running()
+    {
+        var model = await StartAsync(joins: true, lanes: 2);
+        var held = Enqueue(model, default, "stall");
+        try
+        {
+            await Wait.UntilAsync(() => model.IsStalled, "the first lane's step is held");
+
+            var other = Enqueue(model, default, "one two three four");
+            (await other.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>one two three four");
+
+            held.IsFinished.Should().BeFalse("its step is still held");
+            model.Steps.Should().Be(5, "the newcomer's five steps (four words and eos) ran while the held step had not ended");
+        }
+        finally
+        {
+            model.Unstall();
+        }
+
+        (await held.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Single().Candidates[0].Text.Should().Be("<0>stall");
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>
     /// A batch may use a second thread (speculative decoding's draft guessing on) only while a lane would
     /// otherwise be idle: with two lanes and one batch it may; once a second batch takes the other lane, not.
     /// </summary>
