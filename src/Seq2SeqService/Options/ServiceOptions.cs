@@ -57,8 +57,10 @@ public sealed class BatchingOptions
     public int MaxBatchSequences { get; set; } = 64;
 
     /// <summary>
-    /// Batches of one model that step at the same time, each on its own thread (with
-    /// Models:IntraOpThreads threads inside ONNX Runtime); lanes × intra-op threads should not exceed the cores.
+    /// Decoder steps that run at the same time, over all models, each on its own thread (with
+    /// Models:IntraOpThreads threads inside ONNX Runtime) and each going on as soon as its own step ends; a model
+    /// starts up to this many batches before newcomers join running ones. Lanes × intra-op threads should not
+    /// exceed the cores.
     /// 0 = one lane per CPU the process may use (<see cref="Environment.ProcessorCount"/>, which honours a
     /// container's CPU limit).
     /// </summary>
