@@ -116,24 +116,45 @@ public sealed partial class BatchScheduler(
     {
         var ids = model.Tokenize(WarmUpText).Ids;
         var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
-
-        // A lone greedy request takes another path (speculative decoding, when the model has a draft): warm it too.
         var greedy = settings with { NumBeams = 1, DoSample = false };
+        var laneRows = Math.Max(1, options.Value.MaxBatchSequences / options.Value.EffectiveLanes);
         await Task.WhenAll(settings == greedy
-            ? [WarmUpAsync(model, ids, settings, stoppingToken)]
-            : [WarmUpAsync(model, ids, settings, stoppingToken), WarmUpAsync(model, ids, greedy, stoppingToken)]);
+            ? [WarmUpAsync(model, ids, greedy, laneRows, stoppingToken)]
+            : [WarmUpAsync(model, ids, settings, laneRows, stoppingToken), WarmUpAsync(model, ids, greedy, laneRows, stoppingToken)]);
         readiness.MarkWarm(model.Name);
     }
 
-    private async Task WarmUpAsync(IBatchModel model, IReadOnlyList<int> ids, GenerationSettings settings, CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs what serving runs, on a pool thread: one row alone for a step (a lone greedy request decodes
+    /// speculatively when the model has a draft), then rows joining it up to a lane's share of the batch, stepped
+    /// to the end. The first requests then find the code and the runtime's buffers ready for full batches.
+    /// </summary>
+    private static Task WarmUpAsync(IBatchModel model, IReadOnlyList<int> ids, GenerationSettings settings, int laneRows,
+        CancellationToken stoppingToken) => Task.Run(() =>
     {
-        var output = await GenerateAsync(new Batch(model, settings,
-            [new BatchSequence(ids, CancellationToken.None)]), stoppingToken);
-        if (output.Rows.Count != 1 || output.Rows[0] is null)
+        var rowCost = settings.NumBeams > 1 ? settings.NumBeams : settings.DoSample ? settings.NumReturnSequences : 1;
+        BatchSequence[] Rows(int count) => [.. Enumerable.Repeat(new BatchSequence(ids, CancellationToken.None), count)];
+        using var batch = model.Start(Rows(1), settings, stoppingToken);
+        var expected = 1;
+        var outputs = batch.Step().Count(r => r.Output is not null);
+        var joining = Math.Max(0, laneRows / rowCost - 1);
+        if (batch.CanAdmit && joining > 0)
+        {
+            batch.Admit(Rows(joining), settings);
+            expected += joining;
+        }
+
+        while (!batch.IsCompleted)
+        {
+            outputs += batch.Step().Count(r => r.Output is not null);
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
+        if (outputs != expected)
         {
             throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
         }
-    }
+    }, CancellationToken.None);
 
     private async Task ServeAsync(CancellationToken stoppingToken, CancellationTokenSource runStopping)
     {
@@ -396,10 +417,6 @@ public sealed partial class BatchScheduler(
         _batches.Clear();
         _rowTokens.Clear();
     }
-
-    /// <summary>Runs a batch on a pool thread: generation is synchronous and CPU-bound, the loop must not block.</summary>
-    private static Task<BatchOutput> GenerateAsync(Batch batch, CancellationToken stopping) =>
-        Task.Run(() => batch.Model.Generate(batch.Sequences, batch.Settings, stopping), CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining the accepted requests")]
     private static partial void LogDraining(ILogger logger);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start-up and warm-up: for each setting, a fresh service process with the default configuration (both bundles):
-# time to ready, then the first 512 requests with 64 clients, then 1024 more (steady state); greedy, one dev
-# sentence per request. A setting is `default`, an environment assignment (DOTNET_TieredCompilation=1), or
+# time to ready, then the first 512 requests with 64 clients, then three more runs of 512 (their mean is the steady
+# state); greedy, one dev sentence per request. Steady state is measured in runs of the same length as the first
+# one: a closed loop's last requests run with fewer clients, and that ramp-down weighs more in a short run, so a
+# longer steady-state run would count run length as warm-up. A setting is `default`, an environment assignment (DOTNET_TieredCompilation=1), or
 # `rev:<git revision>` (that revision's service, published from a temporary worktree, as a baseline).
 # usage: tests/Seq2Seq.Benchmarks/scheduling/startup.sh [rounds (default 2)] [settings (default below)]
 set -euo pipefail
@@ -39,8 +41,10 @@ for ((r = 1; r <= rounds; r++)); do
     until curl -sf -o /dev/null "$url/health/ready"; do sleep 0.01; done
     ready=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
     first=$(node "$here/../peer/load.mjs" "$url/translate" 64 512 "$sentences" '{"num_beams": 1}' | rps)
-    steady=$(node "$here/../peer/load.mjs" "$url/translate" 64 1024 "$sentences" '{"num_beams": 1}' | rps)
-    echo "$s ready ${ready}s first512 $first req/s steady $steady req/s ($(awk -v f="$first" -v s="$steady" 'BEGIN { printf "%.0f", 100 * f / s }') %)"
+    next=()
+    for i in 1 2 3; do next+=("$(node "$here/../peer/load.mjs" "$url/translate" 64 512 "$sentences" '{"num_beams": 1}' | rps)"); done
+    steady=$(echo "${next[@]}" | awk '{ printf "%.1f", ($1 + $2 + $3) / 3 }')
+    echo "$s ready ${ready}s first512 $first req/s, next 3 x 512 ${next[*]} req/s, mean $steady ($(awk -v f="$first" -v s="$steady" 'BEGIN { printf "%.0f", 100 * f / s }') %)"
     kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
   done
 done

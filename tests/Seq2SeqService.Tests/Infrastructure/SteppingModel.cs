@@ -17,6 +17,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     private int _activeRows;
     private int _steps;
     private int _batchesStarted;
+    private int _mostRows;
     private volatile bool _secondThread;
     private readonly ManualResetEventSlim _unstalled = new();
     private readonly ManualResetEventSlim _stalled = new();
@@ -40,6 +41,9 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     /// <summary>Rows left in the batch that stepped last.</summary>
     public int ActiveRows => Volatile.Read(ref _activeRows);
 
+    /// <summary>The most rows one step ran, the warm-up's included.</summary>
+    public int MostRows => Volatile.Read(ref _mostRows);
+
     /// <summary>Steps taken, over all batches.</summary>
     public int Steps => Volatile.Read(ref _steps);
 
@@ -50,6 +54,13 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     public int BatchesStarted => Volatile.Read(ref _batchesStarted);
 
     public void Finish() => _finishForever = true;
+
+    /// <summary>Forgets the warm-up's batches and steps, so a test counts only its own.</summary>
+    public void ResetCounts()
+    {
+        Interlocked.Exchange(ref _steps, 0);
+        Interlocked.Exchange(ref _batchesStarted, 0);
+    }
 
     /// <summary>Set once a step blocks on a "stall" row.</summary>
     public WaitHandle Stalled => _stalled.WaitHandle;
@@ -105,6 +116,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
             }
 
             Interlocked.Increment(ref owner._steps);
+            InterlockedMax(ref owner._mostRows, _rows.Count);
             var finished = new List<FinishedRow>();
             for (var i = 0; i < _rows.Count; i++)
             {
@@ -133,6 +145,15 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
 
         public void Dispose()
         {
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var now && now != seen)
+        {
+            seen = now;
         }
     }
 }

@@ -41,6 +41,7 @@ public sealed class StepSchedulingTests : IDisposable
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<BatchScheduler>.Instance);
         await _scheduler.StartAsync(CancellationToken.None);
         await Wait.UntilAsync(() => _readiness.IsReady, "ready");
+        model.ResetCounts();
         return model;
     }
 
@@ -140,6 +141,18 @@ public sealed class StepSchedulingTests : IDisposable
         model.Finish();
         (await first.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().ContainSingle();
         (await second.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Should().ContainSingle();
+        await _scheduler!.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>The warm-up runs what serving runs: one row alone, then rows joining it up to a lane's share of the batch.</summary>
+    [Theory]
+    [InlineData(true, 4)]
+    [InlineData(false, 1)]
+    public async Task The_warm_up_steps_a_lanes_share_of_rows_joining_one(bool joins, int rows)
+    {
+        var model = await StartAsync(joins, maxRows: 8, lanes: 2);
+
+        model.MostRows.Should().Be(rows, "8 rows over 2 lanes, when the model takes joins");
         await _scheduler!.StopAsync(CancellationToken.None);
     }
 
