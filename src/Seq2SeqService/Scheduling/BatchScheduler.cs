@@ -132,12 +132,11 @@ public sealed partial class BatchScheduler(
     private static Task WarmUpAsync(IBatchModel model, IReadOnlyList<int> ids, GenerationSettings settings, int laneRows,
         CancellationToken stoppingToken) => Task.Run(() =>
     {
-        var rowCost = settings.NumBeams > 1 ? settings.NumBeams : settings.DoSample ? settings.NumReturnSequences : 1;
         BatchSequence[] Rows(int count) => [.. Enumerable.Repeat(new BatchSequence(ids, CancellationToken.None), count)];
         using var batch = model.Start(Rows(1), settings, stoppingToken);
         var expected = 1;
         var outputs = batch.Step().Count(r => r.Output is not null);
-        var joining = Math.Max(0, laneRows / rowCost - 1);
+        var joining = Math.Max(0, laneRows / JobRows.RowsOf(settings) - 1);
         if (batch.CanAdmit && joining > 0)
         {
             batch.Admit(Rows(joining), settings);
@@ -238,7 +237,7 @@ public sealed partial class BatchScheduler(
                 return;
             }
 
-            if (batch.Stepping || batch.Done)
+            if (batch.Stepping)
             {
                 continue;
             }
@@ -297,7 +296,7 @@ public sealed partial class BatchScheduler(
     {
         foreach (var model in _jobs.Where(j => j.Pending.Count > 0).Select(j => j.Job.Model).Distinct().ToList())
         {
-            var ofModel = _batches.Where(b => b.Model == model && !b.Done).ToList();
+            var ofModel = _batches.Where(b => b.Model == model).ToList();
             var target = ofModel.Count < lanes ? null
                 : ofModel.Where(b => b.Joinable && !b.Stepping).MinBy(b => b.ActiveRows);
             if (target is null && ofModel.Count >= lanes && ofModel.Any(b => b.Joins))
@@ -313,12 +312,12 @@ public sealed partial class BatchScheduler(
                 var sequences = items
                     .Select(p => new BatchSequence(p.Job.Job.Segments[p.Segment].InputIds, p.Job.RowsToken, p.Job.Job.ReturnAttention))
                     .ToList();
-                // Rows of other settings than the target's first group start a batch of their own unless it joins.
-                var batch = target is { Joinable: true } ? target : new ScheduledBatch(model, metrics.StartBatch(model.Name, items.Count));
-                if (batch != target)
+                // Without a batch to join, each group of equal settings starts a batch of its own.
+                var batch = target;
+                if (batch is null)
                 {
+                    batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, items.Count));
                     _batches.Add(batch);
-                    target ??= batch;
                 }
 
                 // Taken before the step that encodes them: encoding the newcomers is work done for them, not queueing.

@@ -36,6 +36,9 @@ internal sealed class JobRows(TranslationJob job, CancellationToken rowsToken)
     }
 
     /// <summary>Decoder rows one segment occupies: its beams, or its samples.</summary>
-    public int RowCost { get; } = job.Settings.NumBeams > 1 ? job.Settings.NumBeams
-        : job.Settings.DoSample ? job.Settings.NumReturnSequences : 1;
+    public int RowCost { get; } = RowsOf(job.Settings);
+
+    /// <summary>Decoder rows one sequence occupies with these settings: its beams, or its samples.</summary>
+    public static int RowsOf(GenerationSettings settings) =>
+        settings.NumBeams > 1 ? settings.NumBeams : settings.DoSample ? settings.NumReturnSequences : 1;
 }

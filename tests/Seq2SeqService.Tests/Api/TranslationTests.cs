@@ -208,7 +208,10 @@ public sealed class TranslationTests
     [Fact]
     public async Task A_real_http_client_translates_through_kestrel()
     {
-        using var factory = new ServiceFactory();
+        // A small body limit, and a body that fits in the transport's 1 MB read buffer: Kestrel's transport takes it all
+        // off the socket while the app answers 413, so the close that follows is no reset. A 2 MB body left data unread
+        // in the socket, and the reset once reached the client before it read the answer.
+        using var factory = new ServiceFactory(new Dictionary<string, string?> { ["Service:Limits:MaxRequestBodyBytes"] = "16384" });
         factory.UseKestrel(0);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -226,7 +229,7 @@ public sealed class TranslationTests
 
         // Chunked, so no Content-Length warns the server: Kestrel's own body limit has to stop it.
         var huge = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
-            $"{{\"text\": \"{new string('a', 2 * 1024 * 1024)}\"}}")));
+            $"{{\"text\": \"{new string('a', 64 * 1024)}\"}}")));
         huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var chunked = new HttpRequestMessage(HttpMethod.Post, "/translate") { Content = huge };
         chunked.Headers.TransferEncodingChunked = true;

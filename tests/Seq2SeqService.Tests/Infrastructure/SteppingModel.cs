@@ -62,9 +62,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
         Interlocked.Exchange(ref _batchesStarted, 0);
     }
 
-    /// <summary>Set once a step blocks on a "stall" row.</summary>
-    public WaitHandle Stalled => _stalled.WaitHandle;
-
+    /// <summary>Whether a step blocks on a "stall" row.</summary>
     public bool IsStalled => _stalled.IsSet;
 
     public void Unstall() => _unstalled.Set();
