@@ -54,7 +54,7 @@ internal sealed class BeamSearch : SequenceSearch
             {
                 if (rank < _beams)
                 {
-                    _finished.Add(Finish(beam, token, score / eosPenalty, FinishReason.Eos));
+                    _finished.Add(Finish(beam, token, score / eosPenalty, FinishReason.Eos, score));
                 }
 
                 continue;
@@ -72,7 +72,7 @@ internal sealed class BeamSearch : SequenceSearch
         {
             for (var b = 0; b < running; b++)
             {
-                _finished.Add(Finish(_parents[b], _tokens[b], _cumulative[b] / eosPenalty, FinishReason.Length));
+                _finished.Add(Finish(_parents[b], _tokens[b], _cumulative[b] / eosPenalty, FinishReason.Length, _cumulative[b]));
             }
 
             done = true;

@@ -14,6 +14,9 @@ public sealed record GeneratedSequence(int[] TokenIds, double Score, FinishReaso
     /// over the source tokens (eos included) at the step that produced the token; otherwise null.
     /// </summary>
     public float[][]? Attention { get; init; }
+
+    /// <summary>The summed log-probability of the tokens (after the logits processors); the score before any length normalisation.</summary>
+    public double LogProbability { get; init; }
 }
 
 /// <summary>The outcome of one <see cref="GenerationRequest"/>.</summary>

@@ -57,8 +57,9 @@ internal abstract class SequenceSearch
     public abstract IReadOnlyList<GeneratedSequence> Sequences();
 
     /// <summary>Row <paramref name="row"/>'s sequence ended by <paramref name="token"/>, with its attention when tracked.</summary>
-    protected GeneratedSequence Finish(int row, int token, double score, FinishReason reason) =>
-        new(Histories.Finish(row, token), score, reason) { Attention = _attention?.Finish(row) };
+    /// <summary>Row <paramref name="row"/> ended by <paramref name="token"/>; a <paramref name="logProbability"/> is given where it differs from the score.</summary>
+    protected GeneratedSequence Finish(int row, int token, double score, FinishReason reason, double? logProbability = null) =>
+        new(Histories.Finish(row, token), score, reason) { Attention = _attention?.Finish(row), LogProbability = logProbability ?? score };
 
     /// <summary>New row i = old row parents[i] followed by tokens[i], attention included.</summary>
     protected void AdvanceRows(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens)

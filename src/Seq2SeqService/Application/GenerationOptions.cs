@@ -88,6 +88,24 @@ public sealed class GenerationOptions
     [JsonPropertyName("timeout_ms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? TimeoutMs { get; set; }
 
+    /// <summary>
+    /// Not a generation setting: how each text is cut into sentences before the encoder, with DeepL's values —
+    /// <c>"1"</c> at sentence ends and line breaks, <c>"nonewlines"</c> at sentence ends only, <c>"0"</c> not at all
+    /// (the model's own default when omitted; see GET /models). Line breaks, indentation and list markers come back
+    /// where they were whichever is used.
+    /// </summary>
+    /// <example>1</example>
+    [JsonPropertyName("split_sentences"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SplitSentences { get; set; }
+
+    /// <summary>
+    /// Not a generation setting: adds each translation's <c>scores</c>, for the text and for each of its sentences: the
+    /// mean log-probability of the generated tokens and the search's sequence score (docs/api.md#scores).
+    /// </summary>
+    /// <example>false</example>
+    [JsonPropertyName("return_scores"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? ReturnScores { get; set; }
+
     /// <summary>The model's defaults with these options applied, validated against the engine's ranges.</summary>
     /// <exception cref="InvalidGenerationSettingException">A value is out of range; names the option.</exception>
     public GenerationSettings ApplyTo(GenerationSettings defaults) => defaults.With(new EngineOptions

@@ -3,37 +3,46 @@ using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Application;
 
-/// <summary>Rejoins the outputs of each text's segments into one translation per input text.</summary>
+/// <summary>Rejoins the outputs of each text's sentences into one translation per input text, in its source's layout.</summary>
 public static class TranslationAssembler
 {
-    /// <param name="segmentsPerText">How many consecutive segments each input text was split into.</param>
-    /// <param name="segments">All segments, text after text.</param>
-    /// <param name="outputs">One output per segment.</param>
-    public static IReadOnlyList<TextTranslation> Assemble(IReadOnlyList<int> segmentsPerText,
-        IReadOnlyList<Segment> segments, IReadOnlyList<SequenceOutput> outputs)
+    /// <param name="texts">The segmented texts, in input order.</param>
+    /// <param name="outputs">One output per segment, text after text.</param>
+    /// <param name="settings">The request's settings, which say how a sequence is scored.</param>
+    public static IReadOnlyList<TextTranslation> Assemble(IReadOnlyList<SegmentedText> texts,
+        IReadOnlyList<SequenceOutput> outputs, GenerationSettings settings)
     {
-        var translations = new List<TextTranslation>(segmentsPerText.Count);
+        var translations = new List<TextTranslation>(texts.Count);
         var first = 0;
-        foreach (var count in segmentsPerText)
+        foreach (var text in texts)
         {
-            var range = Enumerable.Range(first, count).ToList();
-            var candidates = Enumerable.Range(0, outputs[first].Candidates.Count)
-                .Select(c => Join(range, segments, outputs, c))
-                .ToList();
-            translations.Add(new TextTranslation(candidates, range.Sum(i => segments[i].InputIds.Count)));
-            first += count;
+            var own = outputs.Skip(first).Take(text.Segments.Count).ToList();
+            var count = own.Count == 0 ? 1 : own[0].Candidates.Count;
+            var candidates = Enumerable.Range(0, count).Select(c => Join(text, own, c, settings)).ToList();
+            translations.Add(new TextTranslation(candidates, text.InputTokens));
+            first += text.Segments.Count;
         }
 
         return translations;
     }
 
-    private static TranslationCandidate Join(List<int> range, IReadOnlyList<Segment> segments,
-        IReadOnlyList<SequenceOutput> outputs, int candidate)
+    private static TranslationCandidate Join(SegmentedText text, IReadOnlyList<SequenceOutput> outputs, int candidate,
+        GenerationSettings settings)
     {
-        var picked = range.Select(i => outputs[i].Candidates[Math.Min(candidate, outputs[i].Candidates.Count - 1)]).ToList();
-        var text = string.Concat(range.Select((i, k) => picked[k].Text + (k < range.Count - 1 ? segments[i].Separator : "")));
+        var picked = outputs.Select(o => o.Candidates[Math.Min(candidate, o.Candidates.Count - 1)]).ToList();
         var finish = picked.Any(c => c.FinishReason == FinishReason.Length) ? FinishReason.Length : FinishReason.Eos;
-        var attention = picked.All(c => c.Attention is not null) ? TokenAttention.Concatenate([.. picked.Select(c => c.Attention!)]) : null;
-        return new TranslationCandidate(text, finish, picked.Sum(c => c.OutputTokens), attention);
+        var attention = picked.Count > 0 && picked.All(c => c.Attention is not null)
+            ? TokenAttention.Concatenate([.. picked.Select(c => c.Attention!)])
+            : null;
+        var sentences = picked.Select((c, i) => new SentenceScore(text.Segments[i].Text, c.Text,
+            SequenceScores.Mean(c.LogProbability, c.OutputTokens), SequenceScores.Score(c.LogProbability, c.OutputTokens, settings))).ToList();
+        var tokens = picked.Sum(c => c.OutputTokens);
+        var logProbability = picked.Sum(c => c.LogProbability);
+        return new TranslationCandidate(text.Layout.Rejoin([.. picked.Select(c => c.Text)]), finish, tokens, attention)
+        {
+            MeanLogProbability = SequenceScores.Mean(logProbability, tokens),
+            Score = SequenceScores.Score(logProbability, tokens, settings),
+            Sentences = sentences,
+        };
     }
 }

@@ -43,19 +43,31 @@ public sealed record TextTranslation(IReadOnlyList<TranslationCandidate> Candida
 }
 
 /// <summary>One candidate translation of a whole text.</summary>
-/// <param name="Text">The text's segments' outputs, rejoined with the source's separators.</param>
+/// <param name="Text">The text's sentences' outputs, rejoined in the source's layout.</param>
 /// <param name="FinishReason">Length when any segment was cut by max_new_tokens.</param>
 /// <param name="OutputTokens">Generated tokens over all segments, end-of-sequence included.</param>
 /// <param name="Attention">When asked for: the segments' attention, one diagonal block per segment.</param>
-public sealed record TranslationCandidate(string Text, FinishReason FinishReason, int OutputTokens, TokenAttention? Attention = null);
+public sealed record TranslationCandidate(string Text, FinishReason FinishReason, int OutputTokens, TokenAttention? Attention = null)
+{
+    /// <summary>The mean log-probability of the generated tokens over all sentences.</summary>
+    public double MeanLogProbability { get; init; }
+
+    /// <summary>The sentences' log-probabilities together, scored as the search scores one sequence.</summary>
+    public double Score { get; init; }
+
+    /// <summary>Each sentence's source, translation and scores, in order.</summary>
+    public IReadOnlyList<SentenceScore> Sentences { get; init; } = [];
+}
+
+/// <summary>One sentence of a text: its source, its translation, and how confident the model was.</summary>
+public sealed record SentenceScore(string Source, string Text, double MeanLogProbability, double Score);
 
 /// <summary>Why a translation did not happen; each front-end maps the kind to its own status and shape.</summary>
 /// <param name="Kind">What went wrong.</param>
 /// <param name="Message">A sentence for the client.</param>
 /// <param name="Fields">
 /// Where the problem is, by input path (<c>texts[i]</c>, <c>texts</c>, <c>model</c>, <c>options.&lt;name&gt;</c>), with
-/// each path's messages; set for <see cref="TranslationErrorKind.InvalidRequest"/> and
-/// <see cref="TranslationErrorKind.SentenceTooLong"/>.
+/// each path's messages; set for <see cref="TranslationErrorKind.InvalidRequest"/>.
 /// </param>
 /// <param name="RetryAfter">For <see cref="TranslationErrorKind.Overloaded"/> and <see cref="TranslationErrorKind.Stopping"/>:
 /// when retrying makes sense, from the backlog at the recent drain rate.</param>
@@ -67,9 +79,6 @@ public enum TranslationErrorKind
 {
     /// <summary>A text, the model name or an option is invalid; <see cref="TranslationError.Fields"/> lists each.</summary>
     InvalidRequest,
-
-    /// <summary>A sentence is longer than the model's positions even after splitting the text.</summary>
-    SentenceTooLong,
 
     /// <summary>The request's estimated work exceeds what one request may ask for; it needs to be smaller.</summary>
     TooMuchWork,

@@ -38,39 +38,41 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             errors["options.return_attention"] = [$"is not available with model '{model.Name}' ({model.Architecture}): its decoder outputs no attention."];
         }
 
-        if (errors.Count > 0 || model is null || settings is null)
+        var splitting = model is null ? null : ResolveSplitting(command, model, errors);
+        if (errors.Count > 0 || model is null || settings is null || splitting is null)
         {
             return Failure(TranslationErrorKind.InvalidRequest, errors,
                 string.Join(" ", errors.Select(f => $"{f.Key} {string.Join(" ", f.Value)}")));
         }
 
+        Func<int, int?> guard = command.Options?.MaxNewTokens is not null || model.LengthGuard is not { } lengthGuard
+            ? static _ => null
+            : sourceTokens => lengthGuard.Limit(sourceTokens, settings.MaxNewTokens);
+        var texts = new List<SegmentedText>(command.Texts.Count);
         var segments = new List<Segment>();
-        var segmentsPerText = new List<int>(command.Texts.Count);
         long work = 0;
         for (var i = 0; i < command.Texts.Count; i++)
         {
-            try
-            {
-                var split = InputSegmenter.Split(command.Texts[i], model);
-                segments.AddRange(split);
-                segmentsPerText.Add(split.Count);
-                work += WorkEstimate.Of(split, settings);
-            }
-            catch (SentenceTooLongException e)
-            {
-                return Failure(TranslationErrorKind.SentenceTooLong, new() { [TextPath(i)] = [e.Message] },
-                    $"{TextPath(i)}: {e.Message}");
-            }
+            var split = InputSegmenter.Split(command.Texts[i], model, splitting.Value, guard);
+            texts.Add(split);
+            segments.AddRange(split.Segments);
+            work += WorkEstimate.Of(split.Segments, settings);
 
             // Checked as the texts are split, so an oversized request costs no more splitting than it takes to tell.
             if (work > limits.Value.MaxRequestWork)
             {
                 return Failure(TranslationErrorKind.TooMuchWork,
                     $"The estimated work of the first {i + 1} of {command.Texts.Count} text(s) is already {work} token " +
-                    $"steps ({segments.Count} sentence(s) × {Math.Max(settings.NumBeams, settings.NumReturnSequences)} " +
-                    $"beam(s) × {settings.MaxNewTokens} max_new_tokens, plus source tokens); this service accepts at most " +
+                    $"steps ({segments.Count} sentence(s), each up to {JobRows.RowsOf(settings)} row(s) × its length limit " +
+                    $"of at most {settings.MaxNewTokens} new tokens, plus source tokens); this service accepts at most " +
                     $"{limits.Value.MaxRequestWork} per request. Send fewer texts, or lower num_beams or max_new_tokens.");
             }
+        }
+
+        if (segments.Count == 0)
+        {
+            return TranslationOutcome.Success(new TranslationResult(model.Name,
+                TranslationAssembler.Assemble(texts, [], settings), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, []));
         }
 
         var deadline = RequestDeadline.Of(command.Options?.TimeoutMs, batching.Value.RequestTimeoutSeconds);
@@ -108,7 +110,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             return Failure(TranslationErrorKind.Cancelled, "The request was cancelled.");
         }
 
-        var translations = TranslationAssembler.Assemble(segmentsPerText, segments, outputs);
+        var translations = TranslationAssembler.Assemble(texts, outputs, settings);
         return TranslationOutcome.Success(new TranslationResult(model.Name, translations, job.QueueTime,
             job.EncodeTime, job.DecodeTime, job.BatchSizes));
     }
@@ -183,6 +185,29 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             errors.TryAdd($"options.{e.Parameter}", [$"must be {e.Allowed}."]);
             return null;
         }
+    }
+
+    /// <summary>The request's <c>split_sentences</c> (its API's own field, else the native option), else the model's.</summary>
+    private static SentenceSplitting? ResolveSplitting(TranslationCommand command, ITranslationModel model,
+        Dictionary<string, string[]> errors)
+    {
+        if (command.Splitting is { } given)
+        {
+            return given;
+        }
+
+        if (command.Options?.SplitSentences is not { } asked)
+        {
+            return model.Splitting;
+        }
+
+        var parsed = SentenceSplittingNames.Parse(asked);
+        if (parsed is null)
+        {
+            errors["options.split_sentences"] = [$"must be {SentenceSplittingNames.Allowed}."];
+        }
+
+        return parsed;
     }
 
     private TranslationOutcome Unavailable(TranslationErrorKind kind, string message) =>

@@ -60,7 +60,8 @@ internal sealed class CohortBatch : IRunningBatch
             var token = CancellationTokenSource.CreateLinkedTokenSource(sequence.Cancellation, _stopping);
             _rowTokens.Add(token);
             _sequences.Add(sequence);
-            requests.Add(new GenerationRequest(sequence.InputIds.ToArray(), settings, token.Token) { ReturnAttention = sequence.ReturnAttention });
+            var own = sequence.MaxNewTokens is { } limit && limit != settings.MaxNewTokens ? settings with { MaxNewTokens = limit } : settings;
+            requests.Add(new GenerationRequest(sequence.InputIds.ToArray(), own, token.Token) { ReturnAttention = sequence.ReturnAttention });
         }
 
         return requests;
@@ -73,7 +74,7 @@ internal sealed class CohortBatch : IRunningBatch
             var result = _cohort.Result(row)!;
             var output = result.Cancelled ? null : new SequenceOutput([.. result.Sequences
                 .Select(s => new Candidate(_model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length,
-                    _model.DescribeAttention(_sequences[row].InputIds, s)))]);
+                    _model.DescribeAttention(_sequences[row].InputIds, s), s.LogProbability))]);
             _finished.Add(new FinishedRow(row, output, result.EncodeTime, result.DecodeTime));
             _rowTokens[row]?.Dispose();
             _rowTokens[row] = null;

@@ -7,9 +7,14 @@ using Seq2SeqService.Segmentation;
 namespace Seq2SeqService.Catalog;
 
 /// <summary>The adapter from the service's model ports to the generation engine's <see cref="TranslationModel"/>.</summary>
-public sealed class EngineModel(string name, TranslationModel model) : ITranslationModel, IDisposable
+public sealed class EngineModel(string name, TranslationModel model, SentenceSplitting splitting, LengthGuard lengthGuard)
+    : ITranslationModel, IDisposable
 {
     public string Name { get; } = name;
+
+    public SentenceSplitting Splitting { get; } = splitting;
+
+    public LengthGuard? LengthGuard { get; } = lengthGuard;
 
     public string Variant => BundleVariants.Name(model.Variant);
 

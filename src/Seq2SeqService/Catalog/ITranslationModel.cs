@@ -1,4 +1,5 @@
 using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Catalog;
 
@@ -23,4 +24,10 @@ public interface ITranslationModel : IBatchModel
 
     /// <summary>Tokens a draft guesses per decoder call for a lone greedy request; 0 without speculative decoding.</summary>
     int DraftTokens => 0;
+
+    /// <summary>How its texts are cut when a request does not say.</summary>
+    SentenceSplitting Splitting => SentenceSplitting.All;
+
+    /// <summary>The default length limit of a sentence's translation; none when null.</summary>
+    LengthGuard? LengthGuard => null;
 }

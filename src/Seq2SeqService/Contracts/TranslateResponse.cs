@@ -18,6 +18,7 @@ public sealed record TranslateResponse(
 /// <param name="OutputTokens" example="10">Generated tokens, end-of-sequence included.</param>
 /// <param name="Alternatives">The other candidates when <c>num_return_sequences</c> &gt; 1, best first.</param>
 /// <param name="Attention">With <c>options.return_attention</c>: the best translation's attention over the source.</param>
+/// <param name="Scores">With <c>options.return_scores</c>: how confident the model was, for the text and each sentence.</param>
 public sealed record Translation(
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("finish_reason")] string FinishReason,
@@ -26,7 +27,33 @@ public sealed record Translation(
     [property: JsonPropertyName("alternatives"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<Alternative>? Alternatives,
     [property: JsonPropertyName("attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    AttentionMap? Attention = null);
+    AttentionMap? Attention = null,
+    [property: JsonPropertyName("scores"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    Scores? Scores = null);
+
+/// <summary>
+/// The model's confidence in the best translation (with <c>options.return_scores</c>): the mean log-probability of its
+/// generated tokens (0 is certain; below about -1 is doubtful, docs/api.md#scores) and the search's sequence score
+/// (beam search: the log-probability over length^length_penalty; otherwise the log-probability).
+/// </summary>
+/// <param name="MeanLogProb" example="-0.21">Over all of the text's generated tokens.</param>
+/// <param name="Score" example="-0.35">The text's sentences scored together as one sequence.</param>
+/// <param name="Sentences">Each translated sentence, in order.</param>
+public sealed record Scores(
+    [property: JsonPropertyName("mean_log_prob")] double MeanLogProb,
+    [property: JsonPropertyName("score")] double Score,
+    [property: JsonPropertyName("sentences")] IReadOnlyList<SentenceScores> Sentences);
+
+/// <summary>One sentence of the text, its translation and its scores.</summary>
+/// <param name="Source" example="The cat is sleeping on the sofa.">The sentence as cut from the text.</param>
+/// <param name="Text" example="Le chat dort sur le canapé.">Its translation.</param>
+/// <param name="MeanLogProb" example="-0.21">Mean log-probability of its generated tokens.</param>
+/// <param name="Score" example="-0.35">The search's score of the sentence.</param>
+public sealed record SentenceScores(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("mean_log_prob")] double MeanLogProb,
+    [property: JsonPropertyName("score")] double Score);
 
 /// <summary>
 /// The translation's attention (with <c>options.return_attention</c>): <c>weights[i][j]</c> is target token i's

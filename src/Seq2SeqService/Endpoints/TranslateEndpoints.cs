@@ -29,12 +29,12 @@ public static class TranslateEndpoints
     /// <summary>Translates one text or several.</summary>
     /// <remarks>
     /// Send <c>{"text": "..."}</c> or <c>{"texts": ["...", ...]}</c>, optionally <c>model</c> and generation
-    /// <c>options</c> (Hugging Face names). Requests arriving together are batched. A text longer than the
-    /// model's positions is split into sentences that are translated in one batch and rejoined; a single
-    /// sentence that is still too long is refused with 422. Errors: 400 (invalid JSON, fields, options or
-    /// model), 413 (body too large), 415 (not JSON), 422 (sentence too long, or the request's deadline —
-    /// <c>options.timeout_ms</c> or the service's — or token budget passed), 503 with Retry-After (queue full or
-    /// service stopping).
+    /// <c>options</c> (Hugging Face names). Each text is cut into sentences (<c>options.split_sentences</c>), which
+    /// are translated as rows of the batch and rejoined in the text's layout: line breaks, indentation and list
+    /// markers come back where they were. Requests arriving together are batched. Errors: 400 (invalid JSON,
+    /// fields, options or model), 413 (body too large, or too much estimated work), 415 (not JSON), 422 (the
+    /// request's deadline — <c>options.timeout_ms</c> or the service's — or token budget passed), 503 with
+    /// Retry-After (queue full or service stopping).
     /// </remarks>
     public static async Task<Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> TranslateAsync(HttpContext context, TranslationService translator,
         IOptions<RequestLimitsOptions> limits, IOptions<QueueOptions> queue, ServiceMetrics metrics)
@@ -67,7 +67,8 @@ public static class TranslateEndpoints
         details.OutputTokens = result.Texts.Sum(t => t.Best.OutputTokens);
         var total = Stopwatch.GetElapsedTime(arrived);
         metrics.Translated(total);
-        return TypedResults.Ok(new TranslateResponse(result.Model, [.. result.Texts.Select(ToContract)],
+        var scores = request.Options?.ReturnScores == true;
+        return TypedResults.Ok(new TranslateResponse(result.Model, [.. result.Texts.Select(t => ToContract(t, scores))],
             new Timings(Round(result.QueueTime), Round(result.EncodeTime), Round(result.DecodeTime), Round(total))));
     }
 
@@ -79,8 +80,6 @@ public static class TranslateEndpoints
         return error.Kind switch
         {
             TranslationErrorKind.InvalidRequest => Problems.InvalidFields(fields),
-            TranslationErrorKind.SentenceTooLong => Problems.Create(StatusCodes.Status422UnprocessableEntity,
-                "Sentence too long", string.Join(" ", fields.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}"))),
             TranslationErrorKind.TooMuchWork => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
                 error.Message),
             TranslationErrorKind.Overloaded or TranslationErrorKind.Stopping => Problems.Unavailable(context, error.Message,
@@ -94,10 +93,14 @@ public static class TranslateEndpoints
         };
     }
 
-    private static Translation ToContract(TextTranslation text) => new(text.Best.Text, FinishReasonName(text.Best.FinishReason),
+    private static Translation ToContract(TextTranslation text, bool scores) => new(text.Best.Text, FinishReasonName(text.Best.FinishReason),
         text.InputTokens, text.Best.OutputTokens,
         text.Candidates.Count > 1 ? [.. text.Candidates.Skip(1).Select(c => new Alternative(c.Text, FinishReasonName(c.FinishReason), c.OutputTokens))] : null,
-        text.Best.Attention is { } a ? new AttentionMap(a.SourceTokens, a.TargetTokens, a.Weights) : null);
+        text.Best.Attention is { } a ? new AttentionMap(a.SourceTokens, a.TargetTokens, a.Weights) : null,
+        scores ? new Scores(Round(text.Best.MeanLogProbability), Round(text.Best.Score),
+            [.. text.Best.Sentences.Select(s => new SentenceScores(s.Source, s.Text, Round(s.MeanLogProbability), Round(s.Score)))]) : null);
+
+    private static double Round(double score) => Math.Round(score, 4);
 
     private static string FinishReasonName(FinishReason reason) => reason == FinishReason.Length ? "length" : "eos";
 

@@ -55,7 +55,8 @@ public static class TranslateInput
         foreach (var (property, name) in OptionFields)
         {
             var type = Nullable.GetUnderlyingType(property.PropertyType);
-            var value = type == typeof(int) ? (object?)options.Int(name)
+            var value = property.PropertyType == typeof(string) ? options.String(name)
+                : type == typeof(int) ? (object?)options.Int(name)
                 : type == typeof(long) ? options.Long(name)
                 : type == typeof(double) ? options.Number(name)
                 : type == typeof(bool) ? options.Bool(name)

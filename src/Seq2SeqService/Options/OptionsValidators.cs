@@ -1,6 +1,7 @@
 using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Generation;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Options;
 
@@ -55,6 +56,10 @@ public static class OptionsRules
             checks.Require(BundleDrafts.TryParse(options.Bundles[i].Draft, out _), $"Bundles:{i}:Draft",
                 $"= '{options.Bundles[i].Draft}' is not auto, required or none");
             checks.Range($"Bundles:{i}:DraftTokens", options.Bundles[i].DraftTokens, 1, DraftModel.MaxTokens);
+            checks.Require(SentenceSplittingNames.Parse(options.Bundles[i].SplitSentences) is not null, $"Bundles:{i}:SplitSentences",
+                $"= '{options.Bundles[i].SplitSentences}' is not {SentenceSplittingNames.Allowed}");
+            checks.Range($"Bundles:{i}:MaxLengthFactor", options.Bundles[i].MaxLengthFactor, 0, 100);
+            checks.Range($"Bundles:{i}:MaxLengthOffset", options.Bundles[i].MaxLengthOffset, 1, 65_536);
         }
 
         var names = options.Bundles.Select(BundleNames.Of).ToList();

@@ -22,6 +22,22 @@ public sealed class ModelBundleOptions
 
     /// <summary>Tokens the draft guesses per decoder call (1-16).</summary>
     public int DraftTokens { get; set; } = 4;
+
+    /// <summary>
+    /// How texts are cut before the encoder when a request does not say (<c>split_sentences</c>): <c>1</c> at sentence
+    /// ends and line breaks, <c>nonewlines</c> at sentence ends only, <c>0</c> not at all (for models trained on
+    /// paragraphs).
+    /// </summary>
+    public string SplitSentences { get; set; } = "1";
+
+    /// <summary>
+    /// Length guard: a sentence's translation may take at most <c>MaxLengthFactor × source tokens +
+    /// MaxLengthOffset</c> tokens unless the request sets <c>max_new_tokens</c> (docs/api.md#length-guard).
+    /// </summary>
+    public double MaxLengthFactor { get; set; } = 2.0;
+
+    /// <summary>See <see cref="MaxLengthFactor"/>.</summary>
+    public int MaxLengthOffset { get; set; } = 10;
 }
 
 /// <summary>The models section: which bundles to load and which one answers requests that name none.</summary>

@@ -310,7 +310,7 @@ public sealed partial class BatchScheduler(
             {
                 var items = group.ToList();
                 var sequences = items
-                    .Select(p => new BatchSequence(p.Job.Job.Segments[p.Segment].InputIds, p.Job.RowsToken, p.Job.Job.ReturnAttention))
+                    .Select(p => SequenceOf(p.Job, p.Segment))
                     .ToList();
                 // Without a batch to join, each group of equal settings starts a batch of its own.
                 var batch = target;
@@ -332,6 +332,12 @@ public sealed partial class BatchScheduler(
                 }
             }
         }
+    }
+
+    private static BatchSequence SequenceOf(JobRows rows, int segment)
+    {
+        var job = rows.Job;
+        return new BatchSequence(job.Segments[segment].InputIds, rows.RowsToken, job.ReturnAttention, job.Segments[segment].MaxNewTokens);
     }
 
     /// <summary>The outcome of a lane's step, handed over on the loop, one batch at a time.</summary>

@@ -1,7 +1,13 @@
 namespace Seq2SeqService.Segmentation;
 
 /// <summary>
-/// A piece of an input text short enough for the encoder, with the whitespace that followed it in the input,
-/// so the translated pieces can be rejoined the way the source was laid out (a text's last separator is dropped).
+/// A sentence of an input text, short enough for the encoder: its text, its source token ids, and the most tokens
+/// its translation may take (its length guard; null leaves the request's <c>max_new_tokens</c>).
 /// </summary>
-public sealed record Segment(string Text, IReadOnlyList<int> InputIds, string Separator);
+public sealed record Segment(string Text, IReadOnlyList<int> InputIds, int? MaxNewTokens = null);
+
+/// <summary>A text's segments in order, and the layout they are rejoined into (<see cref="TextLayout"/>).</summary>
+public sealed record SegmentedText(IReadOnlyList<Segment> Segments, TextLayout Layout)
+{
+    public int InputTokens => Segments.Sum(s => s.InputIds.Count);
+}

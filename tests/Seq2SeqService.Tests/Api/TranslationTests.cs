@@ -246,7 +246,7 @@ public sealed class TranslationTests
         var client = factory.CreateClient();
         var maxTokens = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement
             .GetProperty("models")[0].GetProperty("limits").GetProperty("max_input_tokens").GetInt32();
-        var singleSentences = golden.Cases.Where(c => SentenceSplitter.Split(c.Source).Count == 1).ToList();
+        var singleSentences = golden.Cases.Where(c => TextLayout.Of(c.Source, SentenceSplitting.All).Sentences.Count == 1).ToList();
         var sentences = new List<GoldenCase>();
         while (sentences.Sum(c => c.InputIds.Length - 1) < maxTokens)
         {

@@ -16,7 +16,7 @@ public sealed class AdmissionTests
     private TranslationJob Job(int sentences, int beams = 1, int maxNewTokens = 32, CancellationToken cancellation = default)
     {
         var segments = Enumerable.Range(0, sentences)
-            .Select(i => new Segment($"sentence {i}", _model.Tokenize($"sentence {i}").Ids, " ")).ToList();
+            .Select(i => new Segment($"sentence {i}", _model.Tokenize($"sentence {i}").Ids)).ToList();
         return new TranslationJob(_model, _model.Defaults with { NumBeams = beams, MaxNewTokens = maxNewTokens }, segments,
             cancellation);
     }
@@ -28,7 +28,7 @@ public sealed class AdmissionTests
         Job(1).Work.Should().Be(3 + 32);
         Job(4, beams: 8, maxNewTokens: 100).Work.Should().Be(4 * (3 + 8 * 100));
         var sampled = new TranslationJob(_model, _model.Defaults with { NumReturnSequences = 3, DoSample = true, MaxNewTokens = 10 },
-            [new Segment("a b", _model.Tokenize("a b").Ids, "")], CancellationToken.None);
+            [new Segment("a b", _model.Tokenize("a b").Ids)], CancellationToken.None);
         sampled.Work.Should().Be(3 + 3 * 10);
     }
 

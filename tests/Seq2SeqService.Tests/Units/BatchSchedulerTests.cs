@@ -40,7 +40,7 @@ public sealed class BatchSchedulerTests : IDisposable
     }
 
     private TranslationJob Job(string text, ITranslationModel? model = null) =>
-        new(model ?? _gatedModel, _model.Defaults, [new Segment(text, _model.Tokenize(text).Ids, "")], CancellationToken.None);
+        new(model ?? _gatedModel, _model.Defaults, [new Segment(text, _model.Tokenize(text).Ids)], CancellationToken.None);
 
     [Fact]
     public async Task Becomes_ready_only_after_the_warm_up_translation_ran()

@@ -27,11 +27,17 @@ public sealed class GenerationOptionsTests
         NumReturnSequences = 2,
         ReturnAttention = true,
         TimeoutMs = 500,
+        SplitSentences = "nonewlines",
+        ReturnScores = true,
     };
 
-    // return_attention asks for an output and timeout_ms for a deadline, not for generation settings: the engine
-    // mapping leaves them out.
-    private static readonly string[] NotForTheEngine = [nameof(GenerationOptions.ReturnAttention), nameof(GenerationOptions.TimeoutMs)];
+    // return_attention and return_scores ask for outputs, timeout_ms for a deadline and split_sentences for a way to
+    // cut the texts, not for generation settings: the engine mapping leaves them out.
+    private static readonly string[] NotForTheEngine =
+    [
+        nameof(GenerationOptions.ReturnAttention), nameof(GenerationOptions.TimeoutMs),
+        nameof(GenerationOptions.SplitSentences), nameof(GenerationOptions.ReturnScores),
+    ];
 
     private static readonly PropertyInfo[] Declared = [.. typeof(GenerationOptions).GetProperties()];
 
@@ -43,7 +49,7 @@ public sealed class GenerationOptionsTests
         var contract = JsonSerializerOptions.Default.GetTypeInfo(typeof(GenerationOptions)).Properties.Select(p => p.Name);
 
         TranslateInput.OptionFields.Select(f => f.Name).Should().Equal(contract);
-        TranslateInput.OptionFields.Should().HaveCount(13);
+        TranslateInput.OptionFields.Should().HaveCount(15);
     }
 
     [Fact]
@@ -67,7 +73,8 @@ public sealed class GenerationOptionsTests
 
         EngineSettings.Select(p => p.Name).Should().BeSubsetOf(settingsProperties).And.BeSubsetOf(engineOptions);
         GenerationOptions.From(EveryOptionSet.ApplyTo(defaults)).Should().BeEquivalentTo(EveryOptionSet,
-            o => o.Excluding(x => x.ReturnAttention).Excluding(x => x.TimeoutMs));
+            o => o.Excluding(x => x.ReturnAttention).Excluding(x => x.TimeoutMs).Excluding(x => x.SplitSentences)
+                .Excluding(x => x.ReturnScores));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class StepSchedulingTests : IDisposable
     private TranslationJob Enqueue(SteppingModel model, CancellationToken cancellation, CancellationToken deadline, params string[] texts)
     {
         var job = new TranslationJob(model, model.Defaults,
-            [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids, ""))], cancellation) { Deadline = deadline };
+            [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids))], cancellation) { Deadline = deadline };
         _queue.TryEnqueue(job).Should().Be(EnqueueResult.Accepted);
         return job;
     }

@@ -51,13 +51,36 @@ public sealed class TranslationServiceTests
     }
 
     [Fact]
-    public async Task A_sentence_longer_than_the_model_accepts_names_its_text()
+    public async Task A_sentence_longer_than_the_model_accepts_is_cut_into_rows_not_refused()
     {
-        var error = await ErrorOf(new TranslationCommand(["fine", "a b. c d e f g h."]));
+        var translating = _service.TranslateAsync(new TranslationCommand(["fine", "A b. C d e f g h."]), CancellationToken.None);
+        _queue.Reader.TryRead(out var job).Should().BeTrue();
 
-        error.Kind.Should().Be(TranslationErrorKind.SentenceTooLong);
-        error.Fields!.Keys.Should().Equal("texts[1]");
-        error.Message.Should().StartWith("texts[1]: Sentence 2 of 2 has 7 tokens");
+        job!.Segments.Select(s => s.Text).Should().HaveCountGreaterThan(3).And.StartWith(["fine", "A b."]);
+        job.Segments.Should().OnlyContain(s => s.InputIds.Count <= _model.MaxInputTokens);
+        string.Join(" ", job.Segments.Skip(1).Select(s => s.Text)).Should().Be("A b. C d e f g h.");
+        for (var i = 0; i < job.Segments.Count; i++)
+        {
+            job.SetOutput(i, new SequenceOutput([new Candidate($"<{job.Segments[i].Text}>", FinishReason.Eos, 2)]));
+        }
+
+        (await translating).Result!.Texts.Select(t => t.Best.Text).Should()
+            .Equal("<fine>", string.Join(" ", job.Segments.Skip(1).Select(s => $"<{s.Text}>")));
+    }
+
+    [Fact]
+    public async Task Split_sentences_zero_keeps_a_text_that_fits_whole_and_an_unknown_value_is_refused()
+    {
+        var whole = _service.TranslateAsync(new TranslationCommand(["a. b."], Options: new GenerationOptions { SplitSentences = "0" }),
+            CancellationToken.None);
+        _queue.Reader.TryRead(out var job).Should().BeTrue();
+        job!.Segments.Select(s => s.Text).Should().Equal("a. b.");
+        job.SetOutput(0, new SequenceOutput([new Candidate("x", FinishReason.Eos, 1)]));
+        await whole;
+
+        var error = await ErrorOf(new TranslationCommand(["a."], Options: new GenerationOptions { SplitSentences = "2" }));
+        error.Kind.Should().Be(TranslationErrorKind.InvalidRequest);
+        error.Fields!["options.split_sentences"].Should().ContainSingle().Which.Should().Contain("nonewlines");
     }
 
     [Fact]
@@ -78,7 +101,7 @@ public sealed class TranslationServiceTests
     [Fact]
     public async Task Outputs_come_back_per_text_with_the_job_figures()
     {
-        var translating = _service.TranslateAsync(new TranslationCommand(["a b c. d e f.", "g"]), CancellationToken.None);
+        var translating = _service.TranslateAsync(new TranslationCommand(["A b c. D e f.", "g"]), CancellationToken.None);
         _queue.Reader.TryRead(out var job).Should().BeTrue();
         job!.OnBatchStarted(3, job.AcceptedAt);
         for (var i = 0; i < job.Segments.Count; i++)
@@ -88,7 +111,7 @@ public sealed class TranslationServiceTests
 
         var result = (await translating).Result!;
         result.Model.Should().Be("scripted");
-        result.Texts.Select(t => t.Best.Text).Should().Equal("<a b c.> <d e f.>", "<g>");
+        result.Texts.Select(t => t.Best.Text).Should().Equal("<A b c.> <D e f.>", "<g>");
         result.Texts.Select(t => t.Best.OutputTokens).Should().Equal(4, 2);
         result.BatchSizes.Should().Equal(3);
     }

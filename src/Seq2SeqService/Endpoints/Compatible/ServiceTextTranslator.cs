@@ -22,7 +22,7 @@ public sealed class ServiceTextTranslator(TranslationService service, IOptions<Q
             : queueOptions.Value.RetryAfterSeconds;
         throw error.Kind switch
         {
-            TranslationErrorKind.InvalidRequest or TranslationErrorKind.SentenceTooLong =>
+            TranslationErrorKind.InvalidRequest =>
                 new TranslationRefusedException(RefusalReason.InvalidInput, error.Message),
             TranslationErrorKind.TooMuchWork or TranslationErrorKind.LimitExceeded =>
                 new TranslationRefusedException(RefusalReason.TooLarge, error.Message),
