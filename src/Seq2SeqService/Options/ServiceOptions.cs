@@ -106,6 +106,15 @@ public sealed class QueueOptions
 {
     public const string Section = "Service:Queue";
 
+    /// <summary>A request estimated at more than this share of <see cref="MaxQueuedWork"/> counts as large.</summary>
+    public const double LargeJobShare = 1.0 / 16;
+
+    /// <summary>
+    /// Large requests together hold at most this share of <see cref="MaxQueuedWork"/>; the rest is kept for short
+    /// ones, which are then admitted however many documents are queued.
+    /// </summary>
+    public const double LargeRequestShare = 0.5;
+
     /// <summary>Most requests waiting or running at once; more get 503 with Retry-After.</summary>
     public int Capacity { get; set; } = 256;
 
@@ -113,7 +122,7 @@ public sealed class QueueOptions
     /// Most estimated work (token steps: per sequence, beams × max_new_tokens plus source tokens) waiting or
     /// running at once; a request that would exceed it gets 503 with Retry-After.
     /// </summary>
-    public long MaxQueuedWork { get; set; } = 2_097_152;
+    public long MaxQueuedWork { get; set; } = 4_194_304;
 
     /// <summary>The shortest Retry-After (seconds) sent with a 503; longer when the backlog will take longer.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
@@ -128,7 +137,7 @@ public sealed class RequestLimitsOptions
     public int MaxTexts { get; set; } = 64;
 
     /// <summary>Most characters in one text.</summary>
-    public int MaxTextLength { get; set; } = 10_000;
+    public int MaxTextLength { get; set; } = 131_072;
 
     /// <summary>Most bytes in a request body (Kestrel answers 413 beyond it).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1_048_576;
@@ -140,7 +149,7 @@ public sealed class RequestLimitsOptions
     public int MaxNewTokens { get; set; } = 512;
 
     /// <summary>Most estimated work (token steps, as for <see cref="QueueOptions.MaxQueuedWork"/>) in one request; more gets 413.</summary>
-    public long MaxRequestWork { get; set; } = 524_288;
+    public long MaxRequestWork { get; set; } = 1_048_576;
 }
 
 /// <summary>What the server exposes and how many connections it holds; for operators hardening a deployment.</summary>

@@ -18,7 +18,8 @@ public enum EnqueueResult
 /// <summary>
 /// The bounded hand-off between the translation service and the scheduler. Admission counts the estimated work of unfinished
 /// jobs (<see cref="TranslationJob.Work"/>) against <see cref="QueueOptions.MaxQueuedWork"/>, and their number
-/// against <see cref="QueueOptions.Capacity"/>; a job that completes or is cancelled frees both at once, even
+/// against <see cref="QueueOptions.Capacity"/>; large jobs (over <see cref="QueueOptions.LargeJobShare"/> of the work budget) together
+/// hold at most <see cref="QueueOptions.LargeRequestShare"/> of it, so short requests are admitted while big ones run. A job that completes or is cancelled frees both at once, even
 /// while it still sits in the channel, which is bounded at twice the capacity so such dead entries cannot grow
 /// memory without limit. How fast work has been finishing tells a refused client when to come back.
 /// </summary>
@@ -31,7 +32,10 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
     private readonly long _maxWork;
     private readonly TimeSpan _shortestRetryAfter;
     private readonly DrainRate _drainRate = new(TimeSpan.FromSeconds(10));
+    private readonly long _largeJob;
+    private readonly long _largeBudget;
     private long _admittedWork;
+    private long _largeWork;
     private int _admitted;
     private int _waiting;
     private volatile bool _stopping;
@@ -40,6 +44,8 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
     {
         _capacity = options.Value.Capacity;
         _maxWork = options.Value.MaxQueuedWork;
+        _largeJob = (long)(_maxWork * QueueOptions.LargeJobShare);
+        _largeBudget = (long)(_maxWork * QueueOptions.LargeRequestShare);
         _shortestRetryAfter = TimeSpan.FromSeconds(options.Value.RetryAfterSeconds);
         _channel = Channel.CreateBounded<TranslationJob>(new BoundedChannelOptions(2 * _capacity)
         {
@@ -86,12 +92,26 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
             return EnqueueResult.Full;
         }
 
+        // Large jobs together hold at most their share of the budget, so the rest always admits short requests.
+        var large = job.Work > _largeJob;
+        if (large && Interlocked.Add(ref _largeWork, job.Work) is var largeWork && largeWork > _largeBudget && largeWork != job.Work)
+        {
+            Interlocked.Add(ref _largeWork, -job.Work);
+            Interlocked.Add(ref _admittedWork, -job.Work);
+            Interlocked.Decrement(ref _admitted);
+            return EnqueueResult.Full;
+        }
+
         Interlocked.Increment(ref _waiting);
         job.LeftWaiting += () => Interlocked.Decrement(ref _waiting);
         job.Finishing += () =>
         {
             Interlocked.Decrement(ref _admitted);
             Interlocked.Add(ref _admittedWork, -job.Work);
+            if (large)
+            {
+                Interlocked.Add(ref _largeWork, -job.Work);
+            }
         };
         job.Completion.ContinueWith(_ => _drainRate.Finished(job.Work, Stopwatch.GetTimestamp()),
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);

@@ -47,6 +47,24 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void Large_requests_together_keep_to_their_share_so_short_ones_are_still_admitted()
+    {
+        // Large: over 16,000 / 16 = 1,000 token steps; together at most half of 16,000.
+        var queue = new RequestQueue(MsOptions.Create(new QueueOptions { Capacity = 100, MaxQueuedWork = 16_000 }));
+        var document = () => Job(2, beams: 8, maxNewTokens: 200);
+
+        queue.TryEnqueue(document()).Should().Be(EnqueueResult.Accepted);
+        var second = document();
+        queue.TryEnqueue(second).Should().Be(EnqueueResult.Accepted);
+        queue.TryEnqueue(document()).Should().Be(EnqueueResult.Full, "3 × 3,206 > 8,000 for large requests");
+        Enumerable.Range(0, 90).Select(_ => queue.TryEnqueue(Job(1))).ToList().Should().AllBeEquivalentTo(EnqueueResult.Accepted,
+            "the other half of the budget admits short requests");
+
+        second.Fail(JobFailure.GenerationFailed);
+        queue.TryEnqueue(document()).Should().Be(EnqueueResult.Accepted, "a finished large request frees its share");
+    }
+
+    [Fact]
     public void Finished_or_cancelled_work_frees_its_share_at_once()
     {
         var queue = new RequestQueue(MsOptions.Create(new QueueOptions { Capacity = 100, MaxQueuedWork = 1000 }));
