@@ -108,6 +108,28 @@ public sealed class TranslatePageTests(DefaultModelPage fixture)
         session.Errors.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_sentence_the_model_is_unsure_of_is_shaded_and_the_shade_is_explained()
+    {
+        const string text = "The cat is sleeping on the sofa.\nasdf qwer zxcv.";
+        await using var session = await fixture.OpenAsync();
+
+        await session.TranslateAsync(text);
+
+        var api = await TranslateViaApiAsync(new { text, options = new { return_scores = true } });
+        var sentences = api.GetProperty("scores").GetProperty("sentences").EnumerateArray().ToList();
+        sentences.Should().HaveCount(2);
+        var expected = sentences.Where(s => s.GetProperty("mean_log_prob").GetDouble() < -0.7)
+            .Select(s => s.GetProperty("text").GetString()).ToList();
+        expected.Should().ContainSingle("the letters without words are the doubtful sentence")
+            .Which.Should().Be(sentences[1].GetProperty("text").GetString());
+        (await session.EvaluateAsync<string[]>("[...document.querySelectorAll('#translation .doubtful')].map(e => e.textContent)"))
+            .Should().Equal(expected);
+        (await session.TextOfAsync("translation")).Should().Be(api.GetProperty("text").GetString(), "shading leaves the text as it is");
+        (await session.IsShownAsync("doubtful-note")).Should().BeTrue();
+        session.Errors.Should().BeEmpty();
+    }
+
     private static async Task TabToAsync(PageSession session, string id)
     {
         for (var presses = 0; presses < 20; presses++)

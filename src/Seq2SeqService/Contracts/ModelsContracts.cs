@@ -22,7 +22,11 @@ public sealed record ModelsResponse(
 /// <param name="SourceLanguage" example="en">Source language code, when the bundle states it.</param>
 /// <param name="TargetLanguage" example="fr">Target language code, when the bundle states it.</param>
 /// <param name="Limits">Request limits for this model.</param>
-/// <param name="GenerationDefaults">Settings used for options a request leaves unset.</param>
+/// <param name="GenerationDefaults">Settings used for options a request leaves unset, <c>split_sentences</c> included.</param>
+/// <param name="LengthGuard">
+/// The default length limit of a sentence's translation, <c>factor × source tokens + offset</c> (bounded by
+/// <c>max_new_tokens</c>); a request's <c>max_new_tokens</c> replaces it. Null when the model has none.
+/// </param>
 public sealed record ModelInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("architecture")] string Architecture,
@@ -32,7 +36,15 @@ public sealed record ModelInfo(
     [property: JsonPropertyName("source_language")] string? SourceLanguage,
     [property: JsonPropertyName("target_language")] string? TargetLanguage,
     [property: JsonPropertyName("limits")] ModelLimits Limits,
-    [property: JsonPropertyName("generation_defaults")] GenerationOptions GenerationDefaults);
+    [property: JsonPropertyName("generation_defaults")] GenerationOptions GenerationDefaults,
+    [property: JsonPropertyName("length_guard")] LengthGuardInfo? LengthGuard);
+
+/// <summary>A model's length guard.</summary>
+/// <param name="Factor" example="2">Tokens allowed per source token.</param>
+/// <param name="Offset" example="10">Tokens allowed on top.</param>
+public sealed record LengthGuardInfo(
+    [property: JsonPropertyName("factor")] double Factor,
+    [property: JsonPropertyName("offset")] int Offset);
 
 /// <summary>What one request may ask of a model.</summary>
 /// <param name="MaxInputTokens" example="256">Longest source sentence in tokens (the model's positions); longer texts are split into sentences.</param>

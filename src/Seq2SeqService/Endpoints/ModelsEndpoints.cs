@@ -3,6 +3,7 @@ using Seq2SeqService.Application;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Contracts;
 using Seq2SeqService.Options;
+using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Endpoints;
 
@@ -30,6 +31,14 @@ public static class ModelsEndpoints
             new ModelLimits(m.MaxInputTokens, Math.Min(limits.MaxNewTokens, m.Defaults.MaxNewTokensLimit),
                 Math.Min(limits.MaxBeams, Seq2Seq.Inference.Generation.GenerationSettings.MaxBeams),
                 limits.MaxTexts, limits.MaxTextLength),
-            GenerationOptions.From(m.Defaults))).ToList());
+            DefaultsOf(m),
+            m.LengthGuard is { } guard ? new LengthGuardInfo(guard.Factor, guard.Offset) : null)).ToList());
+    }
+
+    private static GenerationOptions DefaultsOf(ITranslationModel model)
+    {
+        var defaults = GenerationOptions.From(model.Defaults);
+        defaults.SplitSentences = SentenceSplittingNames.Name(model.Splitting);
+        return defaults;
     }
 }

@@ -139,7 +139,7 @@ function integer(input) {
 }
 
 function requestOptions() {
-  const chosen = { num_return_sequences: integer(options.candidates) };
+  const chosen = { num_return_sequences: integer(options.candidates), return_scores: true };
   if (options.sample.checked) {
     chosen.do_sample = true;
     chosen.temperature = Number.parseFloat(options.temperature.value) || undefined;
@@ -157,11 +157,40 @@ function milliseconds(value) {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }
 
+// Below this mean token log-probability (a geometric-mean token probability under about 0.5) a sentence is shaded
+// as doubtful; docs/web-page.md says how it was chosen.
+const DOUBTFUL_MEAN_LOG_PROB = -0.7;
+
+// The translation as text nodes for the layout and one span per sentence, doubtful ones shaded, so the reader
+// sees which sentences to check; the text itself is unchanged.
+function sentenceNodes(translation) {
+  const sentences = translation.scores?.sentences || [];
+  const nodes = [];
+  let at = 0;
+  for (const sentence of sentences) {
+    const start = translation.text.indexOf(sentence.text, at);
+    if (start < 0) {
+      break;
+    }
+    nodes.push(document.createTextNode(translation.text.slice(at, start)));
+    const span = Object.assign(document.createElement('span'), { textContent: sentence.text, className: 'sentence' });
+    if (sentence.mean_log_prob < DOUBTFUL_MEAN_LOG_PROB) {
+      span.classList.add('doubtful');
+      span.title = `The model was unsure of this sentence (mean token log-probability ${sentence.mean_log_prob.toFixed(2)}).`;
+    }
+    nodes.push(span);
+    at = start + sentence.text.length;
+  }
+  nodes.push(document.createTextNode(translation.text.slice(at)));
+  return nodes;
+}
+
 function showTranslation(response, targetLanguage) {
   const [translation] = response.translations;
   const text = $('translation');
-  text.textContent = translation.text;
+  text.replaceChildren(...sentenceNodes(translation));
   text.lang = targetLanguage || '';
+  $('doubtful-note').hidden = !text.querySelector('.doubtful');
 
   const alternatives = translation.alternatives || [];
   $('alternatives').replaceChildren(...alternatives.map((a) =>
