@@ -21,7 +21,10 @@ namespace Seq2SeqService.Application;
 public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue, IOptions<RequestLimitsOptions> limits,
     IOptions<BatchingOptions> batching, TimeProvider time)
 {
-    public async Task<TranslationOutcome> TranslateAsync(TranslationCommand command, CancellationToken cancellation)
+    /// <summary>Translates <paramref name="command"/> until done or <paramref name="cancellation"/> fires; <paramref name="progress"/>,
+    /// when given, is told of the acceptance and of each sentence as it is done (streamed answers).</summary>
+    public async Task<TranslationOutcome> TranslateAsync(TranslationCommand command, CancellationToken cancellation,
+        ITranslationProgress? progress = null)
     {
         var errors = new Dictionary<string, string[]>();
         CheckTexts(command.Texts, errors);
@@ -77,10 +80,12 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
 
         var deadline = RequestDeadline.Of(command.Options?.TimeoutMs, batching.Value.RequestTimeoutSeconds);
         using var timer = deadline is null ? null : new CancellationTokenSource(deadline.Timeout, time);
+        var order = progress is null ? null : new SentenceOrder(texts, progress);
         var job = new TranslationJob(model, settings, segments, cancellation)
         {
             ReturnAttention = command.Options?.ReturnAttention == true,
             Deadline = timer?.Token ?? CancellationToken.None,
+            SegmentFinished = order is null ? null : order.Finished,
         };
         switch (queue.TryEnqueue(job))
         {
@@ -89,6 +94,8 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             case EnqueueResult.Stopping:
                 return Unavailable(TranslationErrorKind.Stopping, "The service is shutting down.");
         }
+
+        progress?.Accepted();
 
         IReadOnlyList<SequenceOutput> outputs;
         try

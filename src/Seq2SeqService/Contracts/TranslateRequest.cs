@@ -21,6 +21,14 @@ public sealed class TranslateRequest
     [JsonPropertyName("model")]
     public string? Model { get; set; }
 
+    /// <summary>
+    /// Answer as Server-Sent Events, each sentence as soon as it is translated, then the whole response (as
+    /// <c>Accept: text/event-stream</c> asks too; docs/api.md#streaming).
+    /// </summary>
+    /// <example>false</example>
+    [JsonPropertyName("stream")]
+    public bool? Stream { get; set; }
+
     /// <summary>Generation settings overriding the model's defaults (Hugging Face names).</summary>
     [JsonPropertyName("options")]
     public GenerationOptions? Options { get; set; }

@@ -88,3 +88,35 @@ public sealed record Timings(
     [property: JsonPropertyName("encode_ms")] double EncodeMs,
     [property: JsonPropertyName("decode_ms")] double DecodeMs,
     [property: JsonPropertyName("total_ms")] double TotalMs);
+
+/// <summary>A <c>sentence</c> event of a streamed translation: one sentence of one text, as soon as it is translated.</summary>
+/// <param name="Index" example="0">The text's index in the request.</param>
+/// <param name="Sentence" example="0">The sentence's index in its text; events of a text come in this order.</param>
+/// <param name="Sentences" example="3">How many sentences the text has.</param>
+/// <param name="Source" example="The weather is nice today.">The sentence as cut from the text.</param>
+/// <param name="Before" example="">The text's layout before the sentence (line breaks, spaces, list markers).</param>
+/// <param name="Text" example="Le temps est beau aujourd'hui.">Its translation.</param>
+/// <param name="After" example="">After the text's last sentence, the layout that ends the text; empty before.</param>
+/// <param name="FinishReason" example="eos"><c>eos</c> or <c>length</c>.</param>
+/// <param name="OutputTokens" example="9">Tokens generated for the sentence, end-of-sequence included.</param>
+public sealed record SentenceEvent(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("sentence")] int Sentence,
+    [property: JsonPropertyName("sentences")] int Sentences,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("before")] string Before,
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("after")] string After,
+    [property: JsonPropertyName("finish_reason")] string FinishReason,
+    [property: JsonPropertyName("output_tokens")] int OutputTokens);
+
+/// <summary>The <c>error</c> event that ends a streamed translation that failed once accepted.</summary>
+/// <param name="Status" example="503">The status the unary call would have answered.</param>
+/// <param name="Title" example="Service unavailable">The problem's title.</param>
+/// <param name="Detail" example="The service is shutting down.">What happened.</param>
+/// <param name="RetryAfter" example="1">Seconds after which a retry makes sense, when one does.</param>
+public sealed record StreamError(
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("title")] string? Title,
+    [property: JsonPropertyName("detail")] string? Detail,
+    [property: JsonPropertyName("retry_after"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfter);

@@ -36,7 +36,7 @@ public static class TranslateEndpoints
     /// request's deadline — <c>options.timeout_ms</c> or the service's — or token budget passed), 503 with
     /// Retry-After (queue full or service stopping).
     /// </remarks>
-    public static async Task<Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> TranslateAsync(HttpContext context, TranslationService translator,
+    public static async Task<IResult> TranslateAsync(HttpContext context, TranslationService translator,
         IOptions<RequestLimitsOptions> limits, IOptions<QueueOptions> queue, ServiceMetrics metrics)
     {
         var arrived = Stopwatch.GetTimestamp();
@@ -52,14 +52,22 @@ public static class TranslateEndpoints
             return Problems.InvalidFields(errors);
         }
 
-        var outcome = await translator.TranslateAsync(
-            new TranslationCommand(TranslateInput.TextsOf(request), request.Model, request.Options), context.RequestAborted);
-        if (!outcome.Succeeded)
+        var command = new TranslationCommand(TranslateInput.TextsOf(request), request.Model, request.Options);
+        IResult Answer(TranslationOutcome outcome) => outcome.Succeeded
+            ? TypedResults.Ok(ResponseOf(outcome.Result, request, context, metrics, arrived))
+            : ProblemFor(outcome.Error, request, context, queue.Value.RetryAfterSeconds);
+        if (request.Stream == true || TranslateStream.IsAsked(context.Request))
         {
-            return ProblemFor(outcome.Error, request, context, queue.Value.RetryAfterSeconds);
+            return new TranslateStream(translator, command, Answer);
         }
 
-        var result = outcome.Result;
+        return Answer(await translator.TranslateAsync(command, context.RequestAborted));
+    }
+
+    /// <summary>The unary answer of a translation, which a stream's final event repeats; records the request's figures.</summary>
+    private static TranslateResponse ResponseOf(TranslationResult result, TranslateRequest request, HttpContext context,
+        ServiceMetrics metrics, long arrived)
+    {
         var details = RequestLogDetails.For(context);
         details.Model = result.Model;
         details.BatchSizes = result.BatchSizes;
@@ -68,11 +76,11 @@ public static class TranslateEndpoints
         var total = Stopwatch.GetElapsedTime(arrived);
         metrics.Translated(total);
         var scores = request.Options?.ReturnScores == true;
-        return TypedResults.Ok(new TranslateResponse(result.Model, [.. result.Texts.Select(t => ToContract(t, scores))],
-            new Timings(Round(result.QueueTime), Round(result.EncodeTime), Round(result.DecodeTime), Round(total))));
+        return new TranslateResponse(result.Model, [.. result.Texts.Select(t => ToContract(t, scores))],
+            new Timings(Round(result.QueueTime), Round(result.EncodeTime), Round(result.DecodeTime), Round(total)));
     }
 
-    private static Results<Ok<TranslateResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult> ProblemFor(
+    private static IResult ProblemFor(
         TranslationError error, TranslateRequest request, HttpContext context, int retryAfterSeconds)
     {
         var fields = (error.Fields ?? new Dictionary<string, string[]>())

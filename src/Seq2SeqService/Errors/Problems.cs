@@ -26,10 +26,14 @@ public static class Problems
             Detail = $"{field} {message}",
         });
 
-    /// <summary>503 with Retry-After, for a full queue or a stopping service.</summary>
+    /// <summary>503 with Retry-After, for a full queue or a stopping service (no header once a stream has begun).</summary>
     public static ProblemHttpResult Unavailable(HttpContext context, string detail, int retryAfterSeconds)
     {
-        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
     }
 }

@@ -48,6 +48,9 @@ public sealed class TranslationJob
     /// <summary>Fires when the request's time is up; the job then fails as <see cref="JobFailure.DeadlineExceeded"/>.</summary>
     public CancellationToken Deadline { get; init; }
 
+    /// <summary>Called with each segment's output as it finishes, on the scheduler's thread (for streamed answers).</summary>
+    public Action<int, SequenceOutput>? SegmentFinished { get; init; }
+
     /// <summary>Whether the job's outputs carry their attention.</summary>
     public bool ReturnAttention { get; init; }
 
@@ -109,6 +112,7 @@ public sealed class TranslationJob
     internal void SetOutput(int segment, SequenceOutput output)
     {
         _outputs[segment] = output;
+        SegmentFinished?.Invoke(segment, output);
         if (Interlocked.Decrement(ref _remaining) == 0 && TryFinish())
         {
             _completion.TrySetResult(_outputs!);
