@@ -22,7 +22,7 @@ public sealed class HeatmapTests : IClassFixture<AttentionPage>
 
         JsonDocument.Parse(response.Request.PostData.ToString()!).RootElement
             .GetProperty("options").GetProperty("return_attention").GetBoolean().Should().BeTrue();
-        var attention = (await response.JsonAsync<JsonElement>()).GetProperty("translations")[0].GetProperty("attention");
+        var attention = (await PageSession.AnswerAsync(response)).GetProperty("translations")[0].GetProperty("attention");
         var sources = Strings(attention.GetProperty("source_tokens"));
         var targets = Strings(attention.GetProperty("target_tokens"));
         var weights = attention.GetProperty("weights").EnumerateArray()

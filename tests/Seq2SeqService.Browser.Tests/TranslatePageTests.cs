@@ -130,6 +130,34 @@ public sealed class TranslatePageTests(DefaultModelPage fixture)
         session.Errors.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_long_text_arrives_on_the_page_sentence_by_sentence_through_a_fetch_stream()
+    {
+        var sentences = Enumerable.Range(0, 8).Select(i => (i % 3) switch
+        {
+            0 => "The cat is sleeping on the sofa.",
+            1 => "We are going to the beach.",
+            _ => "My brother will bring his dog.",
+        }).ToList();
+        var text = string.Join(" ", sentences);
+        await using var session = await fixture.OpenAsync();
+        await session.EvaluateAsync<bool>($"(document.getElementById('source').value = {System.Text.Json.JsonSerializer.Serialize(text)}, true)");
+        // Counts the sentences the page appends one by one, before the final answer replaces them.
+        await session.EvaluateAsync<bool>(
+            "(window.appended = 0, new MutationObserver(records => { for (const r of records) " +
+            "{ if (r.removedNodes.length === 0) { window.appended += [...r.addedNodes].filter(n => n.nodeName === 'SPAN').length; } } })" +
+            ".observe(document.getElementById('translation'), { childList: true }), true)");
+
+        var answer = await session.PressTranslateAsync();
+
+        answer.Headers["content-type"].Should().StartWith("text/event-stream");
+        (await session.EvaluateAsync<int>("window.appended")).Should().Be(8, "each sentence event adds its sentence");
+        var api = await TranslateViaApiAsync(new { text });
+        (await session.TextOfAsync("translation")).Should().Be(api.GetProperty("text").GetString());
+        (await session.TextOfAsync("status")).Should().Be("Done.");
+        session.Errors.Should().BeEmpty();
+    }
+
     private static async Task TabToAsync(PageSession session, string id)
     {
         for (var presses = 0; presses < 20; presses++)

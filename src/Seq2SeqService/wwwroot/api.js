@@ -19,9 +19,8 @@ export class ApiError extends Error {
   }
 }
 
-/** GET when body is undefined, otherwise POST of body as JSON; resolves to the parsed JSON answer. */
-export async function call(path, body) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+async function send(path, body, accept) {
+  const headers = { Accept: accept };
   const key = apiKey.get();
   if (key) {
     headers.Authorization = `Bearer ${key}`;
@@ -33,13 +32,57 @@ export async function call(path, body) {
     init.body = JSON.stringify(body);
   }
 
-  let response;
   try {
-    response = await fetch(path, init);
+    return await fetch(path, init);
   } catch {
     throw new ApiError(0, {});
   }
+}
 
+/** GET when body is undefined, otherwise POST of body as JSON; resolves to the parsed JSON answer. */
+export async function call(path, body) {
+  return answerOf(await send(path, body, 'application/json, application/problem+json'));
+}
+
+/**
+ * POST of body as JSON, answered as Server-Sent Events: calls onSentence with each sentence event as it arrives
+ * and resolves to the final answer (the `done` event), or throws the `error` event as an ApiError.
+ */
+export async function stream(path, body, onSentence) {
+  const response = await send(path, body, 'text/event-stream, application/problem+json');
+  if (!(response.headers.get('Content-Type') || '').startsWith('text/event-stream')) {
+    return answerOf(response);
+  }
+
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      throw new ApiError(0, {});
+    }
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = /^event: (.*)$/m.exec(block)?.[1];
+      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('');
+      if (name === 'sentence') {
+        onSentence(JSON.parse(data));
+      } else if (name === 'done') {
+        reader.cancel();
+        return JSON.parse(data);
+      } else if (name === 'error') {
+        const problem = JSON.parse(data);
+        reader.cancel();
+        throw new ApiError(problem.status, problem, problem.retry_after);
+      }
+    }
+  }
+}
+
+async function answerOf(response) {
   const type = response.headers.get('Content-Type') || '';
   const payload = type.includes('json') ? await response.json().catch(() => null) : null;
   if (!response.ok) {

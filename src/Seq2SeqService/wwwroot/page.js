@@ -1,5 +1,5 @@
 // The page: pick a model, type, translate; options, candidates, timings, attention, errors, API key.
-import { ApiError, apiKey, call } from './api.js';
+import { ApiError, apiKey, call, stream } from './api.js';
 import { describe } from './errors.js';
 import { drawHeatmap } from './heatmap.js';
 
@@ -220,11 +220,26 @@ async function translate() {
   result.setAttribute('aria-busy', 'true');
   status.textContent = 'Translating…';
   try {
-    const response = await call('translate', { text: source.value, model: model?.name, options: requestOptions() });
+    const text = $('translation');
+    text.replaceChildren();
+    text.lang = model?.target_language || '';
+    $('meta').textContent = '';
+    $('alternatives-block').hidden = true;
+    $('doubtful-note').hidden = true;
+    $('heatmap').hidden = true;
+    // Long texts arrive sentence by sentence; the final answer then replaces them with the shaded, scored version.
+    const response = await stream('translate', { text: source.value, model: model?.name, options: requestOptions() },
+      (sentence) => {
+        text.append(sentence.before, Object.assign(document.createElement('span'),
+          { textContent: sentence.text, className: 'sentence' }), sentence.after);
+        result.hidden = false;
+        status.textContent = `Translating… ${sentence.sentence + 1} of ${sentence.sentences} sentences`;
+      });
     showTranslation(response, model?.target_language);
     status.textContent = 'Done.';
   } catch (error) {
     status.textContent = '';
+    result.hidden = true;
     throw error;
   } finally {
     translateButton.disabled = false;

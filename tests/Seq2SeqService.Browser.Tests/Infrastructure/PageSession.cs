@@ -91,6 +91,19 @@ public sealed class PageSession : IAsyncDisposable
         return response;
     }
 
+    /// <summary>The service's answer as JSON: a unary answer's body, or the <c>done</c> event of a streamed one.</summary>
+    public static async Task<System.Text.Json.JsonElement> AnswerAsync(IResponse response)
+    {
+        var body = await response.TextAsync();
+        if (!response.Headers.TryGetValue("content-type", out var type) || !type.StartsWith("text/event-stream", StringComparison.Ordinal))
+        {
+            return System.Text.Json.JsonDocument.Parse(body).RootElement.Clone();
+        }
+
+        var done = body.Split("\n\n").First(block => block.StartsWith("event: done\n", StringComparison.Ordinal));
+        return System.Text.Json.JsonDocument.Parse(done[(done.IndexOf("data: ", StringComparison.Ordinal) + 6)..]).RootElement.Clone();
+    }
+
     /// <summary>Types a value into a number field (clearing it first, as select-all then typing does).</summary>
     public async Task SetFieldAsync(string id, string value)
     {
