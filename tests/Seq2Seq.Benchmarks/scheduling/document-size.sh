@@ -34,7 +34,10 @@ echo "big request: $(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))
 start_server() {
   "$work/service/Seq2SeqService" --urls "http://127.0.0.1:$port" > "$work/server.log" 2>&1 &
   server=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do kill -0 "$server"; sleep 0.05; done
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do
+    kill -0 "$server" 2>/dev/null || { echo "the service exited:"; cat "$work/server.log"; exit 1; }
+    sleep 0.05
+  done
 }
 big() { # -> writes "status seconds" to $1
   local t0; t0=$(date +%s.%N)
