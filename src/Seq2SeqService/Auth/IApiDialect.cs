@@ -22,12 +22,15 @@ public interface IApiDialect
     IResult QuotaExceeded(long used, long limit);
 }
 
-/// <summary>Endpoint metadata: the endpoint needs a key (when keys are configured), read the dialect's way.</summary>
-public sealed record ApiKeyRequirement(IApiDialect Dialect);
+/// <summary>
+/// Endpoint metadata: the endpoint needs a key (when keys are configured), read the dialect's way; a metered one
+/// also counts against the key's request rate (lookups such as usage and language lists do not).
+/// </summary>
+public sealed record ApiKeyRequirement(IApiDialect Dialect, bool Metered);
 
 public static class ApiKeyRequirementExtensions
 {
-    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, IApiDialect dialect)
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, IApiDialect dialect, bool metered = true)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ApiKeyRequirement(dialect));
+        builder.WithMetadata(new ApiKeyRequirement(dialect, metered));
 }

@@ -63,6 +63,7 @@ public static class ServiceSetup
         builder.AddServiceTelemetry();
         builder.AddApiKeys();
         services.AddCompatibleApis();
+        services.AddBrowserPolicy();
     }
 
     public static void UseSeq2SeqService(this WebApplication app)
@@ -70,14 +71,17 @@ public static class ServiceSetup
         app.UseServiceRequestLogging();
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseServiceErrors();
+        // Before the key check: a CORS preflight carries no key and is answered here.
+        app.UseBrowserPolicy();
         app.UseApiKeys();
         app.UseMiddleware<OperatorAccess>();
         app.UseWebPage();
         app.UseServiceOpenApi();
-        app.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
-        app.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();
-        app.MapCompatibleApis();
-        app.MapModelsEndpoints();
+        var api = app.MapGroup("").RequireCors(BrowserPolicy.ApiCors);
+        api.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
+        api.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();
+        api.MapCompatibleApis();
+        api.MapModelsEndpoints();
         app.MapHealthEndpoints();
         if (app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Metrics)
         {

@@ -8,7 +8,7 @@ namespace Seq2SeqService.Logging;
 /// Serilog as the host's logger (Serilog.AspNetCore), built from the host's final configuration (so test
 /// hosts' overrides apply): levels and any extra sinks from the <c>Serilog</c> section, the console (text or
 /// compact JSON) and an optional rolling file of compact JSON from <c>Service:Logging</c>, both written
-/// asynchronously.
+/// asynchronously; control characters in any logged value are escaped first (<see cref="ControlCharacterEscaping"/>).
 /// </summary>
 public static class SerilogSetup
 {
@@ -26,7 +26,7 @@ public static class SerilogSetup
     private static void Configure(LoggerConfiguration logger, IConfiguration configuration)
     {
         var options = configuration.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
-        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
+        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.With<ControlCharacterEscaping>();
         logger.WriteTo.Async(sink =>
         {
             if (options.ConsoleFormat == ConsoleLogFormat.Json)

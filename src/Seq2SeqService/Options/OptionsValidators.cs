@@ -113,7 +113,14 @@ public static class OptionsRules
 
         checks.Require(options.OperatorKey is null || options.OperatorKey.Length >= 16, nameof(options.OperatorKey),
             "must be at least 16 characters when set");
+        var origins = options.CorsOrigins;
+        checks.Require(origins.All(o => o == "*" || IsOrigin(o)) && (origins.Count == 1 || !origins.Contains("*")),
+            nameof(options.Cors), "must be '*', empty, or comma-separated origins such as https://a.example");
     }
+
+    private static bool IsOrigin(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" &&
+        uri.GetLeftPart(UriPartial.Authority) == value.TrimEnd('/');
 
     public static void Logging(LoggingOptions options, SettingChecks checks) =>
         checks.Require(Enum.IsDefined(options.ConsoleFormat), nameof(options.ConsoleFormat), "must be Text or Json");

@@ -171,6 +171,17 @@ public sealed class ServerOptions
     /// guard on the operator's pages, separate from the clients' API keys (<c>Service:Auth</c>), which never open them.
     /// </summary>
     public string? OperatorKey { get; set; }
+
+    /// <summary>
+    /// Origins whose pages may call the translation APIs from a browser (CORS), comma-separated: <c>*</c> (any,
+    /// as LibreTranslate allows), a list such as <c>https://a.example,https://b.example</c>, or empty for none.
+    /// Operator and health endpoints never answer cross-origin.
+    /// </summary>
+    public string Cors { get; set; } = "*";
+
+    /// <summary>The origins of <see cref="Cors"/>, one by one.</summary>
+    public IReadOnlyList<string> CorsOrigins =>
+        Cors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>Console and file logging; levels come from the <c>Serilog:MinimumLevel</c> section.</summary>

@@ -47,5 +47,28 @@ public sealed class LoggingTests : IDisposable
         live.GetProperty("@m").GetString().Should().MatchRegex(@"^HTTP GET /health/live responded 200 in \d+\.\d ms$");
     }
 
+    [Fact]
+    public async Task Control_characters_a_client_sends_are_escaped_in_the_log()
+    {
+        using (var factory = ScriptedService.Create(new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Information",
+            ["Service:Logging:FilePath"] = Path.Combine(_folder, "service.json"),
+        }))
+        {
+            await factory.CreateClient().GetAsync("/x%0a[03:50:00.000 WRN] forged%0d%1b[31m%e2%80%a8");
+        }
+
+        var paths = File.ReadAllLines(Directory.GetFiles(_folder).Should().ContainSingle().Subject)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(e => e.TryGetProperty("RequestPath", out _))
+            .Select(e => (Path: e.GetProperty("RequestPath").GetString()!, Message: e.GetProperty("@m").GetString()!))
+            .ToList();
+
+        var (path, message) = paths.Should().ContainSingle().Subject;
+        path.Should().Be(@"/x\n[03:50:00.000 WRN] forged\r\u001b[31m\u2028");
+        message.Should().Contain(path).And.NotContainAny("\n", "\r", "\u001b", "\u2028");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

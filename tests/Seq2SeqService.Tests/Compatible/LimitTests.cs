@@ -34,7 +34,7 @@ public sealed class LimitTests
         var (nativeStatus, nativeBody, nativeResponse) = await client.PostAndReadAsync("/translate", Json(new { text = "three" }), native);
         var (libreStatus, libreBody, libreResponse) = await client.PostAndReadAsync("/translate",
             Form(("q", "four"), ("source", "en"), ("target", "xx"), ("api_key", "limited-key")));
-        var (deeplStatus, deeplBody, _) = await client.SendAndReadAsync(HttpMethod.Get, "/v2/usage", null,
+        var (deeplStatus, deeplBody, _) = await client.PostAndReadAsync("/v2/translate", Form(("text", "four"), ("target_lang", "XX")),
             ("Authorization", "DeepL-Auth-Key limited-key"));
         var (otherStatus, _, _) = await client.PostAndReadAsync("/translate", Json(new { text = "five" }), ("X-API-Key", "other-key"));
 

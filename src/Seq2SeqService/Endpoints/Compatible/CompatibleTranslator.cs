@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Errors;
 using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Endpoints.Compatible;
@@ -76,7 +77,7 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator tr
         target = LanguagePairs.Normalize(target);
         if (!pairs.Targets.Contains(target))
         {
-            throw Invalid($"'{target}' is not available as a target language; available: {string.Join(", ", pairs.Targets)}.");
+            throw Invalid($"'{Echo.Truncate(target)}' is not available as a target language; available: {string.Join(", ", pairs.Targets)}.");
         }
 
         DetectedLanguage? detected = null;
@@ -89,8 +90,8 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator tr
 
         source = LanguagePairs.Normalize(source);
         var model = pairs.ModelFor(source, target) ?? throw Invalid(pairs.Sources.Contains(source)
-            ? $"'{target}' is not available as a target language from '{source}'; available: {string.Join(", ", pairs.TargetsOf(source))}."
-            : $"'{source}' is not available as a source language; available: {string.Join(", ", pairs.Sources)}.");
+            ? $"'{Echo.Truncate(target)}' is not available as a target language from '{Echo.Truncate(source)}'; available: {string.Join(", ", pairs.TargetsOf(source))}."
+            : $"'{Echo.Truncate(source)}' is not available as a source language; available: {string.Join(", ", pairs.Sources)}.");
         return (model, source, detected);
     }
 

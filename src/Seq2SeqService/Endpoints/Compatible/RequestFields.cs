@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Net.Http.Headers;
+using Seq2SeqService.Errors;
 using Seq2SeqService.Input;
 
 namespace Seq2SeqService.Endpoints.Compatible;
@@ -24,12 +25,18 @@ public sealed class RequestFields
     /// <summary>Why the body could not be read, or <see langword="null"/>.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>
+    /// The status that <see cref="Error"/> deserves: 415 for a body in a charset or media type this service does not
+    /// read, 400 otherwise.
+    /// </summary>
+    public int ErrorStatus { get; private set; } = StatusCodes.Status400BadRequest;
+
     /// <summary>JSON members that are objects or arrays of non-strings.</summary>
     public IReadOnlyList<string> Invalid => _invalid;
 
     public bool Has(string name) => _values.ContainsKey(name) || _invalid.Contains(name);
 
-    /// <summary>The field's first value.</summary>
+    /// <summary>The field's first value; <see langword="null"/> when absent (an empty JSON array is absent too).</summary>
     public string? Get(string name) => _values.TryGetValue(name, out var values) ? values[0] : null;
 
     /// <summary>Every value of a repeated form field or JSON array.</summary>
@@ -37,6 +44,9 @@ public sealed class RequestFields
 
     /// <summary>Whether the field came as a JSON array (LibreTranslate answers arrays with arrays).</summary>
     public bool IsList(string name) => _lists.Contains(name);
+
+    /// <summary>The first of <paramref name="scalars"/> that came as a JSON array (empty or not), or <see langword="null"/>.</summary>
+    public string? FirstList(params string[] scalars) => scalars.FirstOrDefault(_lists.Contains);
 
     public static async Task<RequestFields> ReadAsync(HttpContext context, long maxBodyBytes)
     {
@@ -69,6 +79,13 @@ public sealed class RequestFields
             return;
         }
 
+        if (UnreadableCharset(request.ContentType) is { } charset)
+        {
+            Error = $"The body's charset '{Echo.Truncate(charset)}' is not supported; send UTF-8.";
+            ErrorStatus = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
         try
         {
             if (request.HasFormContentType)
@@ -84,7 +101,8 @@ public sealed class RequestFields
             }
             else
             {
-                Error = $"Send the parameters as JSON, application/x-www-form-urlencoded or multipart/form-data; got '{request.ContentType ?? "no Content-Type"}'.";
+                Error = $"Send the parameters as JSON, application/x-www-form-urlencoded or multipart/form-data; got '{Echo.Truncate(request.ContentType ?? "no Content-Type")}'.";
+                ErrorStatus = StatusCodes.Status415UnsupportedMediaType;
             }
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException or OperationCanceledException)
@@ -105,8 +123,14 @@ public sealed class RequestFields
             return;
         }
 
-        var bytes = buffer.ToArray();
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        // The native endpoint's reader skips a UTF-8 byte order mark too: billing must read the same text it translates.
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
         {
             Error = "The request body is not valid UTF-8.";
             return;
@@ -146,7 +170,8 @@ public sealed class RequestFields
                 return;
             case JsonValueKind.Array when value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String):
                 _lists.Add(name);
-                _values[name] = value.EnumerateArray().Select(v => v.GetString()!).ToList();
+                _values.Remove(name);
+                AddAll(name, value.EnumerateArray().Select(v => v.GetString()!));
                 return;
             case JsonValueKind.String:
                 AddAll(name, [value.GetString()!]);
@@ -175,6 +200,28 @@ public sealed class RequestFields
         if (list.Count == 0)
         {
             _values.Remove(name);
+        }
+    }
+
+    /// <summary>
+    /// A charset named by the Content-Type that .NET cannot decode (UTF-7 has been refused since .NET 5): the form
+    /// reader would throw on it.
+    /// </summary>
+    private static string? UnreadableCharset(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.Charset.Value is not { Length: > 0 } charset)
+        {
+            return null;
+        }
+
+        try
+        {
+            System.Text.Encoding.GetEncoding(charset.Trim('"'));
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return charset;
         }
     }
 

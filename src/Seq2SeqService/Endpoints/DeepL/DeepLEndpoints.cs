@@ -1,5 +1,6 @@
 using Seq2SeqService.Auth;
 using Seq2SeqService.Endpoints.Compatible;
+using Seq2SeqService.Errors;
 
 namespace Seq2SeqService.Endpoints.DeepL;
 
@@ -30,7 +31,7 @@ public static class DeepLEndpoints
             .WithName("DeepLLanguages")
             .WithTags("DeepL")
             .WithGroupName(Group)
-            .RequireApiKey(DeepLDialect.Unbilled)
+            .RequireApiKey(DeepLDialect.Unbilled, metered: false)
             .Produces<IReadOnlyList<DeepLLanguage>>()
             .Produces<DeepLError>(StatusCodes.Status400BadRequest)
             .Produces<DeepLError>(StatusCodes.Status403Forbidden);
@@ -38,7 +39,7 @@ public static class DeepLEndpoints
             .WithName("DeepLUsage")
             .WithTags("DeepL")
             .WithGroupName(Group)
-            .RequireApiKey(DeepLDialect.Unbilled)
+            .RequireApiKey(DeepLDialect.Unbilled, metered: false)
             .Produces<DeepLUsage>()
             .Produces<DeepLError>(StatusCodes.Status403Forbidden);
     }
@@ -56,8 +57,13 @@ public static class DeepLEndpoints
     public static async Task<IResult> TranslateAsync(HttpContext context, CompatibleTranslator translator)
     {
         var fields = await DialectHelpers.FieldsAsync(context);
-        var problem = fields.Error ??
-                      (fields.Invalid.Count > 0 ? $"Value for '{fields.Invalid[0]}' not supported." : null) ??
+        if (fields.Error is { } unreadable)
+        {
+            return DeepLDialect.Error(fields.ErrorStatus, unreadable);
+        }
+
+        var problem = (fields.Invalid.Count > 0 ? $"Value for '{Echo.Truncate(fields.Invalid[0])}' not supported." : null) ??
+                      (fields.FirstList("target_lang", "source_lang", "tag_handling") is { } list ? $"Value for '{list}' not supported." : null) ??
                       (!fields.Has("text") ? "Parameter 'text' not specified." : null) ??
                       (string.IsNullOrWhiteSpace(fields.Get("target_lang")) ? "Parameter 'target_lang' not specified." : null);
         if (problem is not null)
@@ -92,6 +98,16 @@ public static class DeepLEndpoints
     public static async Task<IResult> LanguagesAsync(HttpContext context, LanguagePairs pairs)
     {
         var fields = await DialectHelpers.FieldsAsync(context);
+        if (fields.Error is { } unreadable)
+        {
+            return DeepLDialect.Error(fields.ErrorStatus, unreadable);
+        }
+
+        if (fields.Invalid.Contains("type") || fields.FirstList("type") is not null)
+        {
+            return DeepLDialect.Error(StatusCodes.Status400BadRequest, "Value for 'type' not supported.");
+        }
+
         return (fields.Get("type") ?? "source") switch
         {
             "source" => TypedResults.Ok(pairs.Sources
@@ -99,7 +115,7 @@ public static class DeepLEndpoints
             "target" => TypedResults.Ok(pairs.Targets
                 .SelectMany(code => DeepLLanguageCodes.TargetCodes(code, LanguageNames.Of(code)))
                 .Select(language => new DeepLLanguage(language.Code, language.Name, false)).ToList()),
-            var other => DeepLDialect.Error(StatusCodes.Status400BadRequest, $"Value for 'type' not supported: '{other}'."),
+            var other => DeepLDialect.Error(StatusCodes.Status400BadRequest, $"Value for 'type' not supported: '{Echo.Truncate(other)}'."),
         };
     }
 

@@ -1,5 +1,6 @@
 using Seq2SeqService.Auth;
 using Seq2SeqService.Endpoints.Compatible;
+using Seq2SeqService.Errors;
 
 namespace Seq2SeqService.Endpoints.LibreTranslate;
 
@@ -53,9 +54,15 @@ public static class LibreTranslateEndpoints
     public static async Task<IResult> TranslateAsync(HttpContext context, CompatibleTranslator translator)
     {
         var fields = await DialectHelpers.FieldsAsync(context);
+        if (fields.Error is { } unreadable)
+        {
+            return LibreTranslateDialect.Error(fields.ErrorStatus, unreadable);
+        }
+
         var texts = fields.All("q");
         var many = fields.IsList("q") || texts.Count > 1;
-        var problem = fields.Error ?? (fields.Invalid.Count > 0 ? $"Invalid request: {fields.Invalid[0]} must be a string or an array of strings" : null)
+        var problem = (fields.Invalid.Count > 0 ? $"Invalid request: {Echo.Truncate(fields.Invalid[0])} must be a string or an array of strings" : null)
+                      ?? (fields.FirstList("source", "target", "format", "api_key") is { } list ? $"Invalid request: {list} must be a string" : null)
                       ?? Missing(fields, "q", "source", "target");
         if (problem is null && !many && string.IsNullOrWhiteSpace(texts[0]))
         {
@@ -65,7 +72,7 @@ public static class LibreTranslateEndpoints
         var format = fields.Get("format") ?? "text";
         if (problem is null && format is not ("text" or "html"))
         {
-            problem = $"Invalid request: format must be 'text' or 'html', not '{format}'";
+            problem = $"Invalid request: format must be 'text' or 'html', not '{Echo.Truncate(format)}'";
         }
 
         if (problem is not null)
@@ -106,8 +113,12 @@ public static class LibreTranslateEndpoints
     public static async Task<IResult> DetectAsync(HttpContext context, CompatibleTranslator translator)
     {
         var fields = await DialectHelpers.FieldsAsync(context);
-        var problem = fields.Error ?? Missing(fields, "q");
-        if (problem is not null)
+        if (fields.Error is { } unreadable)
+        {
+            return LibreTranslateDialect.Error(fields.ErrorStatus, unreadable);
+        }
+
+        if (Missing(fields, "q") is { } problem)
         {
             return LibreTranslateDialect.Error(StatusCodes.Status400BadRequest, problem);
         }

@@ -11,8 +11,8 @@ public sealed class LibreTranslateBodyMarker
 
 /// <summary>
 /// POST /translate serves both APIs: a body with <c>q</c> (JSON, form-urlencoded or multipart) is
-/// LibreTranslate's, anything else is the native API's, which then answers exactly as it always has — a
-/// non-JSON body without <c>q</c> still gets the native 415.
+/// LibreTranslate's, and so is a form that cannot be read; anything else is the native API's, which then answers
+/// exactly as it always has — a readable body without <c>q</c> that is not JSON still gets the native 415.
 /// </summary>
 public sealed class SharedTranslateRoutePolicy : MatcherPolicy, IEndpointSelectorPolicy
 {
@@ -53,8 +53,10 @@ public sealed class SharedTranslateRoutePolicy : MatcherPolicy, IEndpointSelecto
             return;
         }
 
+        // The native API reads JSON only, so a form that cannot be read (too many fields, a charset .NET cannot
+        // decode) is taken for LibreTranslate's and refused in its shape; a readable form without q gets the native 415.
         var fields = await DialectHelpers.FieldsAsync(httpContext);
-        if (fields.Error is null && fields.Has("q"))
+        if (fields.Error is null ? fields.Has("q") || fields.IsList("q") : httpContext.Request.HasFormContentType)
         {
             others.ForEach(i => candidates.SetValidity(i, false));
         }
