@@ -10,5 +10,9 @@ namespace Seq2SeqService.Application;
 /// How texts are cut into sentences (an API's own <c>split_sentences</c>); <c>options.split_sentences</c>, else the
 /// model's default, when null.
 /// </param>
+/// <param name="Fragments">
+/// The texts are pieces the service cut from fewer client texts (the text nodes of markup): their number is not the
+/// client's, so <c>MaxTexts</c> does not apply to it, while the work limit still applies to all of them together.
+/// </param>
 public sealed record TranslationCommand(IReadOnlyList<string> Texts, string? Model = null, GenerationOptions? Options = null,
-    SentenceSplitting? Splitting = null);
+    SentenceSplitting? Splitting = null, bool Fragments = false);

@@ -27,7 +27,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         ITranslationProgress? progress = null)
     {
         var errors = new Dictionary<string, string[]>();
-        CheckTexts(command.Texts, errors);
+        CheckTexts(command.Texts, command.Fragments, errors);
         CheckServiceLimits(command.Options, errors);
         var model = ModelSelection.Resolve(catalog, command.Model, errors);
         if (model is not null)
@@ -125,7 +125,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
     /// <summary>The input path of text <paramref name="index"/>, as <see cref="TranslationError.Fields"/> names it.</summary>
     public static string TextPath(int index) => $"texts[{index}]";
 
-    private void CheckTexts(IReadOnlyList<string> texts, Dictionary<string, string[]> errors)
+    private void CheckTexts(IReadOnlyList<string> texts, bool fragments, Dictionary<string, string[]> errors)
     {
         var max = limits.Value;
         if (texts.Count == 0)
@@ -134,7 +134,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             return;
         }
 
-        if (texts.Count > max.MaxTexts)
+        if (texts.Count > max.MaxTexts && !fragments)
         {
             errors["texts"] = [$"has {texts.Count} entries; at most {max.MaxTexts} are allowed per request."];
             return;

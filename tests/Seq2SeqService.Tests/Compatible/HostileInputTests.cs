@@ -210,6 +210,33 @@ public sealed class HostileBillingTests
     }
 
     [Fact]
+    public async Task Markup_fanned_out_into_text_nodes_is_one_job_held_to_the_work_limit()
+    {
+        // About 64 one-node texts' work: a client may send 64 texts, but not 4 × 100 nodes in their markup.
+        using var factory = new ServiceFactory(new Dictionary<string, string?> { ["Service:Limits:MaxRequestWork"] = "2600" },
+            services =>
+            {
+                services.RemoveAll<IModelCatalog>();
+                services.AddSingleton<IModelCatalog>(new ScriptedCatalog(new ScriptedModel("en-xx")));
+            });
+        var client = factory.CreateClient();
+        var node = string.Concat(Enumerable.Repeat("<b>Zzzzzzzzzzzzz</b>", 100));
+
+        var (fits, _, _) = await client.PostAndReadAsync("/translate",
+            Json(new { q = Enumerable.Repeat("Zzzzzzzzzzzzz", 64).ToArray(), source = "en", target = "xx" }));
+        var (libre, libreBody, _) = await client.PostAndReadAsync("/translate",
+            Json(new { q = new[] { node, node, node, node }, source = "en", target = "xx", format = "html" }));
+        var (deepl, deeplBody, _) = await client.PostAndReadAsync("/v2/translate",
+            Json(new { text = new[] { node, node, node, node }, target_lang = "XX", tag_handling = "html" }));
+
+        fits.Should().Be(HttpStatusCode.OK);
+        libre.Should().Be(HttpStatusCode.BadRequest);
+        libreBody.GetProperty("error").GetString().Should().Contain("estimated work");
+        deepl.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        deeplBody.GetProperty("message").GetString().Should().Contain("estimated work");
+    }
+
+    [Fact]
     public async Task A_rate_refusal_says_the_time_left_in_the_window_and_lookups_do_not_count()
     {
         var clock = new ManualClock();

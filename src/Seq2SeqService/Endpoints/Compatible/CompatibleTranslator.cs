@@ -39,9 +39,9 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator tr
             }
         }
 
-        // Markup can hold more text nodes than a request may hold texts: those go in several calls at once.
-        var calls = cores.Chunk(limits.Value.MaxTexts).Select(chunk => translator.TranslateAsync(model, chunk, cancellation));
-        var translated = (await Task.WhenAll(calls)).SelectMany(texts => texts).ToList();
+        // One job for the whole request, however many text nodes its markup holds: its work is estimated and admitted
+        // once, so fanning a request out into nodes cannot pass the per-request work limit.
+        IReadOnlyList<string> translated = cores.Count == 0 ? [] : await translator.TranslateAsync(model, cores, markup, cancellation);
         var next = 0;
         var results = documents.Select(document =>
         {

@@ -2,11 +2,14 @@ namespace Seq2SeqService.Endpoints.Compatible;
 
 /// <summary>
 /// What the compatible APIs need from the translation service: plain texts in, one translation per text out,
-/// with the model's own generation defaults. Failures are <see cref="TranslationRefusedException"/>s.
+/// with the model's own generation defaults, as one job. <c>fragments</c>: the texts were cut from fewer
+/// client texts (markup text nodes), so their count is not held to <c>MaxTexts</c>; their work still is, together.
+/// Failures are <see cref="TranslationRefusedException"/>s.
 /// </summary>
 public interface ITextTranslator
 {
-    Task<IReadOnlyList<string>> TranslateAsync(string model, IReadOnlyList<string> texts, CancellationToken cancellation);
+    Task<IReadOnlyList<string>> TranslateAsync(string model, IReadOnlyList<string> texts, bool fragments,
+        CancellationToken cancellation);
 }
 
 /// <summary>Why a translation could not be served.</summary>

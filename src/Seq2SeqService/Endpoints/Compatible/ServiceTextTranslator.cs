@@ -7,10 +7,10 @@ namespace Seq2SeqService.Endpoints.Compatible;
 /// <summary><see cref="ITextTranslator"/> over the <see cref="TranslationService"/>, its errors as refusals.</summary>
 public sealed class ServiceTextTranslator(TranslationService service, IOptions<QueueOptions> queueOptions) : ITextTranslator
 {
-    public async Task<IReadOnlyList<string>> TranslateAsync(string model, IReadOnlyList<string> texts,
+    public async Task<IReadOnlyList<string>> TranslateAsync(string model, IReadOnlyList<string> texts, bool fragments,
         CancellationToken cancellation)
     {
-        var outcome = await service.TranslateAsync(new TranslationCommand(texts, model), cancellation);
+        var outcome = await service.TranslateAsync(new TranslationCommand(texts, model, Fragments: fragments), cancellation);
         if (outcome.Succeeded)
         {
             return outcome.Result.Texts.Select(t => t.Best.Text).ToList();
