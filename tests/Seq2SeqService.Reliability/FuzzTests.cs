@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Seq2SeqService.Reliability.Infrastructure;
 
 namespace Seq2SeqService.Reliability;
@@ -67,6 +68,52 @@ public sealed class FuzzTests(ITestOutputHelper output)
         answers.Where(a => a.Status >= 400).Should().OnlyContain(a => a.MediaType == "application/problem+json");
         (await service.MetricAsync("seq2seq_queue_admitted")).Should().Be(0);
         service.Output.Should().NotContain("Unhandled exception");
+    }
+
+    [Fact]
+    public async Task No_compatible_api_field_of_a_wrong_type_gets_a_5xx_and_every_error_is_in_the_apis_shape()
+    {
+        var figures = new Figures(output, "fuzz, compatible APIs");
+        var corpus = CompatibleBadBodies.Generate();
+        await using var service = await ServiceUnderTest.StartAsync(new Dictionary<string, string>
+        {
+            ["Service:Limits:MaxNewTokens"] = "16",
+        });
+
+        var answers = new List<(FuzzCase Case, string ErrorField, int Status, string Body)>();
+        foreach (var (fuzz, errorField) in corpus)
+        {
+            using var content = new ByteArrayContent(fuzz.Body);
+            content.Headers.TryAddWithoutValidation("Content-Type", fuzz.ContentType);
+            using var response = await service.Http.PostAsync(fuzz.Path, content);
+            answers.Add((fuzz, errorField, (int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+        }
+
+        figures.Add("corpus", $"{corpus.Count} bodies");
+        figures.Add("statuses", $"{string.Join(", ", answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"))}");
+        answers.Where(a => a.Status >= 500).Select(a => $"{a.Status} {a.Case.Path} {Encoding.UTF8.GetString(a.Case.Body)}")
+            .Should().BeEmpty();
+        // A body on the shared POST /translate without a usable q is the native API's, which answers problem+json.
+        answers.Where(a => a.Status >= 400)
+            .Where(a => !HasString(a.Body, a.ErrorField) && !(a.Case.Path == "/translate" && HasString(a.Body, "detail")))
+            .Select(a => $"{a.Status} {a.Case.Path} {Encoding.UTF8.GetString(a.Case.Body)}: {a.Body}")
+            .Should().BeEmpty();
+        service.Output.Should().NotContain("Unhandled exception");
+    }
+
+    private static bool HasString(string json, string property)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object &&
+                   document.RootElement.TryGetProperty(property, out var value) &&
+                   value.ValueKind == System.Text.Json.JsonValueKind.String;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     private static string Preview(byte[] body) =>

@@ -24,7 +24,7 @@ public static class BadBodies
     ];
 
     /// <summary>JSON values of every kind and edge, as raw JSON text.</summary>
-    private static readonly string[] Values =
+    internal static readonly string[] Values =
     [
         "null", "true", "false", "0", "-1", "1.5", "-0", "1e309", "-1e309", "1e-400", "99999999999999999999999",
         "2147483648", "-2147483649", "9223372036854775808", "\"\"", "\" \"", "\"\\u0000\"", "\"\\ud800\"",
