@@ -20,13 +20,25 @@ public static class SentenceBreaks
         "oct", "nov", "dec",
     };
 
-    [ThreadStatic]
-    private static BreakIterator? _iterator;
+    // One iterator behind a lock. Per-thread instances from GetSentenceInstance are not independent in ICU4N
+    // 60.1.0-alpha.440: under concurrent requests they returned offsets of another thread's text (IndexOutOfRange and
+    // ArgumentException, measured with tests/Seq2Seq.Benchmarks/reliability/overload-memory.sh). Breaking one line
+    // takes microseconds, against milliseconds per decoder step, so the lock costs nothing measurable.
+    private static readonly BreakIterator Iterator = BreakIterator.GetSentenceInstance(new UCultureInfo("en@ss=standard"));
+    private static readonly Lock Gate = new();
 
     /// <summary>The end offsets of the sentences of <paramref name="line"/>, the last one being its length.</summary>
     public static List<int> Ends(string line)
     {
-        var iterator = _iterator ??= BreakIterator.GetSentenceInstance(new UCultureInfo("en@ss=standard"));
+        lock (Gate)
+        {
+            return EndsLocked(line);
+        }
+    }
+
+    private static List<int> EndsLocked(string line)
+    {
+        var iterator = Iterator;
         iterator.SetText(line);
         var ends = new List<int>();
         for (var end = iterator.Next(); end != BreakIterator.Done; end = iterator.Next())

@@ -28,6 +28,42 @@ public sealed class SegmentationTests
     }
 
     [Fact]
+    public async Task Texts_split_on_many_threads_at_once_split_as_they_do_alone()
+    {
+        var texts = Corpus.Select(s => string.Join(" ", s)).ToList();
+        var alone = texts.Select(t => TextLayout.Of(t, SentenceSplitting.All).Sentences).ToList();
+        using var start = new Barrier(8);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(thread => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            var wrong = new List<string>();
+            for (var round = 0; round < 40; round++)
+            {
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    var index = (i + thread * 7) % texts.Count;
+                    try
+                    {
+                        if (!TextLayout.Of(texts[index], SentenceSplitting.All).Sentences.SequenceEqual(alone[index]))
+                        {
+                            wrong.Add(texts[index]);
+                        }
+                    }
+                    catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException)
+                    {
+                        wrong.Add($"{e.GetType().Name}: {texts[index]}");
+                    }
+                }
+            }
+
+            return wrong;
+        }, TaskCreationOptions.LongRunning)));
+
+        results.SelectMany(r => r).Should().BeEmpty();
+    }
+
+    [Fact]
     public void Icu4n_breaks_the_corpus_where_debians_icu_does()
     {
         // python3-icu (Debian's ICU, another build and version than ICU4N's data) as the independent reference for
