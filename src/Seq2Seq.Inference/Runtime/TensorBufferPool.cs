@@ -70,5 +70,15 @@ internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
         }
     }
 
+    /// <summary>Lets go of every idle buffer.</summary>
+    public void Clear()
+    {
+        lock (_idle)
+        {
+            _idle.Clear();
+            _idleBytes = 0;
+        }
+    }
+
     private static unsafe long Bytes(T[] buffer) => (long)buffer.Length * sizeof(T);
 }

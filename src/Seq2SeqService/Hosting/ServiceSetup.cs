@@ -57,6 +57,7 @@ public static class ServiceSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
+        services.AddHostedService<IdleMemoryRelease>();
         services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();

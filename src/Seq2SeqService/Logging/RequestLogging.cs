@@ -47,7 +47,18 @@ public static class RequestLogging
             options.MessageTemplate = Template;
             options.GetMessageTemplateProperties = MessageProperties;
             options.EnrichDiagnosticContext = Enrich;
+            options.GetLevel = Level;
         });
+
+    /// <summary>
+    /// Error for a failure of the service (a 5xx or an exception); a 503 is the service refusing work it has no room
+    /// or time for, which it does by design under overload and while stopping, so it is a warning: at Error, 4x overload
+    /// wrote over 100,000 error lines a minute that were no fault.
+    /// </summary>
+    private static LogEventLevel Level(HttpContext context, double elapsedMs, Exception? exception) =>
+        exception is not null || (context.Response.StatusCode >= 500 && context.Response.StatusCode != StatusCodes.Status503ServiceUnavailable)
+            ? LogEventLevel.Error
+            : context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable ? LogEventLevel.Warning : LogEventLevel.Information;
 
     private static void Enrich(IDiagnosticContext diagnostics, HttpContext context)
     {

@@ -8,4 +8,7 @@ public interface IQueueDepth
 
     /// <summary>Jobs accepted and not yet finished (waiting or running).</summary>
     int Admitted { get; }
+
+    /// <summary>Jobs accepted since start.</summary>
+    long Accepted { get; }
 }

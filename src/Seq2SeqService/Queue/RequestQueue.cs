@@ -37,6 +37,7 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
     private long _admittedWork;
     private long _largeWork;
     private int _admitted;
+    private long _accepted;
     private int _waiting;
     private volatile bool _stopping;
 
@@ -56,6 +57,9 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
 
     /// <summary>Jobs accepted and not yet finished (waiting or running).</summary>
     public int Admitted => Volatile.Read(ref _admitted);
+
+    /// <summary>Jobs accepted since start, refused ones not counted.</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
 
     /// <summary>Jobs accepted and not yet started by any batch.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
@@ -102,6 +106,7 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
             return EnqueueResult.Full;
         }
 
+        Interlocked.Increment(ref _accepted);
         Interlocked.Increment(ref _waiting);
         job.LeftWaiting += () => Interlocked.Decrement(ref _waiting);
         job.Finishing += () =>
