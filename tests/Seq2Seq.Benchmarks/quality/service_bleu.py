@@ -14,7 +14,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "models", "training"))
 from metrics import corpus_bleu  # noqa: E402
-from prep import dedupe, read_pairs, split_by_source  # noqa: E402
+from splits import dedupe, read_pairs, split_by_source  # noqa: E402
 
 LOOPING = ["Please allow me to go.", "Please handle it with the utmost care."]
 
