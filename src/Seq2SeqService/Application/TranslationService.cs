@@ -90,7 +90,8 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         switch (queue.TryEnqueue(job))
         {
             case EnqueueResult.Full:
-                return Unavailable(TranslationErrorKind.Overloaded, "The request queue is full; retry shortly.");
+                return TranslationOutcome.Failure(new TranslationError(TranslationErrorKind.Overloaded,
+                    "The request queue is full; retry shortly.", RetryAfter: queue.RetryAfterFor(job.Work)));
             case EnqueueResult.Stopping:
                 return Unavailable(TranslationErrorKind.Stopping, "The service is shutting down.");
         }

@@ -67,7 +67,38 @@ public sealed class RequestQueue : IJobSource, IQueueDepth
     /// <summary>Estimated work of the jobs accepted and not yet finished.</summary>
     public long AdmittedWork => Interlocked.Read(ref _admittedWork);
 
-    /// <summary>When a refused client should retry: the admitted work at the recent drain rate, at least the configured minimum.</summary>
+    /// <summary>
+    /// When a job of <paramref name="work"/> refused for want of room may come back: the time, at the recent drain rate,
+    /// for the work that must finish before it fits (<see cref="WorkBefore"/>), within [the configured minimum, 2 min].
+    /// Not the whole backlog: a one-sentence request needs one job's room, not an empty queue.
+    /// </summary>
+    public TimeSpan RetryAfterFor(long work) =>
+        _drainRate.TimeFor(WorkBefore(work, AdmittedWork, Admitted, Interlocked.Read(ref _largeWork)),
+            _shortestRetryAfter, LongestRetryAfter, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// The admitted work that must finish before a job of <paramref name="work"/> fits: what it puts over the work
+    /// budget (or over the large jobs' share, for a large job; everything, for a job over the whole budget, which runs
+    /// alone), and at least one average job's when the queue is full by count.
+    /// </summary>
+    internal long WorkBefore(long work, long admittedWork, int admitted, long largeWork)
+    {
+        var before = work > _maxWork ? admittedWork : admittedWork + work - _maxWork;
+        if (work > _largeJob && work <= _maxWork && largeWork > 0)
+        {
+            // A large job alone among large ones is admitted whatever its size, so no more than all of them must finish.
+            before = Math.Max(before, Math.Min(largeWork, largeWork + work - _largeBudget));
+        }
+
+        if (admitted >= _capacity && admitted > 0)
+        {
+            before = Math.Max(before, admittedWork / admitted);
+        }
+
+        return Math.Max(0, before);
+    }
+
+    /// <summary>When a client refused while the service stops should retry (elsewhere, or after a restart): the admitted work at the recent drain rate, at least the configured minimum.</summary>
     public TimeSpan RetryAfter =>
         _drainRate.TimeFor(AdmittedWork, _shortestRetryAfter, LongestRetryAfter, Stopwatch.GetTimestamp());
 

@@ -107,4 +107,17 @@ public sealed class AdmissionTests
         rate.PerSecond(start + 12 * second).Should().Be(3_000, "the first finish left the 10 s window");
         rate.PerSecond(start + 30 * second).Should().Be(0);
     }
+
+    [Fact]
+    public void A_refused_job_waits_for_the_room_it_needs_not_for_the_whole_backlog()
+    {
+        // Budget 16,000, large jobs over 1,000 hold at most 8,000 together; capacity 4.
+        var queue = new RequestQueue(MsOptions.Create(new QueueOptions { Capacity = 4, MaxQueuedWork = 16_000 }));
+
+        queue.WorkBefore(work: 100, admittedWork: 15_950, admitted: 3, largeWork: 0).Should().Be(50, "only its own overflow");
+        queue.WorkBefore(work: 100, admittedWork: 12_000, admitted: 4, largeWork: 0).Should().Be(3_000, "one average job frees a place");
+        queue.WorkBefore(work: 3_000, admittedWork: 9_000, admitted: 2, largeWork: 7_000).Should().Be(2_000, "the large jobs' share");
+        queue.WorkBefore(work: 20_000, admittedWork: 5_000, admitted: 1, largeWork: 0).Should().Be(5_000, "over the budget it runs alone");
+        queue.WorkBefore(work: 100, admittedWork: 0, admitted: 0, largeWork: 0).Should().Be(0);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Seq2SeqService.Errors;
 using Seq2SeqService.Input;
@@ -30,6 +31,12 @@ public sealed class RequestFields
     /// read, 400 otherwise.
     /// </summary>
     public int ErrorStatus { get; private set; } = StatusCodes.Status400BadRequest;
+
+    /// <summary>
+    /// The body is declared as a form this service can parse (url-encoded, or multipart with a boundary), whether or not
+    /// reading it then succeeded: only the compatible APIs take forms.
+    /// </summary>
+    public bool IsForm { get; private set; }
 
     /// <summary>JSON members that are objects or arrays of non-strings.</summary>
     public IReadOnlyList<string> Invalid => _invalid;
@@ -79,6 +86,10 @@ public sealed class RequestFields
             return;
         }
 
+        IsForm = request.HasFormContentType &&
+                 (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media) ||
+                  !media.MediaType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) ||
+                  !StringSegment.IsNullOrEmpty(media.Boundary));
         if (UnreadableCharset(request.ContentType) is { } charset)
         {
             Error = $"The body's charset '{Echo.Truncate(charset)}' is not supported; send UTF-8.";

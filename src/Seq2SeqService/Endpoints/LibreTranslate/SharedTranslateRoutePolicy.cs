@@ -53,10 +53,11 @@ public sealed class SharedTranslateRoutePolicy : MatcherPolicy, IEndpointSelecto
             return;
         }
 
-        // The native API reads JSON only, so a form that cannot be read (too many fields, a charset .NET cannot
-        // decode) is taken for LibreTranslate's and refused in its shape; a readable form without q gets the native 415.
+        // The native API reads JSON only, so a well-formed form that cannot be read (too many fields, a charset .NET
+        // cannot decode) is taken for LibreTranslate's and refused in its shape; a readable form without q, or a body
+        // that only claims to be a form (multipart without a boundary), gets the native 415.
         var fields = await DialectHelpers.FieldsAsync(httpContext);
-        if (fields.Error is null ? fields.Has("q") || fields.IsList("q") : httpContext.Request.HasFormContentType)
+        if (fields.Error is null ? fields.Has("q") || fields.IsList("q") : fields.IsForm)
         {
             others.ForEach(i => candidates.SetValidity(i, false));
         }
