@@ -87,9 +87,11 @@ public sealed class BatchingOptions
 
     /// <summary>
     /// A request still running this long after it was accepted is stopped and answered with an error; 0 = no limit.
-    /// A request's own <c>options.timeout_ms</c> may only shorten it.
+    /// A request's own <c>options.timeout_ms</c> may only shorten it. The default bounds a runaway request (one once
+    /// ran 352 s and held a quarter of the queue's work) while a DeepL-size request, 128 KiB at 8 beams, took
+    /// 26.7-31.8 s on the 2-core development machine (docs/api.md#large-requests).
     /// </summary>
-    public double RequestTimeoutSeconds { get; set; }
+    public double RequestTimeoutSeconds { get; set; } = 300;
 
     /// <summary>
     /// Most tokens one request's rows may generate (each beam or sample row counts one token per step); beyond

@@ -50,7 +50,7 @@ echo "## the big request beside short ones"
 start_server
 big "$work/big1" &
 bigpid=$!
-until curl -s "http://127.0.0.1:$port/metrics" | grep -q '^seq2seq_queue_admitted [1-9]'; do sleep 0.05; done
+until curl -s "http://127.0.0.1:$port/metrics" | grep -Eq '^seq2seq_queue_admitted({})? [1-9]'; do sleep 0.05; done
 short=$(cd "$work" && node load.mjs "http://127.0.0.1:$port/translate" 1 100 "$sentences")
 running=$(kill -0 "$bigpid" 2>/dev/null && echo yes || echo no)
 wait "$bigpid"
@@ -66,12 +66,18 @@ PY
 echo "## SIGTERM while the big request and short ones run"
 big "$work/big2" &
 bigpid=$!
-until curl -s "http://127.0.0.1:$port/metrics" | grep -q '^seq2seq_queue_admitted [1-9]'; do sleep 0.05; done
-mapfile -t lines < <(grep . "$sentences" | head -20)
-for i in "${!lines[@]}"; do
-  curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
-    -d "$(python3 -c 'import json,sys; print(json.dumps({"text": sys.argv[1]}))' "${lines[$i]}")" \
-    "http://127.0.0.1:$port/translate" > "$work/short2.$i" || echo 000 > "$work/short2.$i" &
+until curl -s "http://127.0.0.1:$port/metrics" | grep -Eq '^seq2seq_queue_admitted({})? [1-9]'; do sleep 0.05; done
+# The bodies are written first, so the 20 requests go out at once rather than behind 20 Python start-ups on a busy
+# machine (which once left them connecting after the service had exited: "Couldn't connect", never accepted).
+python3 - "$sentences" "$work" <<'PY'
+import json, sys
+lines = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if l.strip()][:20]
+for i, line in enumerate(lines):
+    open(f"{sys.argv[2]}/short2body.{i}", "w", encoding="utf-8").write(json.dumps({"text": line}))
+PY
+for i in $(seq 0 19); do
+  curl -sS -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' --data-binary "@$work/short2body.$i" \
+    "http://127.0.0.1:$port/translate" > "$work/short2.$i" 2> "$work/short2err.$i" || echo 000 > "$work/short2.$i" &
 done
 sleep 1
 kill -TERM "$server"
@@ -80,4 +86,5 @@ wait "$server"; code=$?
 set -e
 server=
 wait
-echo "exit code $code; big request: status and seconds $(cat "$work/big2"); 20 short requests sent just before: $(cat "$work"/short2.* | sort | uniq -c | tr '\n' ' ')"
+echo "exit code $code; big request: status and seconds $(cat "$work/big2"); 20 short requests sent just before: $(cat "$work"/short2.? "$work"/short2.?? | sort | uniq -c | tr '\n' ' ')"
+cat "$work"/short2err.* | sort | uniq -c

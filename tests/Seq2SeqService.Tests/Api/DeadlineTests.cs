@@ -54,6 +54,23 @@ public sealed class DeadlineTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_setting_or_an_option_a_request_still_stops_at_the_default_deadline()
+    {
+        var client = _factory.CreateClient();
+        var translating = client.PostAsJsonAsync("/translate", new { texts = new[] { "forever" } });
+        await Wait.UntilAsync(() => _model.ActiveRows == 1, "the row runs");
+
+        _clock.Advance(TimeSpan.FromSeconds(299));
+        translating.IsCompleted.Should().BeFalse("the default deadline is 300 s");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var response = await translating;
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()
+            .Should().Contain("deadline of 300000 ms (Service:Batching:RequestTimeoutSeconds)");
+    }
+
+    [Fact]
     public async Task A_deadline_that_is_not_reached_leaves_the_output_unchanged()
     {
         var client = _factory.CreateClient();
