@@ -81,11 +81,14 @@ test('deepl-node is refused with a wrong key and served with the right one', asy
   assert.equal((await client.getUsage()).character.limit, 1e12);
 });
 
-test('deepl-node gets TooManyRequestsError past the key request rate', async () => {
+test('deepl-node gets TooManyRequestsError past the key request rate, and lookups do not use it up', async () => {
   const client = translator(KEYED_URL, LIMITED_KEY);
   await client.getUsage();
   await client.getSourceLanguages();
+  await client.translateText(sentence, 'en', 'fr');
+  await client.translateText(sentence, 'en', 'fr');
   await assert.rejects(client.translateText(sentence, 'en', 'fr'), deepl.TooManyRequestsError);
+  assert.equal((await client.getUsage()).character.limit, 1e12);
 });
 
 test('deepl-node gets QuotaExceededError past the key character quota and sees it in usage', async () => {
