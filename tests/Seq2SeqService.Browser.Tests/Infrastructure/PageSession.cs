@@ -84,17 +84,40 @@ public sealed class PageSession : IAsyncDisposable
     {
         var answered = Page.WaitForResponseAsync(r => new Uri(r.Url).AbsolutePath == "/translate",
             new WaitForOptions { Timeout = Bounded.Timeout });
-        await action();
-        var response = await answered;
-        await WaitUntilAsync("!document.getElementById('result').hasAttribute('aria-busy')" +
-                             " && !document.getElementById('translate').disabled");
-        return response;
+        // The body can be read over DevTools only once Chromium has seen the whole response (its loadingFinished),
+        // which may come after the page has already shown a streamed answer: reading it earlier fails with "No data
+        // found for resource".
+        var finished = new TaskCompletionSource<IRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFinished(object? sender, RequestEventArgs e)
+        {
+            if (new Uri(e.Request.Url).AbsolutePath == "/translate")
+            {
+                finished.TrySetResult(e.Request);
+            }
+        }
+
+        Page.RequestFinished += OnFinished;
+        Page.RequestFailed += OnFinished;
+        try
+        {
+            await action();
+            var response = await answered;
+            await finished.Task.WaitAsync(TimeSpan.FromMilliseconds(Bounded.Timeout ?? 60_000));
+            await WaitUntilAsync("!document.getElementById('result').hasAttribute('aria-busy')" +
+                                 " && !document.getElementById('translate').disabled");
+            return response;
+        }
+        finally
+        {
+            Page.RequestFinished -= OnFinished;
+            Page.RequestFailed -= OnFinished;
+        }
     }
 
     /// <summary>The service's answer as JSON: a unary answer's body, or the <c>done</c> event of a streamed one.</summary>
     public static async Task<System.Text.Json.JsonElement> AnswerAsync(IResponse response)
     {
-        var body = await response.TextAsync();
+        var body = await BodyAsync(response);
         if (!response.Headers.TryGetValue("content-type", out var type) || !type.StartsWith("text/event-stream", StringComparison.Ordinal))
         {
             return System.Text.Json.JsonDocument.Parse(body).RootElement.Clone();
@@ -103,6 +126,35 @@ public sealed class PageSession : IAsyncDisposable
         var done = body.Split("\n\n").First(block => block.StartsWith("event: done\n", StringComparison.Ordinal));
         return System.Text.Json.JsonDocument.Parse(done[(done.IndexOf("data: ", StringComparison.Ordinal) + 6)..]).RootElement.Clone();
     }
+
+    /// <summary>
+    /// The response's body as Chromium received it; when DevTools no longer holds it (Chromium drops the body of some
+    /// streamed responses: "No data found for resource"), the same request sent again, which decodes to the same
+    /// answer because the page's requests are deterministic (no sampling without a seed).
+    /// </summary>
+    private static async Task<string> BodyAsync(IResponse response)
+    {
+        try
+        {
+            return await response.TextAsync();
+        }
+        catch (PuppeteerException e) when (e.Message.Contains("response body", StringComparison.Ordinal))
+        {
+            using var again = new HttpRequestMessage(new HttpMethod(response.Request.Method.ToString().ToUpperInvariant()), response.Url)
+            {
+                Content = new StringContent(response.Request.PostData?.ToString() ?? "", System.Text.Encoding.UTF8, "application/json"),
+            };
+            if (response.Request.Headers.TryGetValue("accept", out var accept))
+            {
+                again.Headers.TryAddWithoutValidation("Accept", accept);
+            }
+
+            using var answer = await Resend.SendAsync(again);
+            return await answer.Content.ReadAsStringAsync();
+        }
+    }
+
+    private static readonly HttpClient Resend = new();
 
     /// <summary>Types a value into a number field (clearing it first, as select-all then typing does).</summary>
     public async Task SetFieldAsync(string id, string value)
