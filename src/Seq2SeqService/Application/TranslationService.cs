@@ -90,10 +90,10 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         switch (queue.TryEnqueue(job))
         {
             case EnqueueResult.Full:
-                return TranslationOutcome.Failure(new TranslationError(TranslationErrorKind.Overloaded,
-                    "The request queue is full; retry shortly.", RetryAfter: queue.RetryAfterFor(job.Work)));
+                return Unavailable(TranslationErrorKind.Overloaded, "The request queue is full; retry shortly.",
+                    queue.RetryAfterFor(job.Work));
             case EnqueueResult.Stopping:
-                return Unavailable(TranslationErrorKind.Stopping, "The service is shutting down.");
+                return Unavailable(TranslationErrorKind.Stopping, "The service is shutting down.", queue.RetryAfter);
         }
 
         progress?.Accepted();
@@ -110,7 +110,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
                 JobFailure.GenerationFailed => Failure(TranslationErrorKind.Failed, e.Message),
                 JobFailure.DeadlineExceeded => Failure(TranslationErrorKind.LimitExceeded, deadline?.Message ?? e.Message),
                 JobFailure.TokenBudgetExceeded => Failure(TranslationErrorKind.LimitExceeded, e.Message),
-                _ => Unavailable(TranslationErrorKind.Stopping, e.Message),
+                _ => Unavailable(TranslationErrorKind.Stopping, e.Message, queue.RetryAfter),
             };
         }
         catch (OperationCanceledException)
@@ -218,8 +218,8 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         return parsed;
     }
 
-    private TranslationOutcome Unavailable(TranslationErrorKind kind, string message) =>
-        TranslationOutcome.Failure(new TranslationError(kind, message, RetryAfter: queue.RetryAfter));
+    private static TranslationOutcome Unavailable(TranslationErrorKind kind, string message, TimeSpan retryAfter) =>
+        TranslationOutcome.Failure(new TranslationError(kind, message, RetryAfter: retryAfter));
 
     private static TranslationOutcome Failure(TranslationErrorKind kind, string message) =>
         TranslationOutcome.Failure(new TranslationError(kind, message));

@@ -10,7 +10,7 @@ namespace Seq2SeqService.Auth;
 /// </summary>
 public sealed class RequestRate(TimeProvider clock)
 {
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     // One entry per configured key at most: only callers with a key have a rate.
     private readonly ConcurrentDictionary<string, Counter> _windows = new(StringComparer.Ordinal);

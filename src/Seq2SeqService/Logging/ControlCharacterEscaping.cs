@@ -54,7 +54,7 @@ public sealed class ControlCharacterEscaping : ILogEventEnricher
 
     private static bool NeedsEscaping(string text) => text.Any(IsControl);
 
-    public static string Escape(string text)
+    private static string Escape(string text)
     {
         var escaped = new StringBuilder(text.Length + 8);
         foreach (var c in text)
