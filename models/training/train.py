@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from marian import MarianMT, MarianSize
+from onnx_weights import load_bundle
 from rnn_model import GruAttention, GruSize
 
 ARCHS = {"marian": (MarianMT, MarianSize), "gru": (GruAttention, GruSize)}
@@ -145,6 +146,8 @@ def main():
     ap.add_argument("--stop-after", type=int, default=0,
                     help="checkpoint and exit after this many steps in this process (resume tests)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--init", help="fine-tune: start from this Marian bundle's weights and sizes (multi_sentence.py "
+                                   "data, encoded with the bundle's own vocabulary)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -166,11 +169,14 @@ def main():
             args.minutes = saved_args["minutes"]
         for k in ("steps", "max_tokens", "lr", "warmup", "cooldown", "smoothing", "seed", "limit"):
             setattr(args, k, saved_args[k])
-    else:
+    init = load_bundle(args.init) if args.init and not resume else None
+    if not resume:
         args.minutes = args.minutes or 0
-        cfg = new_size(args, data)
+        cfg = init.cfg if init else new_size(args, data)
     torch.manual_seed(args.seed)
     model = ARCHS[args.arch][0](cfg)
+    if init:
+        model.load_state_dict(init.state_dict())
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr,
                            betas=(0.9, 0.98), eps=1e-9)
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "tokens": 0, "train_seconds": 0.0, "best_dev": None}

@@ -17,6 +17,9 @@ public sealed record GenerationOptions
     public float? LengthPenalty { get; init; }
     public bool? EarlyStopping { get; init; }
     public int? NoRepeatNgramSize { get; init; }
+
+    /// <summary>See <see cref="GenerationSettings.RepeatGuardSize"/>.</summary>
+    public int? RepeatGuardSize { get; init; }
     public float? RepetitionPenalty { get; init; }
     public int? NumReturnSequences { get; init; }
 }

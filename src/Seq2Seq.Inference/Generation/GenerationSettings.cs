@@ -29,6 +29,13 @@ public sealed record GenerationSettings
     public float LengthPenalty { get; init; } = 1f;
     public bool EarlyStopping { get; init; }
     public int NoRepeatNgramSize { get; init; }
+
+    /// <summary>
+    /// The repeat guard (docs/decoding.md): no n-gram of this size may occur twice in a row's output when tokens are
+    /// compared through <see cref="Folding"/>; 0 turns it off. Not a Hugging Face setting.
+    /// </summary>
+    public int RepeatGuardSize { get; init; }
+
     public float RepetitionPenalty { get; init; } = 1f;
     public int NumReturnSequences { get; init; } = 1;
 
@@ -37,6 +44,12 @@ public sealed record GenerationSettings
 
     /// <summary>Tokens never generated (single-token bad_words_ids; Marian lists pad).</summary>
     public IReadOnlyList<int> BadWordIds { get; init; } = [];
+
+    /// <summary>Model fact: the vocabulary's case/accent groups the repeat guard compares by; null when unknown.</summary>
+    public TokenFolding? Folding { get; init; }
+
+    /// <summary>Whether the repeat guard runs: asked for, and the model's folding is known.</summary>
+    public bool RepeatGuardActive => RepeatGuardSize > 0 && Folding is not null;
 
     /// <summary>Model fact: the vocabulary size of the logits.</summary>
     public required int VocabSize { get; init; }
@@ -61,6 +74,7 @@ public sealed record GenerationSettings
             LengthPenalty = options.LengthPenalty ?? LengthPenalty,
             EarlyStopping = options.EarlyStopping ?? EarlyStopping,
             NoRepeatNgramSize = options.NoRepeatNgramSize ?? NoRepeatNgramSize,
+            RepeatGuardSize = options.RepeatGuardSize ?? RepeatGuardSize,
             RepetitionPenalty = options.RepetitionPenalty ?? RepetitionPenalty,
             NumReturnSequences = options.NumReturnSequences ?? NumReturnSequences,
         };
@@ -96,6 +110,7 @@ public sealed record GenerationSettings
 
         RequireFloat("length_penalty", LengthPenalty, -10f, 10f, "a number in [-10, 10]");
         RequireInt("no_repeat_ngram_size", NoRepeatNgramSize, 0, MaxNgramSize);
+        RequireInt("repeat_guard", RepeatGuardSize, 0, MaxNgramSize);
         RequireFloat("repetition_penalty", RepetitionPenalty, 0.01f, 10f, "a number in [0.01, 10]");
         var maxReturn = DoSample ? MaxBeams : NumBeams;
         var why = DoSample ? "" : NumBeams == 1 ? " (greedy search returns one sequence)" : " (at most num_beams)";

@@ -2,17 +2,19 @@ namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
 /// The per-row logits processors of docs/decoding.md ("Logits processors"), applied in its order: repetition penalty,
-/// no-repeat n-grams, bad words, min length. One instance per request (it owns scratch space).
+/// no-repeat n-grams, the repeat guard, bad words, min length. One instance per request (it owns scratch space).
 /// </summary>
 internal sealed class LogitsProcessor
 {
     private readonly GenerationSettings _settings;
     private readonly int[] _distinct;
+    private readonly int[] _folded;
 
     public LogitsProcessor(GenerationSettings settings)
     {
         _settings = settings;
         _distinct = settings.RepetitionPenalty != 1f ? new int[settings.MaxNewTokens + 1] : [];
+        _folded = settings.RepeatGuardActive ? new int[settings.MaxNewTokens + 1] : [];
     }
 
     /// <summary>Processes one row's logits; <paramref name="ids"/> is the row so far, decoder start included.</summary>
@@ -26,6 +28,11 @@ internal sealed class LogitsProcessor
         if (_settings.NoRepeatNgramSize > 0)
         {
             BanRepeatedNgrams(logits, ids, _settings.NoRepeatNgramSize);
+        }
+
+        if (_settings.RepeatGuardActive)
+        {
+            BanFoldedRepeats(logits, ids, _settings.RepeatGuardSize, _settings.Folding!, _folded);
         }
 
         foreach (var id in _settings.BadWordIds)
@@ -72,6 +79,36 @@ internal sealed class LogitsProcessor
             if (ids.Slice(start, n - 1).SequenceEqual(prefix))
             {
                 logits[ids[start + n - 1]] = float.NegativeInfinity;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The repeat guard: as <see cref="BanRepeatedNgrams"/> on the ids' folding groups, forbidding every member of a
+    /// group that would complete a repeat, so a loop cannot come back with other case, accents or apostrophes.
+    /// </summary>
+    internal static void BanFoldedRepeats(Span<float> logits, ReadOnlySpan<int> ids, int n, TokenFolding folding, Span<int> scratch)
+    {
+        if (ids.Length + 1 < n)
+        {
+            return;
+        }
+
+        var folded = scratch[..ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            folded[i] = folding.GroupOf(ids[i]);
+        }
+
+        var prefix = folded[(folded.Length - n + 1)..];
+        for (var start = 0; start + n <= folded.Length; start++)
+        {
+            if (folded.Slice(start, n - 1).SequenceEqual(prefix))
+            {
+                foreach (var member in folding.Members(folded[start + n - 1]))
+                {
+                    logits[member] = float.NegativeInfinity;
+                }
             }
         }
     }

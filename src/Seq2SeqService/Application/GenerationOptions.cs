@@ -60,6 +60,15 @@ public sealed class GenerationOptions
     [JsonPropertyName("no_repeat_ngram_size")]
     public int? NoRepeatNgramSize { get; set; }
 
+    /// <summary>
+    /// Repeat guard: forbid repeating any n-gram of this size with tokens compared without case, accents or apostrophe
+    /// shape, which ends loops such as "S'il vous plaît, s'il vous plaît."; 0 turns it off. The default is the
+    /// bundle's <c>RepeatGuard</c> setting (docs/decoding.md#repeat-guard).
+    /// </summary>
+    /// <example>3</example>
+    [JsonPropertyName("repeat_guard")]
+    public int? RepeatGuardSize { get; set; }
+
     /// <summary>Penalty (greater than 0; 1 is none) on tokens already generated.</summary>
     /// <example>1.0</example>
     [JsonPropertyName("repetition_penalty")]
@@ -120,6 +129,7 @@ public sealed class GenerationOptions
         Seed = Seed,
         LengthPenalty = (float?)LengthPenalty,
         NoRepeatNgramSize = NoRepeatNgramSize,
+        RepeatGuardSize = RepeatGuardSize,
         RepetitionPenalty = (float?)RepetitionPenalty,
         NumReturnSequences = NumReturnSequences,
     });
@@ -136,6 +146,7 @@ public sealed class GenerationOptions
         Seed = settings.Seed,
         LengthPenalty = settings.LengthPenalty,
         NoRepeatNgramSize = settings.NoRepeatNgramSize,
+        RepeatGuardSize = settings.RepeatGuardSize,
         RepetitionPenalty = settings.RepetitionPenalty,
         NumReturnSequences = settings.NumReturnSequences,
     };

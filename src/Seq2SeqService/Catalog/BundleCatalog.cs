@@ -30,7 +30,7 @@ public sealed class BundleCatalog : IModelCatalog, IDisposable
             BundleVariants.TryParse(bundle.Variant, out var variant);
             BundleDrafts.TryParse(bundle.Draft, out var draft);
             return new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, variant, draft, bundle.DraftTokens),
-                SentenceSplittingNames.Parse(bundle.SplitSentences)!.Value, new LengthGuard(bundle.MaxLengthFactor, bundle.MaxLengthOffset));
+                SentenceSplittingNames.Parse(bundle.SplitSentences)!.Value, new LengthGuard(bundle.MaxLengthFactor, bundle.MaxLengthOffset), bundle.RepeatGuard);
         }));
         Default = settings.Default is { } name ? _models.First(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) : _models[0];
     }

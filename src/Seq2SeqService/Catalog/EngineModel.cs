@@ -7,7 +7,7 @@ using Seq2SeqService.Segmentation;
 namespace Seq2SeqService.Catalog;
 
 /// <summary>The adapter from the service's model ports to the generation engine's <see cref="TranslationModel"/>.</summary>
-public sealed class EngineModel(string name, TranslationModel model, SentenceSplitting splitting, LengthGuard lengthGuard)
+public sealed class EngineModel(string name, TranslationModel model, SentenceSplitting splitting, LengthGuard lengthGuard, int repeatGuard)
     : ITranslationModel, IDisposable
 {
     public string Name { get; } = name;
@@ -30,7 +30,13 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
 
     public bool ProvidesAttention => model.Runner.ProvidesAttention;
 
-    public GenerationSettings Defaults => model.DefaultSettings;
+    public GenerationSettings Defaults { get; } = model.DefaultSettings with
+    {
+        RepeatGuardSize = repeatGuard,
+        // Ids past the tokenizer's (padded logits) name no piece; each stays in a group of its own.
+        Folding = TokenFolding.Of(model.Config.VocabSize,
+            id => id < model.Tokenizer.VocabSize ? PieceFolding.Key(model.Tokenizer.IdToPiece(id)) : $"\0{id}"),
+    };
 
     public SourceTokens Tokenize(string text)
     {

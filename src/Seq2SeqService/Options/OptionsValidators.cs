@@ -60,6 +60,7 @@ public static class OptionsRules
                 $"= '{options.Bundles[i].SplitSentences}' is not {SentenceSplittingNames.Allowed}");
             checks.Range($"Bundles:{i}:MaxLengthFactor", options.Bundles[i].MaxLengthFactor, 0, 100);
             checks.Range($"Bundles:{i}:MaxLengthOffset", options.Bundles[i].MaxLengthOffset, 1, 65_536);
+            checks.Range($"Bundles:{i}:RepeatGuard", options.Bundles[i].RepeatGuard, 0, GenerationSettings.MaxNgramSize);
         }
 
         var names = options.Bundles.Select(BundleNames.Of).ToList();

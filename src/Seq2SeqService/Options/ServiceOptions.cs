@@ -38,6 +38,12 @@ public sealed class ModelBundleOptions
 
     /// <summary>See <see cref="MaxLengthFactor"/>.</summary>
     public int MaxLengthOffset { get; set; } = 10;
+
+    /// <summary>
+    /// Repeat guard's n-gram size when a request does not set <c>repeat_guard</c> (docs/decoding.md#repeat-guard);
+    /// 0 turns it off for this bundle.
+    /// </summary>
+    public int RepeatGuard { get; set; } = 3;
 }
 
 /// <summary>The models section: which bundles to load and which one answers requests that name none.</summary>

@@ -27,6 +27,53 @@ public class LogitsProcessorTests
         Enumerable.Range(0, 8).Where(t => float.IsNegativeInfinity(logits[t])).Should().BeEquivalentTo(banned);
     }
 
+    // Pieces as a SentencePiece vocabulary names them: ▁ starts a word.
+    private static readonly string[] Pieces = ["</s>", "▁S", "'", "il", "▁vous", "▁plaît", ",", "▁s", "’", "▁plait", "▁te", "."];
+
+    [Fact]
+    public void Folding_groups_pieces_that_differ_only_in_case_accents_or_apostrophe_shape()
+    {
+        var folding = TokenFolding.Of(Pieces.Length, id => Keys[id]);
+
+        folding.GroupOf(7).Should().Be(1, "▁s is ▁S lowercased");
+        folding.GroupOf(8).Should().Be(2, "’ is the typographic apostrophe");
+        folding.GroupOf(9).Should().Be(5, "▁plait is ▁plaît without its circumflex");
+        folding.Members(1).ToArray().Should().Equal(1, 7);
+        folding.Members(10).ToArray().Should().Equal(10);
+        Enumerable.Range(0, Pieces.Length).Count(id => folding.GroupOf(id) == id).Should().Be(Pieces.Length - 3);
+    }
+
+    [Fact]
+    public void Repeat_guard_bans_a_loop_that_comes_back_with_other_case_and_apostrophe()
+    {
+        var folding = TokenFolding.Of(Pieces.Length, id => Keys[id]);
+        // "S'il vous plaît, s’" so far: the guard of size 3 must forbid "il" (3), which would repeat "s'il".
+        int[] ids = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+        var logits = new float[Pieces.Length];
+
+        LogitsProcessor.BanFoldedRepeats(logits, ids, 3, folding, new int[ids.Length]);
+
+        Enumerable.Range(0, Pieces.Length).Where(t => float.IsNegativeInfinity(logits[t])).Should().Equal(3);
+
+        // Exact ids differ at every position after the comma, so Hugging Face's rule lets the loop through.
+        var exact = new float[Pieces.Length];
+        LogitsProcessor.BanRepeatedNgrams(exact, ids, 3);
+        exact.Should().OnlyContain(l => l == 0f);
+    }
+
+    [Fact]
+    public void Repeat_guard_forbids_every_spelling_of_the_completing_token()
+    {
+        var folding = TokenFolding.Of(Pieces.Length, id => Keys[id]);
+        // "▁vous ▁plaît , ▁vous": completing "▁vous ▁plaît" again is forbidden as ▁plaît and as ▁plait.
+        int[] ids = [0, 4, 5, 6, 4];
+        var logits = new float[Pieces.Length];
+
+        LogitsProcessor.BanFoldedRepeats(logits, ids, 2, folding, new int[ids.Length]);
+
+        Enumerable.Range(0, Pieces.Length).Where(t => float.IsNegativeInfinity(logits[t])).Should().Equal(5, 9);
+    }
+
     [Fact]
     public void Processors_apply_in_spec_order_and_min_length_forbids_eos()
     {

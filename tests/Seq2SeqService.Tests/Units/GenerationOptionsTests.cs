@@ -23,6 +23,7 @@ public sealed class GenerationOptionsTests
         Seed = 9,
         LengthPenalty = 0.75,
         NoRepeatNgramSize = 2,
+        RepeatGuardSize = 4,
         RepetitionPenalty = 1.5,
         NumReturnSequences = 2,
         ReturnAttention = true,
@@ -49,7 +50,7 @@ public sealed class GenerationOptionsTests
         var contract = JsonSerializerOptions.Default.GetTypeInfo(typeof(GenerationOptions)).Properties.Select(p => p.Name);
 
         TranslateInput.OptionFields.Select(f => f.Name).Should().Equal(contract);
-        TranslateInput.OptionFields.Should().HaveCount(15);
+        TranslateInput.OptionFields.Should().HaveCount(16);
     }
 
     [Fact]
