@@ -34,6 +34,8 @@ public sealed class HttpProtocolTests(HttpProtocolTests.Service service) : IClas
         { "two Content-Length values", Post("/translate", "Content-Length: 2\r\nContent-Length: 3\r\n", "{}"), 400 },
         { "Content-Length not a number", Post("/translate", "Content-Length: many\r\n", "{}"), 400 },
         { "body over MaxRequestBodyBytes", Post("/translate", "Content-Length: 2000000\r\n", "{"), 413 },
+        { "request line ended by a bare LF", "GET /health/live HTTP/1.1\nHost: x\r\n\r\n"u8.ToArray(), 400 },
+        { "header ended by a bare LF", "GET /health/live HTTP/1.1\r\nHost: x\nX-Forwarded-For: 10.0.0.1\r\n\r\n"u8.ToArray(), 400 },
     };
 
     [Theory]

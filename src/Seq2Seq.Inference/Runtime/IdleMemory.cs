@@ -4,12 +4,13 @@ namespace Seq2Seq.Inference.Runtime;
 public static class IdleMemory
 {
     /// <summary>
-    /// Drops the idle cache buffers (pinned arrays kept for the next decode) so that the next collection can free
-    /// their memory; buffers in use are untouched, and the next decode allocates what it needs again.
+    /// Frees the idle cache buffers (kept for the next decode) and gives the C heap's free pages back; buffers in
+    /// use are untouched, and the next decode allocates what it needs again.
     /// </summary>
     public static void Release()
     {
         TensorBufferPool<float>.Shared.Clear();
         TensorBufferPool<long>.Shared.Clear();
+        NativeHeap.Trim();
     }
 }

@@ -17,12 +17,12 @@ internal sealed unsafe class PooledTensor<T> : IDisposable where T : unmanaged
     [ThreadStatic]
     private static T[]? _scratch;
 
-    private T[]? _rented;
+    private NativeBuffer<T>? _rented;
     private PooledTensor<T>? _owner;
 
     private readonly T* _data;
 
-    private PooledTensor(OrtValue value, long[] shape, T* data, T[]? rented, PooledTensor<T>? owner = null)
+    private PooledTensor(OrtValue value, long[] shape, T* data, NativeBuffer<T>? rented, PooledTensor<T>? owner = null)
     {
         Value = value;
         Shape = shape;
@@ -50,7 +50,7 @@ internal sealed unsafe class PooledTensor<T> : IDisposable where T : unmanaged
     {
         var length = (int)PinnedTensor.Length(shape);
         var array = TensorBufferPool<T>.Shared.Rent(Math.Max(1, length));
-        fill(array.AsSpan(0, length), state);
+        fill(array.Span[..length], state);
         return OverRented(array, shape);
     }
 
@@ -105,7 +105,7 @@ internal sealed unsafe class PooledTensor<T> : IDisposable where T : unmanaged
         var shape = (long[])Shape.Clone();
         shape[0] = rows;
 
-        // The data stays where it is (a pinned pool array, or native memory): the view only declares fewer rows.
+        // The data stays where it is (a pool buffer, or ONNX Runtime's memory): the view only declares fewer rows.
         return new PooledTensor<T>(PinnedTensor.Over(ref *_data, shape), shape, _data, null, this);
     }
 
@@ -120,7 +120,7 @@ internal sealed unsafe class PooledTensor<T> : IDisposable where T : unmanaged
         var from = Data;
         for (var i = 0; i < parents.Length; i++)
         {
-            from.Slice(parents[i] * rowSize, rowSize).CopyTo(array.AsSpan(i * rowSize, rowSize));
+            from.Slice(parents[i] * rowSize, rowSize).CopyTo(array.Span.Slice(i * rowSize, rowSize));
         }
 
         return OverRented(array, shape);
@@ -169,13 +169,12 @@ internal sealed unsafe class PooledTensor<T> : IDisposable where T : unmanaged
         _owner = null;
     }
 
-    /// <summary>A tensor straight over the pool's array, which lives on the pinned object heap.</summary>
-    private static PooledTensor<T> OverRented(T[] array, long[] shape)
+    /// <summary>A tensor straight over the pool's unmanaged buffer.</summary>
+    private static PooledTensor<T> OverRented(NativeBuffer<T> array, long[] shape)
     {
         try
         {
-            return new PooledTensor<T>(PinnedTensor.Over(array, shape), shape,
-                (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)), array);
+            return new PooledTensor<T>(PinnedTensor.Over(ref *array.Pointer, shape), shape, array.Pointer, array);
         }
         catch
         {

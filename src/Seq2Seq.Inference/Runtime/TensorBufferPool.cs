@@ -4,19 +4,20 @@ namespace Seq2Seq.Inference.Runtime;
 /// Reusable buffers for cache tensors. The KV cache grows by one position per step, so a buffer is rented
 /// with headroom and the one returned a step earlier usually fits the next request: in steady state a
 /// decode allocates nothing. (ArrayPool.Shared keeps only a few arrays per size per core, too few for the
-/// dozen multi-megabyte tensors a cohort holds, and rounds to powers of two.) Buffers live on the pinned
-/// object heap, so ONNX Runtime can read them in place without a GC handle each. Thread-safe.
+/// dozen multi-megabyte tensors a cohort holds, and rounds to powers of two.) Buffers are unmanaged
+/// (<see cref="NativeBuffer{T}"/>), so ONNX Runtime reads them in place and one the pool drops is freed at once.
+/// Thread-safe.
 /// </summary>
 internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
 {
     private const double Headroom = 1.5;
-    private readonly List<T[]> _idle = [];
+    private readonly List<NativeBuffer<T>> _idle = [];
     private long _idleBytes;
 
     public static TensorBufferPool<T> Shared { get; } = new(256L << 20);
 
     /// <summary>A buffer of at least <paramref name="length"/> elements; the smallest idle one that fits.</summary>
-    public T[] Rent(int length)
+    public NativeBuffer<T> Rent(int length)
     {
         lock (_idle)
         {
@@ -34,24 +35,24 @@ internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
                 var buffer = _idle[best];
                 _idle[best] = _idle[^1];
                 _idle.RemoveAt(_idle.Count - 1);
-                _idleBytes -= Bytes(buffer);
+                _idleBytes -= buffer.Bytes;
                 return buffer;
             }
         }
 
-        return PinnedTensor.Allocate<T>((int)Math.Min(Array.MaxLength, Math.Max(16, length * Headroom)));
+        return new NativeBuffer<T>((int)Math.Min(Array.MaxLength, Math.Max(16, length * Headroom)));
     }
 
     /// <summary>
     /// Keeps the buffer for reuse; past the idle limit the smallest buffers go first, since caches only
     /// grow during a decode and small buffers are the least likely to fit again.
     /// </summary>
-    public void Return(T[] buffer)
+    public void Return(NativeBuffer<T> buffer)
     {
         lock (_idle)
         {
             _idle.Add(buffer);
-            _idleBytes += Bytes(buffer);
+            _idleBytes += buffer.Bytes;
             while (_idleBytes > maxIdleBytes)
             {
                 var smallest = 0;
@@ -63,7 +64,8 @@ internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
                     }
                 }
 
-                _idleBytes -= Bytes(_idle[smallest]);
+                _idleBytes -= _idle[smallest].Bytes;
+                _idle[smallest].Free();
                 _idle[smallest] = _idle[^1];
                 _idle.RemoveAt(_idle.Count - 1);
             }
@@ -75,10 +77,9 @@ internal sealed class TensorBufferPool<T>(long maxIdleBytes) where T : unmanaged
     {
         lock (_idle)
         {
+            _idle.ForEach(b => b.Free());
             _idle.Clear();
             _idleBytes = 0;
         }
     }
-
-    private static unsafe long Bytes(T[] buffer) => (long)buffer.Length * sizeof(T);
 }

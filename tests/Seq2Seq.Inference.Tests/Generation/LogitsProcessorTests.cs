@@ -27,11 +27,12 @@ public class LogitsProcessorTests
         Enumerable.Range(0, 8).Where(t => float.IsNegativeInfinity(logits[t])).Should().BeEquivalentTo(banned);
     }
 
-    // Pieces as a SentencePiece vocabulary names them: ▁ starts a word.
+    // Pieces as a SentencePiece vocabulary names them (▁ starts a word), and the keys the service folds them to.
     private static readonly string[] Pieces = ["</s>", "▁S", "'", "il", "▁vous", "▁plaît", ",", "▁s", "’", "▁plait", "▁te", "."];
+    private static readonly string[] Keys = ["</s>", "▁s", "'", "il", "▁vous", "▁plait", ",", "▁s", "'", "▁plait", "▁te", "."];
 
     [Fact]
-    public void Folding_groups_pieces_that_differ_only_in_case_accents_or_apostrophe_shape()
+    public void Folding_groups_ids_with_equal_keys_under_the_lowest_id()
     {
         var folding = TokenFolding.Of(Pieces.Length, id => Keys[id]);
 
