@@ -27,9 +27,9 @@ public sealed class TranslationOutcome
 /// <summary>Every text's translation, in input order, and where the time went.</summary>
 /// <param name="Model">The model that translated.</param>
 /// <param name="Texts">One per input text.</param>
-/// <param name="QueueTime">From admission to the start of the first batch that carried the request.</param>
-/// <param name="EncodeTime">Encoder time of the batches that carried it.</param>
-/// <param name="DecodeTime">Decoder time of the batches that carried it.</param>
+/// <param name="QueueTime">Time with none of its rows in the decoder (docs/api.md#timings).</param>
+/// <param name="EncodeTime">Of the time it had rows in the decoder, the share spent encoding.</param>
+/// <param name="DecodeTime">The rest of the time it had rows in the decoder.</param>
 /// <param name="BatchSizes">Size of each batch that carried part of it.</param>
 public sealed record TranslationResult(string Model, IReadOnlyList<TextTranslation> Texts, TimeSpan QueueTime,
     TimeSpan EncodeTime, TimeSpan DecodeTime, IReadOnlyList<int> BatchSizes);

@@ -78,10 +78,13 @@ public sealed record Alternative(
     [property: JsonPropertyName("finish_reason")] string FinishReason,
     [property: JsonPropertyName("output_tokens")] int OutputTokens);
 
-/// <summary>Where the request's time went, in milliseconds.</summary>
-/// <param name="QueueMs" example="2.1">From acceptance to the start of its (first) batch.</param>
-/// <param name="EncodeMs" example="3.4">Encoder time of the batch(es) that carried it.</param>
-/// <param name="DecodeMs" example="41.7">Decoder time of the batch(es) that carried it.</param>
+/// <summary>
+/// Where the request's time went, in milliseconds: queue + encode + decode is its time from acceptance to its last
+/// sentence; total adds reading, splitting and answering (docs/api.md#timings).
+/// </summary>
+/// <param name="QueueMs" example="2.1">Time with none of its sentences in the decoder: before its first batch and between slices.</param>
+/// <param name="EncodeMs" example="3.4">Of the time it had sentences in the decoder, the share its batches spent encoding.</param>
+/// <param name="DecodeMs" example="41.7">The rest of the time it had sentences in the decoder.</param>
 /// <param name="TotalMs" example="48.0">From the request's arrival to its response.</param>
 public sealed record Timings(
     [property: JsonPropertyName("queue_ms")] double QueueMs,

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
@@ -12,18 +14,42 @@ internal sealed class JobRows(TranslationJob job, CancellationToken rowsToken)
 
     public Queue<int> Pending { get; } = new(Enumerable.Range(0, job.Segments.Count));
 
-    public int RunningRows { get; set; }
+    /// <summary>
+    /// Decoder rows it has admitted and not yet finished. The time with at least one is the job's running time; the
+    /// rest of its time in the service it waited (docs/api.md#timings).
+    /// </summary>
+    public int RunningRows
+    {
+        get => _runningRows;
+        set
+        {
+            if (_runningRows == 0 && value > 0)
+            {
+                _runningSince = Stopwatch.GetTimestamp();
+            }
+            else if (_runningRows > 0 && value == 0)
+            {
+                _running += Stopwatch.GetElapsedTime(_runningSince);
+            }
+
+            _runningRows = value;
+        }
+    }
 
     /// <summary>Tokens its rows generated so far, every beam or sample row counted.</summary>
     public long GeneratedTokens { get; set; }
 
+    private int _runningRows;
+    private long _runningSince;
+    private TimeSpan _running;
     private int _finished;
     private TimeSpan _encode;
     private TimeSpan _decode;
 
     /// <summary>
-    /// Records a finished row's times; with the last segment, hands the job the longest of each (its segments
-    /// ran side by side, so summing them would exceed the wall time).
+    /// Records a finished row's times (its rows are already counted out of <see cref="RunningRows"/>); with the last
+    /// segment, hands the job its running time and the longest encoder and decoder times of its rows, which tell
+    /// how that running time divides (its segments ran side by side, so summing them would exceed the wall time).
     /// </summary>
     public void RowFinished(TimeSpan encode, TimeSpan decode)
     {
@@ -31,7 +57,7 @@ internal sealed class JobRows(TranslationJob job, CancellationToken rowsToken)
         _decode = decode > _decode ? decode : _decode;
         if (++_finished == Job.Segments.Count)
         {
-            Job.OnBatchFinished(_encode, _decode);
+            Job.OnFinishedRunning(_running, _encode, _decode);
         }
     }
 

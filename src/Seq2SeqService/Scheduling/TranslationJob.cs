@@ -60,11 +60,17 @@ public sealed class TranslationJob
 
     public bool IsFinished => Volatile.Read(ref _state) == Finished;
 
-    /// <summary>Time from acceptance to the start of the first batch that carried the job.</summary>
+    /// <summary>
+    /// Until the job's rows are done, the time from acceptance to the start of its first batch; then all the time it
+    /// had no row in the decoder (before its first slice and between slices), so that queue, encode and decode
+    /// times add up to its time from acceptance to its last row.
+    /// </summary>
     public TimeSpan QueueTime { get; private set; }
 
+    /// <summary>Its share of the time it had rows in the decoder spent encoding.</summary>
     public TimeSpan EncodeTime { get; private set; }
 
+    /// <summary>The rest of the time it had rows in the decoder.</summary>
     public TimeSpan DecodeTime { get; private set; }
 
     /// <summary>Size of each batch that carried part of the job.</summary>
@@ -100,12 +106,19 @@ public sealed class TranslationJob
         return true;
     }
 
-    internal void OnBatchFinished(TimeSpan encode, TimeSpan decode)
+    /// <param name="running">Time with at least one of its rows in the decoder.</param>
+    /// <param name="encode">Its rows' longest encoder time.</param>
+    /// <param name="decode">Its rows' longest decoder time.</param>
+    internal void OnFinishedRunning(TimeSpan running, TimeSpan encode, TimeSpan decode)
     {
+        var measured = encode + decode;
+        var encoding = measured > TimeSpan.Zero ? running * (encode / measured) : TimeSpan.Zero;
+        var waited = Stopwatch.GetElapsedTime(AcceptedAt) - running;
         lock (_statsLock)
         {
-            EncodeTime += encode;
-            DecodeTime += decode;
+            EncodeTime = encoding;
+            DecodeTime = running - encoding;
+            QueueTime = waited > TimeSpan.Zero ? waited : TimeSpan.Zero;
         }
     }
 

@@ -45,9 +45,13 @@ public sealed record Golden(string Model, GoldenSettings Settings, IReadOnlyList
 public sealed record GoldenSettings(int MaxNewTokens, int NumBeams, float LengthPenalty, int NumReturnSequences,
     float RepetitionPenalty, int NoRepeatNgramSize)
 {
-    /// <summary>The request's <c>options</c> that reproduce these settings.</summary>
+    /// <summary>
+    /// The request's <c>options</c> that reproduce these settings; the reference decoder that wrote the golden files
+    /// has no repeat guard, so it is off.
+    /// </summary>
     public object AsOptions() => new
     {
+        repeat_guard = 0,
         max_new_tokens = MaxNewTokens,
         num_beams = NumBeams,
         length_penalty = LengthPenalty,
