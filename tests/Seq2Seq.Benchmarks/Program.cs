@@ -6,6 +6,12 @@ if (args.Length > 0 && args[0] == "engine")
     return;
 }
 
+if (args.Length > 0 && args[0] == "profile")
+{
+    Seq2Seq.Benchmarks.Inference.ProfileHarness.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] is "translate" or "logits")
 {
     Seq2Seq.Benchmarks.Inference.VariantHarness.Run(args[0], args[1..]);

@@ -41,6 +41,9 @@ public sealed class OnnxModelRunner : IModelRunner
 
     internal DecoderGraph FirstStep { get; }
 
+    /// <summary>Whether the sessions profile (<see cref="RunnerOptions.ProfilePrefix"/>): their profiles are written at disposal.</summary>
+    private bool Profiling { get; init; }
+
     internal DecoderGraph WithPast { get; }
 
     /// <summary>Opens the bundle's sessions and checks each graph against <paramref name="config"/>.</summary>
@@ -59,12 +62,15 @@ public sealed class OnnxModelRunner : IModelRunner
             {
                 SignatureCheck.Decoder(sessions[1], paths[1], config, DecoderRole.Merged);
                 var graph = new DecoderGraph(sessions[1]);
-                return new OnnxModelRunner(config, sessions[0], graph, graph, sessions);
+                return new OnnxModelRunner(config, sessions[0], graph, graph, sessions) { Profiling = options.ProfilePrefix is not null };
             }
 
             SignatureCheck.Decoder(sessions[1], paths[1], config, DecoderRole.NoPast);
             SignatureCheck.Decoder(sessions[2], paths[2], config, DecoderRole.WithPast);
-            return new OnnxModelRunner(config, sessions[0], new DecoderGraph(sessions[1]), new DecoderGraph(sessions[2]), sessions);
+            return new OnnxModelRunner(config, sessions[0], new DecoderGraph(sessions[1]), new DecoderGraph(sessions[2]), sessions)
+            {
+                Profiling = options.ProfilePrefix is not null,
+            };
         }
         catch
         {
@@ -95,6 +101,11 @@ public sealed class OnnxModelRunner : IModelRunner
     {
         foreach (var session in _sessions)
         {
+            if (Profiling)
+            {
+                session.EndProfiling();
+            }
+
             session.Dispose();
         }
 
@@ -108,4 +119,11 @@ public sealed record RunnerOptions
     public int IntraOpThreads { get; init; }
 
     public int InterOpThreads { get; init; }
+
+    /// <summary>
+    /// When set, every session writes ONNX Runtime's per-operator profile (Chrome trace JSON) and its optimized graph
+    /// under this path prefix, named after the graph file (docs/performance.md#where-onnx-runtime-spends-the-time);
+    /// for benchmarks, never for serving.
+    /// </summary>
+    public string? ProfilePrefix { get; init; }
 }

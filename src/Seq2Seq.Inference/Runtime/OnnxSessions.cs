@@ -24,6 +24,15 @@ internal static class OnnxSessions
             // one for decoder_attention_mask, an initializer a run may override by design.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        if (options.ProfilePrefix is { } prefix)
+        {
+            var graph = prefix + Path.GetFileNameWithoutExtension(path);
+            // The prefix first: enabling profiling hands ONNX Runtime the prefix set at that moment.
+            sessionOptions.ProfileOutputPathPrefix = graph;
+            sessionOptions.EnableProfiling = true;
+            sessionOptions.OptimizedModelFilePath = graph + ".optimized.onnx";
+        }
+
         try
         {
             return new InferenceSession(path, sessionOptions);
