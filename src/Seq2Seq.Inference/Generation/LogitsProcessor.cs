@@ -68,18 +68,9 @@ internal sealed class LogitsProcessor
     /// <summary>Forbids every token that would complete an n-gram already present in <paramref name="ids"/>.</summary>
     internal static void BanRepeatedNgrams(Span<float> logits, ReadOnlySpan<int> ids, int n)
     {
-        if (ids.Length + 1 < n)
+        for (var start = NextRepeat(ids, n, 0); start >= 0; start = NextRepeat(ids, n, start + 1))
         {
-            return;
-        }
-
-        var prefix = ids[(ids.Length - n + 1)..];
-        for (var start = 0; start + n <= ids.Length; start++)
-        {
-            if (ids.Slice(start, n - 1).SequenceEqual(prefix))
-            {
-                logits[ids[start + n - 1]] = float.NegativeInfinity;
-            }
+            logits[ids[start + n - 1]] = float.NegativeInfinity;
         }
     }
 
@@ -89,27 +80,41 @@ internal sealed class LogitsProcessor
     /// </summary>
     internal static void BanFoldedRepeats(Span<float> logits, ReadOnlySpan<int> ids, int n, TokenFolding folding, Span<int> scratch)
     {
-        if (ids.Length + 1 < n)
-        {
-            return;
-        }
-
         var folded = scratch[..ids.Length];
         for (var i = 0; i < ids.Length; i++)
         {
             folded[i] = folding.GroupOf(ids[i]);
         }
 
-        var prefix = folded[(folded.Length - n + 1)..];
-        for (var start = 0; start + n <= folded.Length; start++)
+        for (var start = NextRepeat(folded, n, 0); start >= 0; start = NextRepeat(folded, n, start + 1))
         {
-            if (folded.Slice(start, n - 1).SequenceEqual(prefix))
+            foreach (var member in folding.Members(folded[start + n - 1]))
             {
-                foreach (var member in folding.Members(folded[start + n - 1]))
-                {
-                    logits[member] = float.NegativeInfinity;
-                }
+                logits[member] = float.NegativeInfinity;
             }
         }
+    }
+
+    /// <summary>
+    /// The first position at or after <paramref name="from"/> where the sequence's last n − 1 items occur followed by
+    /// one more (the item a repeat would bring back); -1 when there is none or the sequence is too short.
+    /// </summary>
+    private static int NextRepeat(ReadOnlySpan<int> sequence, int n, int from)
+    {
+        if (sequence.Length + 1 < n)
+        {
+            return -1;
+        }
+
+        var suffix = sequence[(sequence.Length - n + 1)..];
+        for (var start = from; start + n <= sequence.Length; start++)
+        {
+            if (sequence.Slice(start, n - 1).SequenceEqual(suffix))
+            {
+                return start;
+            }
+        }
+
+        return -1;
     }
 }
