@@ -27,4 +27,7 @@ public sealed class GenerationRequest
 
     /// <summary>Whether the generated sequences carry their attention over the source (the runner must provide it).</summary>
     public bool ReturnAttention { get; init; }
+
+    /// <summary>Told of the request's tokens and its end as they happen; none when the caller reads results afterwards.</summary>
+    public IGenerationSink? Sink { get; init; }
 }

@@ -77,4 +77,7 @@ public struct RunnerTimings
     public readonly TimeSpan Run => System.Diagnostics.Stopwatch.GetElapsedTime(0, RunTicks);
 
     public readonly TimeSpan Prepare => System.Diagnostics.Stopwatch.GetElapsedTime(0, PrepareTicks);
+
+    public static RunnerTimings operator +(RunnerTimings a, RunnerTimings b) =>
+        new() { RunTicks = a.RunTicks + b.RunTicks, PrepareTicks = a.PrepareTicks + b.PrepareTicks };
 }

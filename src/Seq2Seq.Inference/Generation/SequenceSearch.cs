@@ -35,6 +35,9 @@ internal abstract class SequenceSearch
 
     public bool IsDone { get; protected set; }
 
+    /// <summary>Whether the request has one hypothesis throughout, so each chosen token is final as it comes.</summary>
+    public bool SingleHypothesis => MaxRows == 1;
+
     /// <summary>Creates the strategy the settings ask for.</summary>
     public static SequenceSearch Create(GenerationSettings settings, int vocabSize, ulong seed) =>
         settings.NumBeams > 1 ? new BeamSearch(settings, vocabSize)

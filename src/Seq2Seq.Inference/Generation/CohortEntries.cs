@@ -1,0 +1,111 @@
+namespace Seq2Seq.Inference.Generation;
+
+/// <summary>
+/// A cohort's requests in admission order, which is also the order of their rows in the decoder batch, and the
+/// indices of those completed since the last report.
+/// </summary>
+internal sealed class CohortEntries
+{
+    private readonly List<CohortEntry> _entries = [];
+    private readonly List<int> _completed = [];
+
+    // Completions of requests cancelled before the start wait for the first step to report them.
+    private bool _reported;
+
+    public int Count => _entries.Count;
+
+    public CohortEntry this[int index] => _entries[index];
+
+    /// <summary>Completed since <see cref="StartReport"/>; the caller reads it before the next report starts.</summary>
+    public IReadOnlyList<int> Completed => _completed;
+
+    /// <summary>Starts collecting the completions one step or admission reports.</summary>
+    public void StartReport()
+    {
+        if (_reported)
+        {
+            _completed.Clear();
+        }
+
+        _reported = true;
+    }
+
+    /// <summary>
+    /// Adds the requests after checking them all, so a refused admission leaves the cohort as it was; those already
+    /// cancelled complete at once. Returns the live ones, in order.
+    /// </summary>
+    public List<CohortEntry> AddAll(IReadOnlyList<GenerationRequest> requests, IModelRunner runner)
+    {
+        var entries = requests.Select((request, i) => CohortEntry.For(request, i, runner)).ToList();
+        var live = new List<CohortEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            _entries.Add(entry);
+            if (entry.Request.Cancellation.IsCancellationRequested)
+            {
+                Complete(_entries.Count - 1, cancelled: true);
+            }
+            else
+            {
+                live.Add(entry);
+            }
+        }
+
+        return live;
+    }
+
+    public void Complete(int index, bool cancelled)
+    {
+        _entries[index].Complete(cancelled);
+        _completed.Add(index);
+    }
+
+    /// <summary>
+    /// The entries from <paramref name="first"/> on that have rows, each with where its rows start in the batch;
+    /// each offset is taken before the caller changes that entry's row count.
+    /// </summary>
+    public IEnumerable<(int Index, int Offset)> Live(int first = 0)
+    {
+        var offset = 0;
+        for (var i = first; i < _entries.Count; i++)
+        {
+            var rows = _entries[i].Rows;
+            if (rows > 0)
+            {
+                yield return (i, offset);
+                offset += rows;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes the live requests whose token fired and writes the rows that stay, with their next tokens from
+    /// <paramref name="tokens"/>, to <paramref name="next"/>. Returns whether any left.
+    /// </summary>
+    public bool RemoveCancelled(ReadOnlySpan<int> tokens, NextRows next)
+    {
+        if (!_entries.Any(e => e.Rows > 0 && e.Request.Cancellation.IsCancellationRequested))
+        {
+            return false;
+        }
+
+        next.Clear();
+        foreach (var (i, offset) in Live())
+        {
+            var entry = _entries[i];
+            if (entry.Request.Cancellation.IsCancellationRequested)
+            {
+                Complete(i, cancelled: true);
+                continue;
+            }
+
+            next.SourceOffset = offset;
+            for (var r = 0; r < entry.Rows; r++)
+            {
+                next.Add(r, tokens[offset + r]);
+            }
+        }
+
+        return true;
+    }
+}
