@@ -5,15 +5,15 @@ using Seq2SeqService.Scheduling;
 namespace Seq2SeqService.Catalog;
 
 /// <summary>
-/// A running batch on the engine: a <see cref="GenerationCohort"/> whose rows stop when their client goes
-/// away or the drain deadline passes, and which takes new rows between steps when the decoder supports joins.
+/// A running batch on the engine: a <see cref="GenerationCohort"/> whose requests are the scheduler's sequences,
+/// each with a sink that turns its end into the sequence's output (detokenized, with its attention), and which takes
+/// new rows between steps when the decoder supports joins. A row leaves when its own token fires; the whole batch
+/// stops when the drain deadline passes.
 /// </summary>
 internal sealed class CohortBatch : IRunningBatch
 {
     private readonly TranslationModel _model;
     private readonly CancellationToken _stopping;
-    private readonly List<CancellationTokenSource?> _rowTokens = [];
-    private readonly List<BatchSequence> _sequences = [];
     private readonly List<FinishedRow> _finished = [];
     private readonly GenerationCohort _cohort;
 
@@ -31,53 +31,42 @@ internal sealed class CohortBatch : IRunningBatch
     public bool CanAdmit => _cohort.CanAdmit;
 
     public void Admit(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings) =>
-        Collect(_cohort.Admit(Requests(sequences, settings)));
+        _cohort.Admit(Requests(sequences, settings));
 
     public void AllowSecondThread(bool allowed) => _cohort.DraftAlongside = allowed;
 
     public IReadOnlyList<FinishedRow> Step()
     {
-        Collect(_cohort.Step());
+        _stopping.ThrowIfCancellationRequested();
+        _cohort.Step();
         FinishedRow[] rows = [.. _finished];
         _finished.Clear();
         return rows;
     }
 
-    public void Dispose()
-    {
-        _cohort.Dispose();
-        foreach (var token in _rowTokens)
-        {
-            token?.Dispose();
-        }
-    }
+    public void Dispose() => _cohort.Dispose();
 
-    private List<GenerationRequest> Requests(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings)
-    {
-        var requests = new List<GenerationRequest>(sequences.Count);
-        foreach (var sequence in sequences)
+    private List<GenerationRequest> Requests(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings) =>
+        [.. sequences.Select(sequence =>
         {
-            var token = CancellationTokenSource.CreateLinkedTokenSource(sequence.Cancellation, _stopping);
-            _rowTokens.Add(token);
-            _sequences.Add(sequence);
             var own = sequence.MaxNewTokens is { } limit && limit != settings.MaxNewTokens ? settings with { MaxNewTokens = limit } : settings;
-            requests.Add(new GenerationRequest(sequence.InputIds.ToArray(), own, token.Token) { ReturnAttention = sequence.ReturnAttention });
-        }
+            return new GenerationRequest(sequence.InputIds.ToArray(), own, sequence.Cancellation)
+            {
+                ReturnAttention = sequence.ReturnAttention,
+                Sink = new RowSink(this, sequence),
+            };
+        })];
 
-        return requests;
-    }
-
-    private void Collect(IReadOnlyList<int> completed)
+    /// <summary>Turns the end of one sequence's generation into its output, within the step that ended it.</summary>
+    private sealed class RowSink(CohortBatch batch, BatchSequence sequence) : IGenerationSink
     {
-        foreach (var row in completed)
+        public void Finished(GenerationResult result)
         {
-            var result = _cohort.Result(row)!;
+            var model = batch._model;
             var output = result.Cancelled ? null : new SequenceOutput([.. result.Sequences
-                .Select(s => new Candidate(_model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length,
-                    _model.DescribeAttention(_sequences[row].InputIds, s), s.LogProbability))]);
-            _finished.Add(new FinishedRow(row, output, result.EncodeTime, result.DecodeTime));
-            _rowTokens[row]?.Dispose();
-            _rowTokens[row] = null;
+                .Select(s => new Candidate(model.DecodeOutput(s), s.FinishReason, s.TokenIds.Length,
+                    model.DescribeAttention(sequence.InputIds, s), s.LogProbability))]);
+            batch._finished.Add(new FinishedRow(sequence, output, result.EncodeTime, result.DecodeTime));
         }
     }
 }

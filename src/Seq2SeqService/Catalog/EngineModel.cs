@@ -51,12 +51,13 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
     {
         using var batch = Start(sequences, settings, stopping);
         var rows = new SequenceOutput?[sequences.Count];
+        var index = sequences.Select((sequence, i) => (sequence, i)).ToDictionary(p => p.sequence, p => p.i);
         TimeSpan encode = default, decode = default;
         do
         {
             foreach (var row in batch.Step())
             {
-                rows[row.Row] = row.Output;
+                rows[index[row.Row]] = row.Output;
                 encode = encode > row.EncodeTime ? encode : row.EncodeTime;
                 decode = decode > row.DecodeTime ? decode : row.DecodeTime;
             }

@@ -7,11 +7,10 @@ namespace Seq2SeqService.Scheduling;
 
 /// <summary>
 /// The hosted loop between the request queue and the engine, scheduling at the level of decoder steps: after
-/// warming every model up it takes accepted jobs, plans their pending segments fairly into batches (joining a
-/// running batch when the model's decoder allows, else as a new batch), and hands idle batches to free lanes,
-/// round robin. Each lane runs one step of one batch on a pool thread (encoding that step's newcomers first) and
-/// the loop goes on as soon as any lane's step ends: no lane waits for another, and when nothing runs a request
-/// starts at once. On shutdown it stops admission, keeps stepping until all is done or the drain timeout passes,
+/// warming every model up (<see cref="ModelWarmUp"/>) it takes accepted jobs and lets the <see cref="StepPlanner"/>
+/// plan their pending segments fairly into batches and hand idle batches to free lanes, round robin. Each lane runs
+/// one step of one batch on a pool thread (encoding that step's newcomers first) and the loop goes on as soon as any
+/// lane's step ends: no lane waits for another, and when nothing runs a request starts at once. On shutdown it stops admission, keeps stepping until all is done or the drain timeout passes,
 /// and fails whatever is left as stopped — no accepted job is lost.
 /// The drain runs in <see cref="StoppingAsync"/>, which the host awaits before it stops any hosted service,
 /// the web server included: the listener stays open (refusing new work) until every accepted job is answered.
@@ -25,16 +24,8 @@ public sealed partial class BatchScheduler(
     IHostApplicationLifetime lifetime,
     ILogger<BatchScheduler> logger) : BackgroundService, IHostedLifecycleService
 {
-    private const string WarmUpText = "Hello.";
-
-    /// <summary>A few decoder steps run both the first (uncached) and the cached decoder paths.</summary>
-    private const int WarmUpMaxNewTokens = 8;
-
-    private readonly List<JobRows> _jobs = [];
-    /// <summary>Running batches, in the order idle ones get a free lane.</summary>
-    private readonly List<ScheduledBatch> _batches = [];
-    private readonly Dictionary<Task<LaneStep>, ScheduledBatch> _stepping = [];
-    private readonly Dictionary<TranslationJob, CancellationTokenSource> _rowTokens = [];
+    private readonly StepPlanner _planner = new(metrics, options.Value, logger);
+    private readonly List<Task<LaneStep>> _stepping = [];
     private readonly CancellationTokenSource _drainRequested = new();
 
     Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -80,7 +71,8 @@ public sealed partial class BatchScheduler(
         finally
         {
             queue.Complete();
-            FailLeftovers();
+            MoveAcceptedJobs();
+            _planner.FailAll();
         }
     }
 
@@ -88,7 +80,10 @@ public sealed partial class BatchScheduler(
     {
         try
         {
-            await WarmUpAsync(stoppingToken);
+            var laneRows = Math.Max(1, options.Value.MaxBatchSequences / options.Value.EffectiveLanes);
+            await ModelWarmUp.RunAsync(models, laneRows, readiness.MarkWarm, stoppingToken);
+            readiness.MarkReady();
+            LogReady(logger, models.Models.Count);
             return true;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -104,63 +99,12 @@ public sealed partial class BatchScheduler(
         }
     }
 
-    private async Task WarmUpAsync(CancellationToken stoppingToken)
-    {
-        // Side by side: each warm-up is a CPU-bound translation on a pool thread, and readiness waits for all.
-        await Task.WhenAll(models.Models.Select(model => WarmUpAsync(model, stoppingToken)));
-        readiness.MarkReady();
-        LogReady(logger, models.Models.Count);
-    }
-
-    private async Task WarmUpAsync(IBatchModel model, CancellationToken stoppingToken)
-    {
-        var ids = model.Tokenize(WarmUpText).Ids;
-        var settings = model.Defaults with { MaxNewTokens = Math.Min(WarmUpMaxNewTokens, model.Defaults.MaxNewTokens) };
-        var greedy = settings with { NumBeams = 1, DoSample = false };
-        var laneRows = Math.Max(1, options.Value.MaxBatchSequences / options.Value.EffectiveLanes);
-        await Task.WhenAll(settings == greedy
-            ? [WarmUpAsync(model, ids, greedy, laneRows, stoppingToken)]
-            : [WarmUpAsync(model, ids, settings, laneRows, stoppingToken), WarmUpAsync(model, ids, greedy, laneRows, stoppingToken)]);
-        readiness.MarkWarm(model.Name);
-    }
-
-    /// <summary>
-    /// Runs what serving runs, on a pool thread: one row alone for a step (a lone greedy request decodes
-    /// speculatively when the model has a draft), then rows joining it up to a lane's share of the batch, stepped
-    /// to the end. The first requests then find the code and the runtime's buffers ready for full batches.
-    /// </summary>
-    private static Task WarmUpAsync(IBatchModel model, IReadOnlyList<int> ids, GenerationSettings settings, int laneRows,
-        CancellationToken stoppingToken) => Task.Run(() =>
-    {
-        BatchSequence[] Rows(int count) => [.. Enumerable.Repeat(new BatchSequence(ids, CancellationToken.None), count)];
-        using var batch = model.Start(Rows(1), settings, stoppingToken);
-        var expected = 1;
-        var outputs = batch.Step().Count(r => r.Output is not null);
-        var joining = Math.Max(0, laneRows / JobRows.RowsOf(settings) - 1);
-        if (batch.CanAdmit && joining > 0)
-        {
-            batch.Admit(Rows(joining), settings);
-            expected += joining;
-        }
-
-        while (!batch.IsCompleted)
-        {
-            outputs += batch.Step().Count(r => r.Output is not null);
-        }
-
-        stoppingToken.ThrowIfCancellationRequested();
-        if (outputs != expected)
-        {
-            throw new InvalidOperationException($"model '{model.Name}' returned no output for the warm-up text");
-        }
-    }, CancellationToken.None);
-
     private async Task ServeAsync(CancellationToken stoppingToken, CancellationTokenSource runStopping)
     {
         var drain = TimeSpan.FromSeconds(options.Value.DrainTimeoutSeconds);
         var drainDeadline = long.MaxValue;
         // Registered rather than polled: a step may be running when the stop signal comes, and its
-        // rows must learn of the deadline while it runs.
+        // batch must learn of the deadline while it runs.
         using var onStop = stoppingToken.Register(() =>
         {
             readiness.MarkStopping();
@@ -174,8 +118,8 @@ public sealed partial class BatchScheduler(
             var stopping = stoppingToken.IsCancellationRequested;
             var pastDeadline = stopping && Stopwatch.GetTimestamp() >= Volatile.Read(ref drainDeadline);
             MoveAcceptedJobs();
-            ReleaseFinishedJobs();
-            if (_stepping.Count == 0 && stopping && ((_jobs.Count == 0 && _batches.Count == 0) || pastDeadline))
+            _planner.ReleaseFinishedJobs();
+            if (_stepping.Count == 0 && stopping && (_planner.IsIdle || pastDeadline))
             {
                 return;
             }
@@ -183,8 +127,9 @@ public sealed partial class BatchScheduler(
             var lanes = options.Value.EffectiveLanes;
             if (!pastDeadline)
             {
-                Admit(lanes);
-                StartSteps(lanes, runStopping.Token);
+                _planner.Plan(lanes);
+                // On a pool thread, never inline: a loop that steps its own batches never yields while rows run.
+                _stepping.AddRange(_planner.TakeSteps(lanes, runStopping.Token).Select(step => Task.Run(step.Run)));
             }
 
             if (_stepping.Count == 0)
@@ -194,8 +139,7 @@ public sealed partial class BatchScheduler(
             }
 
             // Each lane goes on as soon as its own step ends; a free lane also wakes for a new request.
-            var waits = new List<Task>(_stepping.Count + 1);
-            waits.AddRange(_stepping.Keys);
+            var waits = new List<Task>(_stepping);
             if (_stepping.Count < lanes && !stopping)
             {
                 arrival ??= queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
@@ -208,52 +152,11 @@ public sealed partial class BatchScheduler(
                 arrival = null;
             }
 
-            foreach (var (task, batch) in _stepping.Where(s => s.Key.IsCompleted).ToList())
+            foreach (var done in _stepping.Where(s => s.IsCompleted).ToList())
             {
-                _stepping.Remove(task);
-                Deliver(await task, runStopping.Token);
-                // Round robin: a batch that stepped waits behind every other idle batch, so each gets the same share of steps.
-                _batches.Remove(batch);
-                if (!batch.Done)
-                {
-                    _batches.Add(batch);
-                }
+                _stepping.Remove(done);
+                _planner.Apply(await done, runStopping.Token);
             }
-        }
-    }
-
-    /// <summary>
-    /// Hands idle batches to free lanes, in round-robin order. Every row of a stepping batch generates one token in
-    /// the step; a job past its budget fails now, and its rows leave at the next step. (A job's deadline fails it by
-    /// itself, from its timer; its rows leave the same way.)
-    /// </summary>
-    private void StartSteps(int lanes, CancellationToken runStopping)
-    {
-        var secondThread = _batches.Count < lanes;
-        foreach (var batch in _batches)
-        {
-            if (_stepping.Count >= lanes)
-            {
-                return;
-            }
-
-            if (batch.Stepping)
-            {
-                continue;
-            }
-
-            foreach (var (rows, cost) in batch.RowsByJob)
-            {
-                rows.GeneratedTokens += cost;
-                if (rows.GeneratedTokens > options.Value.MaxTokensPerRequest)
-                {
-                    rows.Job.Fail(JobFailure.TokenBudgetExceeded);
-                }
-            }
-
-            var step = batch.TakeStep(secondThread, runStopping);
-            // On a pool thread, never inline: a loop that steps its own batches never yields while rows run.
-            _stepping[Task.Run(step.Run)] = batch;
         }
     }
 
@@ -261,130 +164,7 @@ public sealed partial class BatchScheduler(
     {
         while (queue.Reader.TryRead(out var job))
         {
-            if (!job.IsFinished)
-            {
-                var rows = CancellationTokenSource.CreateLinkedTokenSource(job.Cancellation);
-                _rowTokens[job] = rows;
-                _jobs.Add(new JobRows(job, rows.Token));
-            }
-        }
-    }
-
-    /// <summary>Jobs that ended (done, client gone, failed) stop their remaining rows and leave the waiting list.</summary>
-    private void ReleaseFinishedJobs()
-    {
-        for (var i = 0; i < _jobs.Count; i++)
-        {
-            var rows = _jobs[i];
-            if (rows.Job.IsFinished || (rows.Pending.Count == 0 && rows.RunningRows == 0))
-            {
-                _rowTokens.Remove(rows.Job, out var token);
-                token?.Cancel();
-                token?.Dispose();
-                _jobs.RemoveAt(i--);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Plans pending segments for the next step of a batch: a new batch while a lane has none of this model,
-    /// else joining the smallest idle batch that takes joins. While every such batch is stepping, they wait for
-    /// its step to end (within one step); a model whose batches take no joins starts one more batch, run
-    /// interleaved with the others. The encoder runs on the lane, as part of that step.
-    /// </summary>
-    private void Admit(int lanes)
-    {
-        foreach (var model in _jobs.Where(j => j.Pending.Count > 0).Select(j => j.Job.Model).Distinct().ToList())
-        {
-            var ofModel = _batches.Where(b => b.Model == model).ToList();
-            var target = ofModel.Count < lanes ? null
-                : ofModel.Where(b => b.Joinable && !b.Stepping).MinBy(b => b.ActiveRows);
-            if (target is null && ofModel.Count >= lanes && ofModel.Any(b => b.Joins))
-            {
-                continue;
-            }
-
-            var jobs = _jobs.Where(j => j.Job.Model == model).ToList();
-            var picked = RowAdmission.Select(jobs, options.Value.MaxBatchSequences - ofModel.Sum(b => b.ActiveRows));
-            foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))
-            {
-                var items = group.ToList();
-                var sequences = items
-                    .Select(p => SequenceOf(p.Job, p.Segment))
-                    .ToList();
-                // Without a batch to join, each group of equal settings starts a batch of its own.
-                var batch = target;
-                if (batch is null)
-                {
-                    batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, items.Count));
-                    _batches.Add(batch);
-                }
-
-                // Taken before the step that encodes them: encoding the newcomers is work done for them, not queueing.
-                var startedAt = Stopwatch.GetTimestamp();
-                batch.Plan(items, sequences, group.Key);
-                foreach (var job in items.Select(p => p.Job.Job).Distinct())
-                {
-                    if (job.OnBatchStarted(batch.ActiveRows, startedAt))
-                    {
-                        metrics.QueueWaited(job.QueueTime);
-                    }
-                }
-            }
-        }
-    }
-
-    private static BatchSequence SequenceOf(JobRows rows, int segment)
-    {
-        var job = rows.Job;
-        return new BatchSequence(job.Segments[segment].InputIds, rows.RowsToken, job.ReturnAttention, job.Segments[segment].MaxNewTokens);
-    }
-
-    /// <summary>The outcome of a lane's step, handed over on the loop, one batch at a time.</summary>
-    private void Deliver(LaneStep step, CancellationToken runStopping)
-    {
-        var running = step.Batch;
-        running.StepDone(step.Started);
-        if (step.Error is { } error)
-        {
-            var stopped = error is OperationCanceledException && runStopping.IsCancellationRequested;
-            if (!stopped)
-            {
-                LogBatchFailed(logger, running.Model.Name, running.ActiveRows, error);
-            }
-
-            foreach (var (job, _) in running.Rows)
-            {
-                job.Job.Fail(stopped ? JobFailure.Stopped : JobFailure.GenerationFailed);
-            }
-
-            running.End();
-            return;
-        }
-
-        long generated = 0;
-        foreach (var row in step.Finished)
-        {
-            var (job, segment) = running.Finished(row.Row);
-            job.RunningRows -= job.RowCost;
-            if (row.Output is { } output)
-            {
-                generated += output.Candidates.Sum(c => c.OutputTokens);
-                job.RowFinished(row.EncodeTime, row.DecodeTime);
-                job.Job.SetOutput(segment, output);
-            }
-            else if (!job.Job.IsFinished && !job.Job.Cancellation.IsCancellationRequested)
-            {
-                // A client that left cancels its job from its own token's callback, which may still be running
-                // when the rows it cancelled come back here; only rows stopped for any other reason fail the job.
-                job.Job.Fail(JobFailure.Stopped);
-            }
-        }
-
-        metrics.BatchRan(running.Model.Name, step.Rows, generated);
-        if (running.Batch is null or { IsCompleted: true })
-        {
-            running.End();
+            _planner.Accept(job);
         }
     }
 
@@ -400,29 +180,6 @@ public sealed partial class BatchScheduler(
         }
     }
 
-    private void FailLeftovers()
-    {
-        MoveAcceptedJobs();
-        foreach (var rows in _jobs)
-        {
-            rows.Job.Fail(JobFailure.Stopped);
-        }
-
-        foreach (var running in _batches)
-        {
-            running.End();
-        }
-
-        foreach (var token in _rowTokens.Values)
-        {
-            token.Dispose();
-        }
-
-        _jobs.Clear();
-        _batches.Clear();
-        _rowTokens.Clear();
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: draining the accepted requests")]
     private static partial void LogDraining(ILogger logger);
 
@@ -434,8 +191,4 @@ public sealed partial class BatchScheduler(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Warm-up translation failed: {Reason}")]
     private static partial void LogWarmUpFailed(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Batch of {BatchSize} on {Model} failed")]
-    private static partial void LogBatchFailed(ILogger logger, string model, int batchSize, Exception error);
-
 }

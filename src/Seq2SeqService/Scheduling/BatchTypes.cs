@@ -1,11 +1,21 @@
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// One source sequence of a batch; its token is the owning request's (client gone → row leaves). A set
-/// <paramref name="MaxNewTokens"/> (the sentence's length guard) replaces the batch settings' own.
+/// One source sequence of a batch, the same object from admission until the batch reports it finished; its token is
+/// the owning request's one cancellation (client gone, deadline, failure → the row leaves at the next step). A set
+/// <paramref name="maxNewTokens"/> (the sentence's length guard) replaces the batch settings' own.
 /// </summary>
-public sealed record BatchSequence(IReadOnlyList<int> InputIds, CancellationToken Cancellation, bool ReturnAttention = false,
-    int? MaxNewTokens = null);
+public class BatchSequence(IReadOnlyList<int> inputIds, CancellationToken cancellation, bool returnAttention = false,
+    int? maxNewTokens = null)
+{
+    public IReadOnlyList<int> InputIds { get; } = inputIds;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    public bool ReturnAttention { get; } = returnAttention;
+
+    public int? MaxNewTokens { get; } = maxNewTokens;
+}
 
 /// <summary>Sequences of one model with equal settings, run together.</summary>
 public sealed record Batch(IBatchModel Model, GenerationSettings Settings, IReadOnlyList<BatchSequence> Sequences);

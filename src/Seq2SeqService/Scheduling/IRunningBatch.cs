@@ -1,9 +1,9 @@
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// A batch the scheduler advances one decoder step at a time. Rows are numbered in the order they were
-/// given (<see cref="IBatchModel.Start"/>, then each <see cref="Admit"/>). Not thread-safe: the scheduler
-/// drives it from one step at a time.
+/// A batch the scheduler advances one decoder step at a time, over the sequences given to
+/// <see cref="IBatchModel.Start"/> and each <see cref="Admit"/>; each step reports the sequences that ended. Not
+/// thread-safe: the scheduler drives it from one step at a time.
 /// </summary>
 public interface IRunningBatch : IDisposable
 {
@@ -15,10 +15,13 @@ public interface IRunningBatch : IDisposable
     /// <summary>Whether <see cref="Admit"/> may add rows now (the model's decoder supports joins).</summary>
     bool CanAdmit { get; }
 
-    /// <summary>Adds sequences at this step boundary; they get the next row numbers, in order.</summary>
+    /// <summary>Adds sequences at this step boundary.</summary>
     void Admit(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings);
 
-    /// <summary>Runs one step (or, for a model that cannot step, the whole batch) and returns the rows that ended.</summary>
+    /// <summary>
+    /// Runs one step (or, for a model that cannot step, the whole batch) and returns the sequences that ended. Throws
+    /// <see cref="OperationCanceledException"/> once the batch's stop token (the drain deadline) has fired.
+    /// </summary>
     IReadOnlyList<FinishedRow> Step();
 
     /// <summary>
@@ -30,8 +33,8 @@ public interface IRunningBatch : IDisposable
     }
 }
 
-/// <summary>A row that ended in a step: its output, or <see langword="null"/> when its token was cancelled.</summary>
-public readonly record struct FinishedRow(int Row, SequenceOutput? Output, TimeSpan EncodeTime, TimeSpan DecodeTime);
+/// <summary>A sequence that ended in a step: its output, or <see langword="null"/> when its token was cancelled.</summary>
+public readonly record struct FinishedRow(BatchSequence Row, SequenceOutput? Output, TimeSpan EncodeTime, TimeSpan DecodeTime);
 
 /// <summary>A model that cannot step: its first <see cref="Step"/> runs the whole batch through <see cref="IBatchModel.Generate"/>.</summary>
 internal sealed class WholeBatch(IBatchModel model, IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping)
@@ -54,8 +57,9 @@ internal sealed class WholeBatch(IBatchModel model, IReadOnlyList<BatchSequence>
         }
 
         IsCompleted = true;
+        stopping.ThrowIfCancellationRequested();
         var output = model.Generate(sequences, settings, stopping);
-        return [.. output.Rows.Select((row, i) => new FinishedRow(i, row, output.EncodeTime, output.DecodeTime))];
+        return [.. output.Rows.Select((row, i) => new FinishedRow(sequences[i], row, output.EncodeTime, output.DecodeTime))];
     }
 
     public void Dispose()

@@ -5,12 +5,9 @@ namespace Seq2SeqService.Scheduling;
 /// <summary>
 /// A job as admission sees it: its segments not yet admitted, and the decoder rows it has running.
 /// </summary>
-internal sealed class JobRows(TranslationJob job, CancellationToken rowsToken)
+internal sealed class JobRows(TranslationJob job)
 {
     public TranslationJob Job { get; } = job;
-
-    /// <summary>Cancelled when the job ends some other way (client gone, failure), so its rows leave at the next step.</summary>
-    public CancellationToken RowsToken { get; } = rowsToken;
 
     public Queue<int> Pending { get; } = new(Enumerable.Range(0, job.Segments.Count));
 

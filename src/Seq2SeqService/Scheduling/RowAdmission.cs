@@ -10,9 +10,9 @@ internal static class RowAdmission
 {
     /// <param name="jobs">Jobs of one model with pending segments, in arrival order.</param>
     /// <param name="freeRows">Rows the model's batches can still take.</param>
-    public static List<(JobRows Job, int Segment)> Select(IReadOnlyList<JobRows> jobs, int freeRows)
+    public static List<SegmentRow> Select(IReadOnlyList<JobRows> jobs, int freeRows)
     {
-        var picked = new List<(JobRows, int)>();
+        var picked = new List<SegmentRow>();
         while (true)
         {
             JobRows? next = null;
@@ -29,7 +29,7 @@ internal static class RowAdmission
                 return picked;
             }
 
-            picked.Add((next, next.Pending.Dequeue()));
+            picked.Add(new SegmentRow(next, next.Pending.Dequeue()));
             next.RunningRows += next.RowCost;
             freeRows -= next.RowCost;
         }

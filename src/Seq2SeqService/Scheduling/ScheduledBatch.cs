@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// A batch as the scheduler's loop keeps it: the engine batch (started by its first step), by row number the job
-/// segment each row translates, the rows planned to join at its next step, and what its rows cost each job. Only
-/// the loop touches it, and never while a step of it runs on a lane; the lane gets a <see cref="Plan"/> of its own.
+/// A batch as the scheduler's loop keeps it: the engine batch (started by its first step), the rows it runs, and
+/// the rows planned to join at its next step. Only the loop touches it, and never while a step of it runs on a
+/// lane; the lane gets a <see cref="LaneStep"/> of its own.
 /// </summary>
 internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
 {
@@ -21,13 +21,11 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
     /// <summary>The engine batch; <see langword="null"/> until the first step has encoded the first rows.</summary>
     public IRunningBatch? Batch { get; private set; }
 
-    public List<(JobRows Job, int Segment)> Rows { get; } = [];
+    /// <summary>The rows running or planned here.</summary>
+    public List<SegmentRow> Rows { get; } = [];
 
-    /// <summary>Decoder rows (beams and samples counted) of each job that runs here, for the token budget.</summary>
-    public Dictionary<JobRows, int> RowsByJob { get; } = [];
-
-    /// <summary>Decoder rows running or planned here.</summary>
-    public int ActiveRows { get; private set; }
+    /// <summary>Decoder rows (beams and samples counted) running or planned here.</summary>
+    public int ActiveRows => Rows.Sum(r => r.Cost);
 
     /// <summary>Whether newcomers may join it at its next step, as last seen between its steps.</summary>
     public bool Joinable { get; private set; }
@@ -37,47 +35,19 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
 
     public bool Stepping { get; private set; }
 
-    public bool Done { get; private set; }
-
-    /// <summary>
-    /// Plans rows for the next step: the first rows start the batch, later ones join it. They get the next row
-    /// numbers, in order.
-    /// </summary>
-    public void Plan(IReadOnlyList<(JobRows Job, int Segment)> items, IReadOnlyList<BatchSequence> sequences, GenerationSettings settings)
+    /// <summary>Plans rows for the next step: the first rows start the batch, later ones join it.</summary>
+    public void Plan(IReadOnlyList<SegmentRow> rows, GenerationSettings settings)
     {
         if (_stepped || _start is not null)
         {
-            _joining.Add((sequences, settings));
+            _joining.Add((rows, settings));
         }
         else
         {
-            _start = (sequences, settings);
+            _start = (rows, settings);
         }
 
-        Rows.AddRange(items);
-        foreach (var (job, _) in items)
-        {
-            RowsByJob[job] = RowsByJob.GetValueOrDefault(job) + job.RowCost;
-            ActiveRows += job.RowCost;
-        }
-    }
-
-    /// <summary>A row that ended; returns the job segment it translated.</summary>
-    public (JobRows Job, int Segment) Finished(int row)
-    {
-        var (job, segment) = Rows[row];
-        ActiveRows -= job.RowCost;
-        var left = RowsByJob[job] - job.RowCost;
-        if (left > 0)
-        {
-            RowsByJob[job] = left;
-        }
-        else
-        {
-            RowsByJob.Remove(job);
-        }
-
-        return (job, segment);
+        Rows.AddRange(rows);
     }
 
     /// <summary>Hands the next step to a lane: what it must start or admit first, then the step itself.</summary>
@@ -104,6 +74,5 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
     {
         Batch?.Dispose();
         Span?.Dispose();
-        Done = true;
     }
 }

@@ -4,9 +4,11 @@ using Seq2SeqService.Segmentation;
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// One accepted translate request: its sequences (every segment of every text), and the completion the
-/// endpoint awaits. Completes exactly once — with every row's output, with a <see cref="JobFailedException"/>,
-/// or as cancelled when the client goes away.
+/// One accepted translate request: its sequences (every segment of every text), and the aggregator of their rows'
+/// events — each segment's output as it finishes (<see cref="SegmentFinished"/>, for streams) and the completion
+/// the endpoint awaits. Completes exactly once — with every row's output, with a <see cref="JobFailedException"/>,
+/// or as cancelled when the client goes away — and its one <see cref="RowsCancellation"/> then stops whatever
+/// rows it still has.
 /// </summary>
 public sealed class TranslationJob
 {
@@ -16,6 +18,7 @@ public sealed class TranslationJob
         new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SequenceOutput?[] _outputs;
     private readonly object _statsLock = new();
+    private readonly CancellationTokenSource _rows = new();
     private int _state;
     private int _remaining;
     private CancellationTokenRegistration _cancellation;
@@ -44,6 +47,12 @@ public sealed class TranslationJob
     public IReadOnlyList<Segment> Segments { get; }
 
     public CancellationToken Cancellation { get; }
+
+    /// <summary>
+    /// Fires once the job has finished in any way (client gone, deadline, failure, or done), so its rows still in a
+    /// batch leave at the next step: the one cancellation every row of the request carries.
+    /// </summary>
+    public CancellationToken RowsCancellation => _rows.Token;
 
     /// <summary>Fires when the request's time is up; the job then fails as <see cref="JobFailure.DeadlineExceeded"/>.</summary>
     public CancellationToken Deadline { get; init; }
@@ -164,6 +173,8 @@ public sealed class TranslationJob
         Finishing?.Invoke();
         _cancellation.Dispose();
         _deadline.Dispose();
+        // Nothing registers on it and it has no timer, so it needs no disposal.
+        _rows.Cancel();
         return true;
     }
 }

@@ -82,8 +82,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
 
     private sealed class Batch(SteppingModel owner, bool joins, CancellationToken stopping) : IRunningBatch
     {
-        private readonly List<(BatchSequence Sequence, int Remaining, int Row)> _rows = [];
-        private int _nextRow;
+        private readonly List<(BatchSequence Sequence, int Remaining)> _rows = [];
         private bool _stepped;
 
         public bool IsCompleted => _stepped && _rows.Count == 0;
@@ -100,7 +99,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
         {
             foreach (var sequence in sequences)
             {
-                _rows.Add((sequence, sequence.InputIds.Count, _nextRow++));
+                _rows.Add((sequence, sequence.InputIds.Count));
             }
         }
 
@@ -118,20 +117,20 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
             var finished = new List<FinishedRow>();
             for (var i = 0; i < _rows.Count; i++)
             {
-                var (sequence, remaining, row) = _rows[i];
+                var (sequence, remaining) = _rows[i];
                 var text = ScriptedModel.TextOf(sequence);
                 if (sequence.Cancellation.IsCancellationRequested || stopping.IsCancellationRequested)
                 {
-                    finished.Add(new FinishedRow(row, null, TimeSpan.Zero, TimeSpan.Zero));
+                    finished.Add(new FinishedRow(sequence, null, TimeSpan.Zero, TimeSpan.Zero));
                 }
                 else if (remaining > 1 || (text.Contains("forever", StringComparison.Ordinal) && !owner._finishForever))
                 {
-                    _rows[i] = (sequence, remaining - 1, row);
+                    _rows[i] = (sequence, remaining - 1);
                     continue;
                 }
                 else
                 {
-                    finished.Add(new FinishedRow(row, new SequenceOutput([new Candidate($"<0>{text}", FinishReason.Eos, 1)]), TimeSpan.Zero, TimeSpan.Zero));
+                    finished.Add(new FinishedRow(sequence, new SequenceOutput([new Candidate($"<0>{text}", FinishReason.Eos, 1)]), TimeSpan.Zero, TimeSpan.Zero));
                 }
 
                 _rows.RemoveAt(i--);

@@ -15,7 +15,7 @@ public sealed class JobTimingsTests
     {
         var job = new TranslationJob(Model, Model.Defaults,
             [new Segment("a", Model.Tokenize("a").Ids), new Segment("b", Model.Tokenize("b").Ids)], CancellationToken.None);
-        var rows = new JobRows(job, CancellationToken.None);
+        var rows = new JobRows(job);
 
         rows.RunningRows += rows.RowCost;
         rows.RunningRows -= rows.RowCost;

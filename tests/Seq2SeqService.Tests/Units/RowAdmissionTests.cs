@@ -13,7 +13,7 @@ public sealed class RowAdmissionTests
         var settings = Model.Defaults with { NumBeams = beams };
         var job = new TranslationJob(Model, settings,
             [.. Enumerable.Range(0, segments).Select(i => new Segment($"s{i}", Model.Tokenize($"s{i}").Ids))], CancellationToken.None);
-        return new JobRows(job, CancellationToken.None) { RunningRows = running };
+        return new JobRows(job) { RunningRows = running };
     }
 
     [Fact]

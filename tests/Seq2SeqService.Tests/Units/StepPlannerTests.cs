@@ -1,0 +1,128 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Seq2SeqService.Metrics;
+using Seq2SeqService.Options;
+using Seq2SeqService.Queue;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
+using Seq2SeqService.Tests.Infrastructure;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Seq2SeqService.Tests.Units;
+
+/// <summary>The scheduler's decisions, stepped inline on the test's thread: no lanes, no timing.</summary>
+public sealed class StepPlannerTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly SteppingModel _model = new(joins: true);
+
+    public void Dispose() => _services.Dispose();
+
+    private StepPlanner Planner(int maxRows = 8, long maxTokens = 1_000_000) => new(
+        new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), new RequestQueue(MsOptions.Create(new QueueOptions()))),
+        new BatchingOptions { MaxBatchSequences = maxRows, Lanes = 1, MaxTokensPerRequest = maxTokens },
+        NullLogger.Instance);
+
+    private TranslationJob Job(CancellationToken cancellation, params string[] texts)
+    {
+        var job = new TranslationJob(_model, _model.Defaults, [.. texts.Select(t => new Segment(t, _model.Tokenize(t).Ids))], cancellation);
+        job.WatchCancellation();
+        return job;
+    }
+
+    /// <summary>Plans, then runs every step the planner hands out and applies it; returns how many ran.</summary>
+    private static int StepOnce(StepPlanner planner)
+    {
+        planner.ReleaseFinishedJobs();
+        planner.Plan(lanes: 1);
+        var steps = planner.TakeSteps(lanes: 1, CancellationToken.None);
+        foreach (var step in steps)
+        {
+            planner.Apply(step.Run(), CancellationToken.None);
+        }
+
+        return steps.Count;
+    }
+
+    [Fact]
+    public async Task A_request_arriving_mid_batch_joins_at_the_next_step_and_finishes_without_waiting()
+    {
+        var planner = Planner();
+        var longJob = Job(CancellationToken.None, "a b c d e f g h");
+        planner.Accept(longJob);
+        StepOnce(planner);
+        var shortJob = Job(CancellationToken.None, "hi");
+
+        planner.Accept(shortJob);
+        StepOnce(planner);
+        _model.ActiveRows.Should().Be(2, "the newcomer joined the running batch");
+        StepOnce(planner);
+
+        shortJob.Completion.IsCompletedSuccessfully.Should().BeTrue();
+        longJob.IsFinished.Should().BeFalse();
+        _model.BatchesStarted.Should().Be(1);
+        while (StepOnce(planner) > 0)
+        {
+        }
+
+        (await longJob.Completion).Should().ContainSingle().Which.Candidates[0].Text.Should().Be("<0>a b c d e f g h");
+        planner.IsIdle.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_client_that_leaves_frees_its_rows_at_the_very_next_step()
+    {
+        var planner = Planner();
+        using var leave = new CancellationTokenSource();
+        var leaving = Job(leave.Token, "forever and ever", "forever again");
+        var staying = Job(CancellationToken.None, "forever too");
+        planner.Accept(leaving);
+        planner.Accept(staying);
+        StepOnce(planner);
+        _model.ActiveRows.Should().Be(3);
+
+        leave.Cancel();
+        StepOnce(planner);
+
+        _model.ActiveRows.Should().Be(1, "both rows of the request that left went in one step");
+        leaving.Completion.IsCanceled.Should().BeTrue();
+        staying.IsFinished.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_job_past_its_token_budget_fails_and_its_rows_leave()
+    {
+        var planner = Planner(maxTokens: 3);
+        var greedy = Job(CancellationToken.None, "forever and ever");
+        planner.Accept(greedy);
+        for (var i = 0; i < 4; i++)
+        {
+            StepOnce(planner);
+        }
+
+        var failure = (await greedy.Completion.Awaiting(c => c).Should().ThrowAsync<JobFailedException>()).Which;
+        failure.Reason.Should().Be(JobFailure.TokenBudgetExceeded);
+        _model.ActiveRows.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_lone_segment_of_each_job_is_admitted_even_when_the_batch_is_full_and_the_rest_wait_for_room()
+    {
+        var planner = Planner(maxRows: 2);
+        var big = Job(CancellationToken.None, "forever 1", "forever 2", "forever 3", "forever 4");
+        var small = Job(CancellationToken.None, "one");
+        planner.Accept(big);
+        StepOnce(planner);
+        _model.ActiveRows.Should().Be(2, "the big job fills the free rows");
+
+        planner.Accept(small);
+        StepOnce(planner);
+
+        _model.ActiveRows.Should().Be(3, "the small job gets its first row beyond the capacity");
+        small.IsFinished.Should().BeFalse();
+        StepOnce(planner);
+        small.Completion.IsCompletedSuccessfully.Should().BeTrue();
+        _model.ActiveRows.Should().Be(2, "the big job's other segments wait until rows free up");
+    }
+}
