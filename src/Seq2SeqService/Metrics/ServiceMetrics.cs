@@ -21,6 +21,7 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _generatedTokens;
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _translateDuration;
+    private readonly Histogram<double> _stepDuration;
 
     public ServiceMetrics(IMeterFactory meterFactory, IQueueDepth queue)
     {
@@ -40,6 +41,9 @@ public sealed class ServiceMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _translateDuration = meter.CreateHistogram("seq2seq.translate.duration", "s",
             "Time from arrival of a translate request to its successful response.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
+        _stepDuration = meter.CreateHistogram("seq2seq.step.duration", "s",
+            "Wall time of one lane's step of one batch: the newcomers' encoder, then one decoder step, by model.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
     }
 
@@ -62,6 +66,9 @@ public sealed class ServiceMetrics
         _batchSize.Record(sequences, modelTag);
         _generatedTokens.Add(generatedTokens, modelTag);
     }
+
+    public void StepRan(string model, TimeSpan duration) =>
+        _stepDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("model", model));
 
     public void QueueWaited(TimeSpan wait) => _queueWait.Record(wait.TotalSeconds);
 

@@ -22,8 +22,12 @@ internal sealed class LaneStep(
 
     public Exception? Error { get; private set; }
 
+    /// <summary>Wall time of the step, newcomers' encoder included.</summary>
+    public TimeSpan Duration { get; private set; }
+
     public LaneStep Run()
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var engine = Batch.Batch;
@@ -45,6 +49,8 @@ internal sealed class LaneStep(
         {
             Error = e;
         }
+
+        Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         return this;
     }

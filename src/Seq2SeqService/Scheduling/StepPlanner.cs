@@ -152,6 +152,7 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
         }
 
         metrics.BatchRan(batch.Model.Name, step.Rows, generated);
+        metrics.StepRan(batch.Model.Name, step.Duration);
         if (batch.Batch is null or { IsCompleted: true })
         {
             batch.End();

@@ -139,6 +139,7 @@ public sealed class HostingTests
             .And.ContainKey("seq2seq_generated_tokens_total{model=\"scripted\"}")
             .And.Contain("seq2seq_queue_depth", "0")
             .And.Contain("seq2seq_queue_wait_seconds_count", "1")
+            .And.Contain("seq2seq_step_duration_seconds_count{model=\"scripted\"}", "1")
             .And.Contain("seq2seq_translate_duration_seconds_count", "1");
         metrics.Should().Contain("# TYPE seq2seq_batch_size histogram").And.Contain("# TYPE seq2seq_queue_depth gauge");
     }
