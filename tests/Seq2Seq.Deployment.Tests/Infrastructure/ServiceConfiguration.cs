@@ -35,6 +35,9 @@ public static class ServiceConfiguration
     public static T Bind<T>(string section, IReadOnlyDictionary<string, string> settings) where T : new() =>
         (T)Bind(typeof(T), section, AppSettings.Concat(settings));
 
+    /// <summary>The options of <paramref name="section"/> as the service binds them from appsettings.json alone: the defaults.</summary>
+    public static object Defaults(Type type, string section) => Bind(type, section, AppSettings);
+
     /// <summary>
     /// Whether a setting (":" or "__" separated) changes what the service gets: for an options property, what its
     /// class binds over the shipped appsettings.json without that key; for another key, the shipped value. False
