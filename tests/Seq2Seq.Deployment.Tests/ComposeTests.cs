@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Seq2Seq.Deployment.Tests.Infrastructure;
+using Seq2SeqService.Options;
 using YamlDotNet.RepresentationModel;
 
 namespace Seq2Seq.Deployment.Tests;
@@ -8,10 +9,10 @@ public class ComposeTests
 {
     private static readonly YamlMappingNode Compose = Yaml.Single("docker/compose.yaml");
     private static readonly YamlNode App = Compose.At("services", "seq2seq");
-    private static readonly IReadOnlyDictionary<string, string> Environment = App.Strings("environment");
+    public static readonly IReadOnlyDictionary<string, string> Environment = App.Strings("environment");
 
     /// <summary>What Compose makes of "${VAR:-default}" when VAR is unset.</summary>
-    private static string Defaults(string text) => Regex.Replace(text, @"\$\{[A-Z0-9_]+:-([^}]*)\}", "$1");
+    public static string Defaults(string text) => Regex.Replace(text, @"\$\{[A-Z0-9_]+:-([^}]*)\}", "$1");
 
     [Fact]
     public void Publishes_the_image_port_on_loopback_only_by_default()
@@ -48,8 +49,10 @@ public class ComposeTests
         memory.Should().BeGreaterThan(512L << 20);
         Quantity.Cpus(App.Text("deploy", "resources", "reservations", "cpus")).Should().BeLessThanOrEqualTo(cpus);
         Quantity.Bytes(App.Text("deploy", "resources", "reservations", "memory")).Should().BeLessThanOrEqualTo(memory);
-        (double.Parse(Environment["Service__Models__IntraOpThreads"]) * double.Parse(Environment["Service__Batching__Lanes"]))
-            .Should().Be(cpus);
+        var settings = Environment.ToDictionary(e => e.Key, e => Defaults(e.Value));
+        var threads = ServiceConfiguration.Bind<ModelsOptions>(ModelsOptions.Section, settings).IntraOpThreads *
+                      ServiceConfiguration.Bind<BatchingOptions>(BatchingOptions.Section, settings).Lanes;
+        ((double)threads).Should().Be(cpus);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Seq2Seq.Deployment.Tests.Infrastructure;
+using Seq2SeqService.Options;
 using YamlDotNet.RepresentationModel;
 
 namespace Seq2Seq.Deployment.Tests;
@@ -16,7 +17,7 @@ public class KubernetesTests
     private static readonly YamlMappingNode Deployment = OfKind("Deployment");
     private static readonly YamlNode Pod = Deployment.At("spec", "template", "spec");
     private static readonly YamlNode Container = Pod.Items("containers").Should().ContainSingle().Subject;
-    private static readonly IReadOnlyDictionary<string, string> Config = OfKind("ConfigMap").Strings("data");
+    public static readonly IReadOnlyDictionary<string, string> Config = OfKind("ConfigMap").Strings("data");
 
     private static IReadOnlyDictionary<string, string> PodLabels => Deployment.Strings("spec", "template", "metadata", "labels");
 
@@ -71,8 +72,9 @@ public class KubernetesTests
         var limits = Container.Strings("resources", "limits");
         Quantity.Cpus(requests["cpu"]).Should().BePositive().And.BeLessThanOrEqualTo(Quantity.Cpus(limits["cpu"]));
         Quantity.Bytes(requests["memory"]).Should().BePositive().And.BeLessThanOrEqualTo(Quantity.Bytes(limits["memory"]));
-        (double.Parse(Config["Service__Models__IntraOpThreads"]) * double.Parse(Config["Service__Batching__Lanes"]))
-            .Should().Be(Quantity.Cpus(limits["cpu"]));
+        var threads = ServiceConfiguration.Bind<ModelsOptions>(ModelsOptions.Section, Config).IntraOpThreads *
+                      ServiceConfiguration.Bind<BatchingOptions>(BatchingOptions.Section, Config).Lanes;
+        ((double)threads).Should().Be(Quantity.Cpus(limits["cpu"]));
     }
 
     [Fact]
@@ -112,7 +114,7 @@ public class KubernetesTests
     public void Grace_period_covers_the_pre_stop_pause_and_the_queue_drain()
     {
         var preStop = int.Parse(Container.Text("lifecycle", "preStop", "sleep", "seconds"));
-        var drain = double.Parse(Config["Service__Batching__DrainTimeoutSeconds"]);
+        var drain = ServiceConfiguration.Bind<BatchingOptions>(BatchingOptions.Section, Config).DrainTimeoutSeconds;
         int.Parse(Pod.Text("terminationGracePeriodSeconds")).Should().BeGreaterThan((int)(preStop + drain));
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Seq2SeqService.Reliability.Infrastructure;
+using Seq2SeqService.Testing;
 
 namespace Seq2SeqService.Reliability;
 
@@ -12,7 +13,7 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task Connections_beyond_the_cap_are_closed_and_a_freed_slot_is_usable_again()
     {
-        await using var service = await ServiceUnderTest.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
             ["Service:Server:MaxConcurrentConnections"] = "1",
         });

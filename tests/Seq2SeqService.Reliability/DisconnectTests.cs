@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Seq2SeqService.Reliability.Infrastructure;
+using Seq2SeqService.Testing;
 
 namespace Seq2SeqService.Reliability;
 
@@ -14,7 +15,7 @@ public sealed class DisconnectTests(ITestOutputHelper output)
     public async Task A_storm_of_abandoned_requests_frees_the_queue()
     {
         var figures = new Figures(output, "disconnect-storm");
-        await using var service = await ServiceUnderTest.StartAsync();
+        await using var service = await ServiceProcess.StartAsync();
         using var abandon = new CancellationTokenSource();
         // Heavy enough (four beams over four sentences) to still be queued or running when the clients leave.
         var abandoned = Enumerable.Range(0, Requests).Select(async i =>

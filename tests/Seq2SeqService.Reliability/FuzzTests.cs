@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Seq2SeqService.Reliability.Infrastructure;
+using Seq2SeqService.Testing;
 
 namespace Seq2SeqService.Reliability;
 
@@ -19,7 +20,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var corpus = BadBodies.Generate(Seed, Mutations);
         corpus.Count.Should().BeGreaterThanOrEqualTo(1000);
         // Whatever passes validation is translated: short outputs keep the run about the input paths.
-        await using var service = await ServiceUnderTest.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
             ["Service:Limits:MaxNewTokens"] = "16",
         });
@@ -75,7 +76,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         var figures = new Figures(output, "fuzz, compatible APIs");
         var corpus = CompatibleBadBodies.Generate();
-        await using var service = await ServiceUnderTest.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
             ["Service:Limits:MaxNewTokens"] = "16",
         });

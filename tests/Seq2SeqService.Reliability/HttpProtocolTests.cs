@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Seq2SeqService.Reliability.Infrastructure;
+using Seq2SeqService.Testing;
 
 namespace Seq2SeqService.Reliability;
 
@@ -12,9 +13,9 @@ public sealed class HttpProtocolTests(HttpProtocolTests.Service service) : IClas
 {
     public sealed class Service : IAsyncLifetime
     {
-        public ServiceUnderTest Process { get; private set; } = null!;
+        public ServiceProcess Process { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Process = await ServiceUnderTest.StartAsync();
+        public async Task InitializeAsync() => Process = await ServiceProcess.StartAsync();
 
         public async Task DisposeAsync() => await Process.DisposeAsync();
     }

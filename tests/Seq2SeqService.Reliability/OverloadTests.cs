@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Seq2SeqService.Reliability.Infrastructure;
+using Seq2SeqService.Testing;
 
 namespace Seq2SeqService.Reliability;
 
@@ -14,7 +15,7 @@ public sealed class OverloadTests(ITestOutputHelper output)
     public async Task Four_times_capacity_gets_200_or_503_with_retry_after_for_every_request()
     {
         var figures = new Figures(output, "overload-4x");
-        await using var service = await ServiceUnderTest.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
             ["Service:Queue:Capacity"] = $"{Capacity}",
         });
@@ -45,7 +46,7 @@ public sealed class OverloadTests(ITestOutputHelper output)
     public async Task Cost_bombs_are_refused_by_estimated_work_and_leave_the_service_responsive()
     {
         var figures = new Figures(output, "cost-bomb");
-        await using var service = await ServiceUnderTest.StartAsync();
+        await using var service = await ServiceProcess.StartAsync();
         var longText = string.Join(" ", Enumerable.Repeat(string.Join(" ", Load.Sentences), 40))[..10_000];
         var bomb = new { texts = Enumerable.Repeat(longText, 64).ToArray(), options = new { num_beams = 8, max_new_tokens = 256 } };
         var clock = Stopwatch.StartNew();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Seq2SeqService.Reliability.Infrastructure;
+using Seq2SeqService.Testing;
 
 namespace Seq2SeqService.Reliability;
 
@@ -14,7 +15,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     public async Task Sigterm_under_load_answers_every_accepted_request_and_exits_0_within_the_drain()
     {
         var figures = new Figures(output, "sigterm-under-load");
-        await using var service = await ServiceUnderTest.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
         {
             ["Service:Batching:DrainTimeoutSeconds"] = $"{DrainSeconds}",
         });

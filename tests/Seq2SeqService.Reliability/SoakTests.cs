@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Seq2SeqService.Reliability.Infrastructure;
+using Seq2SeqService.Testing;
 
 namespace Seq2SeqService.Reliability;
 
@@ -19,7 +20,7 @@ public sealed class SoakTests(ITestOutputHelper output)
     {
         var figures = new Figures(output, "soak");
         var duration = TimeSpan.FromMinutes(SoakFactAttribute.Minutes!.Value);
-        await using var service = await ServiceUnderTest.StartAsync();
+        await using var service = await ServiceProcess.StartAsync();
         var badBodies = BadBodies.Generate(seed: 7, mutations: 500);
         var outcomes = new ConcurrentBag<string>();
         var samples = new ConcurrentQueue<(TimeSpan At, double Rss)>();
@@ -58,7 +59,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         (await service.MetricAsync("seq2seq_queue_admitted")).Should().Be(0);
     }
 
-    private static async Task<string> OneRequestAsync(ServiceUnderTest service, Random random, IReadOnlyList<FuzzCase> badBodies)
+    private static async Task<string> OneRequestAsync(ServiceProcess service, Random random, IReadOnlyList<FuzzCase> badBodies)
     {
         var kind = random.Next(10);
         if (kind < 2)

@@ -57,9 +57,9 @@ public sealed class ModelsOptions
     public string? Default { get; set; }
 
     /// <summary>
-    /// ONNX Runtime intra-op threads per session; 0 lets the runtime choose (one per core). 1 by default: on a
-    /// busy 2-core machine two threads per session measured 2.6× slower at 64 clients (docs/scheduling.md);
-    /// use Batching:Lanes to spend more cores.
+    /// ONNX Runtime intra-op threads per session; 0 lets the runtime choose (one per core). 1 by default: two
+    /// threads per session were the slowest configuration measured (docs/scheduling.md, Cores); use
+    /// Batching:Lanes to spend more cores.
     /// </summary>
     public int IntraOpThreads { get; set; } = 1;
 
@@ -93,9 +93,8 @@ public sealed class BatchingOptions
 
     /// <summary>
     /// A request still running this long after it was accepted is stopped and answered with an error; 0 = no limit.
-    /// A request's own <c>options.timeout_ms</c> may only shorten it. The default bounds a runaway request (one once
-    /// ran 352 s and held a quarter of the queue's work) while a DeepL-size request, 128 KiB at 8 beams, took
-    /// 26.7-31.8 s on the 2-core development machine (docs/api.md#large-requests).
+    /// A request's own <c>options.timeout_ms</c> may only shorten it. The default bounds a runaway request while
+    /// leaving a DeepL-size request, 128 KiB at 8 beams, about ten times the time it took (docs/api.md#large-requests).
     /// </summary>
     public double RequestTimeoutSeconds { get; set; } = 300;
 

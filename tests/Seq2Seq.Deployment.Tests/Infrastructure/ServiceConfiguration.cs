@@ -2,6 +2,7 @@ using System.Collections;
 using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Seq2SeqService.Options;
 
 namespace Seq2Seq.Deployment.Tests.Infrastructure;
@@ -13,17 +14,62 @@ namespace Seq2Seq.Deployment.Tests.Infrastructure;
 /// </summary>
 public static class ServiceConfiguration
 {
-    private static readonly IReadOnlyList<(string Section, Type Type)> OptionsSections =
+    public const string AppSettingsFile = "src/Seq2SeqService/appsettings.json";
+
+    /// <summary>Each options class with the section it binds.</summary>
+    public static IReadOnlyList<(string Section, Type Type)> OptionsSections { get; } =
         typeof(ModelsOptions).Assembly.GetTypes()
             .Select(t => (Type: t, Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static)))
             .Where(x => x.Field is { IsLiteral: true } && x.Field.FieldType == typeof(string))
             .Select(x => ((string)x.Field!.GetRawConstantValue()!, x.Type))
             .ToList();
 
-    private static readonly HashSet<string> AppSettingsKeys = Flatten(
-        JsonDocument.Parse(Repo.Read("src/Seq2SeqService/appsettings.json")).RootElement, "").ToHashSet(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The shipped appsettings.json flattened to configuration keys, read as the service reads it (comments allowed).</summary>
+    public static IReadOnlyDictionary<string, string> AppSettings { get; } = Flatten(
+            JsonDocument.Parse(Repo.Read(AppSettingsFile), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }).RootElement, "")
+        .ToDictionary(e => e.Key, e => e.Value, StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<string> Sections => OptionsSections.Select(s => s.Section).ToList();
+
+    /// <summary>The options of <paramref name="section"/> as the service binds them from appsettings.json and these settings.</summary>
+    public static T Bind<T>(string section, IReadOnlyDictionary<string, string> settings) where T : new() =>
+        (T)Bind(typeof(T), section, AppSettings.Concat(settings));
+
+    /// <summary>The options of <paramref name="section"/> as the service binds them from appsettings.json alone: the defaults.</summary>
+    public static object Defaults(Type type, string section) => Bind(type, section, AppSettings);
+
+    /// <summary>
+    /// Whether a setting (":" or "__" separated) changes what the service gets: for an options property, what its
+    /// class binds over the shipped appsettings.json without that key; for another key, the shipped value. False
+    /// for a setting that only repeats the default.
+    /// </summary>
+    public static bool ChangesTheDefault(string key, string value)
+    {
+        key = key.Replace("__", ":");
+        var options = OptionsSections.FirstOrDefault(s => key.StartsWith(s.Section + ":", StringComparison.OrdinalIgnoreCase));
+        if (options.Type is null)
+        {
+            return !(AppSettings.TryGetValue(key, out var shipped) && shipped == value);
+        }
+
+        var basis = AppSettings.Where(e => !e.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).ToList();
+        var without = JsonSerializer.Serialize(Bind(options.Type, options.Section, basis));
+        var with = JsonSerializer.Serialize(Bind(options.Type, options.Section, basis.Append(new(key, value))));
+        return without != with;
+    }
+
+    /// <summary>Binds as the service does; a later setting of the same key wins, as in the service's configuration.</summary>
+    private static object Bind(Type type, string section, IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings)
+        {
+            merged[key.Replace("__", ":")] = value;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(merged).Build().GetSection(section).Get(type) ??
+               Activator.CreateInstance(type)!;
+    }
 
     /// <summary>Null when the key exists and the value suits its type; otherwise why not.</summary>
     public static string? Problem(string environmentKey, string value)
@@ -37,7 +83,7 @@ public static class ServiceConfiguration
             }
         }
 
-        return AppSettingsKeys.Contains(key) ? null : $"{key} is neither an options property nor in appsettings.json";
+        return AppSettings.ContainsKey(key) ? null : $"{key} is neither an options property nor in appsettings.json";
     }
 
     private static string? PropertyPathProblem(Type type, string[] path, string value, string key)
@@ -88,11 +134,11 @@ public static class ServiceConfiguration
             ? type.GetGenericArguments()[0]
             : null;
 
-    private static IEnumerable<string> Flatten(JsonElement element, string prefix) => element.ValueKind switch
+    private static IEnumerable<KeyValuePair<string, string>> Flatten(JsonElement element, string prefix) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Flatten(p.Value, Join(prefix, p.Name))),
         JsonValueKind.Array => element.EnumerateArray().SelectMany((e, i) => Flatten(e, Join(prefix, i.ToString()))),
-        _ => [prefix],
+        _ => [KeyValuePair.Create(prefix, element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText())],
     };
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + ":" + name;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Seq2SeqService.Health;
+using Seq2SeqService.Testing;
 using Seq2SeqService.Tests.Infrastructure;
 
 namespace Seq2SeqService.Tests.Api;
@@ -126,11 +127,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Sigterm_stops_a_serving_process_cleanly_with_exit_code_0()
     {
-        var port = ServiceProcess.FreePort();
-        using var process = ServiceProcess.Start(["--urls", $"http://127.0.0.1:{port}"],
-            Bundles.SettingsFor(Bundles.Tiny).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value!));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await Wait.UntilAsync(() => ServiceProcess.IsReady(http), "the process is ready");
+        await using var process = await ServiceProcess.StartAsync(Bundles.SettingsFor(Bundles.Tiny).ToDictionary(s => s.Key, s => s.Value!));
 
         process.SendSigterm();
 

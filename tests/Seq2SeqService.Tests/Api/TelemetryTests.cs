@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Seq2SeqService.Testing;
 using Seq2SeqService.Tests.Infrastructure;
 
 namespace Seq2SeqService.Tests.Api;
@@ -33,15 +34,12 @@ public sealed class TelemetryTests
         await app.StartAsync();
         var endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
-        var port = ServiceProcess.FreePort();
-        var environment = Bundles.SettingsFor(Bundles.Tiny).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value!);
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;
-        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        using (var process = ServiceProcess.Start(["--urls", $"http://127.0.0.1:{port}"], environment))
+        var settings = Bundles.SettingsFor(Bundles.Tiny).ToDictionary(s => s.Key, s => s.Value!);
+        settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;
+        settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        await using (var process = await ServiceProcess.StartAsync(settings))
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await Wait.UntilAsync(() => ServiceProcess.IsReady(http), "the process is ready");
-            (await http.PostAsJsonAsync("/translate", new { texts = new[] { "a cat", "the dog" } })).EnsureSuccessStatusCode();
+            (await process.Http.PostAsJsonAsync("/translate", new { texts = new[] { "a cat", "the dog" } })).EnsureSuccessStatusCode();
             process.SendSigterm();
             (await process.WaitForExitAsync(TimeSpan.FromSeconds(20))).Should().Be(0, process.Output);
         }

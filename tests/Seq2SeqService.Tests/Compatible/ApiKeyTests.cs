@@ -1,4 +1,5 @@
 using System.Net;
+using Seq2SeqService.Testing;
 using Seq2SeqService.Tests.Infrastructure;
 using static Seq2SeqService.Tests.Compatible.CompatibleHost;
 

@@ -5,36 +5,53 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Seq2SeqService.Reliability.Infrastructure;
+namespace Seq2SeqService.Testing;
 
 /// <summary>
-/// The built service started as its own process on a free loopback port, the way a container starts it, with
-/// settings passed as environment variables. Tests wait on what the process says (log lines, readiness, metrics)
-/// and read its memory from /proc.
+/// The built service as its own process, started the way a container or an operator starts it, with settings passed
+/// as environment variables (":" written "__"). Tests wait on what the process says (log lines, readiness, exit code,
+/// metrics) and read its memory from /proc. The one process harness of the test projects, compiled into each.
 /// </summary>
-public sealed partial class ServiceUnderTest : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly List<(string Text, TaskCompletionSource Seen)> _awaitedLines = [];
+    private readonly HttpClient? _http;
 
-    private ServiceUnderTest(IReadOnlyDictionary<string, string> settings)
+    private ServiceProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? settings, int? port,
+        string? workingDirectory)
     {
-        Port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(ServiceDll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(ServiceDll)!,
         };
         start.ArgumentList.Add(ServiceDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{Port}");
-        // Per-request lines would cost more than the load they describe; the scheduler's lines are the events.
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
-        start.Environment["Serilog__MinimumLevel__Override__Seq2SeqService.Scheduling.BatchScheduler"] = "Information";
-        start.Environment["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (key, value) in settings)
+        if (port is { } listening)
+        {
+            Port = listening;
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add($"http://127.0.0.1:{listening}");
+            // Per-request lines would cost more than the load they describe; the scheduler's lines (warm-up among
+            // them) are the events.
+            start.Environment["Serilog__MinimumLevel__Override__Seq2SeqService.Scheduling"] = "Information";
+            start.Environment["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information";
+            _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{listening}"),
+                Timeout = TimeSpan.FromMinutes(2),
+            };
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -45,11 +62,6 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{Port}"),
-            Timeout = TimeSpan.FromMinutes(2),
-        };
     }
 
     /// <summary>
@@ -60,15 +72,13 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
         ? dll
         : Path.Combine(AppContext.BaseDirectory, "Seq2SeqService.dll");
 
+    /// <summary>The loopback port a process started by <see cref="StartAsync"/> listens on.</summary>
     public int Port { get; }
 
-    public HttpClient Http { get; }
+    /// <summary>A client of a process started by <see cref="StartAsync"/>.</summary>
+    public HttpClient Http => _http ?? throw new InvalidOperationException("Only a process started by StartAsync has a known address");
 
-    public int ProcessId => _process.Id;
-
-    public bool HasExited => _process.HasExited;
-
-    /// <summary>Everything the process wrote so far, one line per event.</summary>
+    /// <summary>Everything the process wrote to stdout and stderr so far, one line per event.</summary>
     public string Output
     {
         get
@@ -80,22 +90,37 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the service and returns once it has logged its warm-up and its listener and says it is ready.</summary>
-    public static async Task<ServiceUnderTest> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the service on a free loopback port and returns once it has logged its warm-up and its listener and
+    /// says it is ready.
+    /// </summary>
+    /// <param name="workingDirectory">Where it starts; by default the folder of <see cref="ServiceDll"/>.</param>
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null,
+        string? workingDirectory = null)
     {
-        var service = new ServiceUnderTest(settings ?? new Dictionary<string, string>());
+        var service = new ServiceProcess([], settings, FreePort(), workingDirectory);
         // The warm-up may finish before the server listens: wait for both.
         var warm = Task.WhenAll(service.WhenLogged("Warm-up done"), service.WhenLogged("Now listening on"));
         var exited = service._process.WaitForExitAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         if (await Task.WhenAny(warm, exited, Task.Delay(Timeout.Infinite, timeout.Token)) != warm)
         {
+            await service.DisposeAsync();
             throw new InvalidOperationException("The service did not warm up:\n" + service.Output);
         }
 
         var ready = await service.Http.GetAsync("/health/ready");
         ready.EnsureSuccessStatusCode();
         return service;
+    }
+
+    /// <summary>Runs the service with these arguments until it exits by itself (a switch, a start-up failure).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? settings = null)
+    {
+        await using var process = new ServiceProcess(args, settings, port: null, workingDirectory: null);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, process.Output);
     }
 
     /// <summary>Completes when a line containing <paramref name="text"/> appears (or has appeared).</summary>
@@ -130,6 +155,7 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
     {
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
+        // The parameterless wait also waits for the redirected output to be read to its end.
         _process.WaitForExit();
         return _process.ExitCode;
     }
@@ -154,6 +180,13 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -163,14 +196,7 @@ public sealed partial class ServiceUnderTest : IAsyncDisposable
         }
 
         _process.Dispose();
-        Http.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        _http?.Dispose();
     }
 
     private static long Kibibytes(string[] status, string key) =>
