@@ -11,7 +11,8 @@ public sealed record FamilyTokenizer(string File, string Companions, Func<string
 {
     /// <summary>
     /// Marian's pair of SentencePiece models: source.spm cuts sources, target.spm joins outputs, vocab.json maps
-    /// pieces to ids. The bundles' tokenizer.json holds one model for both sides, so it cannot stand in.
+    /// pieces to ids. A tokenizer.json holds one model for both sides, so it stands in only where the two are the
+    /// same model (as in our bundles), not for opus-mt's.
     /// </summary>
     public static FamilyTokenizer MarianPair { get; } = new("vocab.json", "source.spm and target.spm", MarianTokenizer.Load);
 }
