@@ -32,7 +32,7 @@ public sealed record ModelConfig
     public required int PadTokenId { get; init; }
     public required int EosTokenId { get; init; }
 
-    /// <summary>The decoder's first input: decoder_start_token_id, else pad (Marian's convention, and Hugging Face's default).</summary>
+    /// <summary>The decoder's first input: decoder_start_token_id, else pad, which is what Marian's decoder starts from.</summary>
     public required int DecoderStartTokenId { get; init; }
 
     /// <summary>Reads <paramref name="json"/>, the config.json of a bundle of <paramref name="modelType"/>, with its family's schema.</summary>
