@@ -1,8 +1,8 @@
 using Seq2Seq.Inference.Bundles;
+using Seq2Seq.Inference.Families;
 using Seq2Seq.Inference.Generation;
 using Seq2Seq.Inference.Runtime;
 using Seq2Seq.Tokenizers;
-using Seq2Seq.Tokenizers.Marian;
 
 namespace Seq2Seq.Inference;
 
@@ -12,9 +12,10 @@ namespace Seq2Seq.Inference;
 /// </summary>
 public sealed class TranslationModel : IDisposable
 {
-    private TranslationModel(string name, BundleFiles files, ModelConfig config, GenerationSettings defaults, IModelRunner runner,
-        DraftModel? draft, ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage)
+    private TranslationModel(string name, ModelFamily family, BundleFiles files, ModelConfig config, GenerationSettings defaults,
+        IModelRunner runner, DraftModel? draft, ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage)
     {
+        Family = family;
         Draft = draft;
         Tokenizer = tokenizer;
         Name = name;
@@ -29,6 +30,9 @@ public sealed class TranslationModel : IDisposable
     /// <summary>The bundle folder's name, e.g. "marian-tatoeba-en-fr".</summary>
     public string Name { get; }
 
+    /// <summary>The registered family config.json names (<see cref="KnownFamilies"/>).</summary>
+    public ModelFamily Family { get; }
+
     public BundleFiles Files { get; }
 
     public ModelConfig Config { get; }
@@ -41,7 +45,7 @@ public sealed class TranslationModel : IDisposable
     /// <summary>The int8 graphs of the same bundle guessing ahead for lone greedy requests; null when not used.</summary>
     public DraftModel? Draft { get; }
 
-    /// <summary>The bundle's Marian tokenizer (source.spm, target.spm, vocab.json).</summary>
+    /// <summary>The tokenizer of the bundle's family.</summary>
     public ITokenizer Tokenizer { get; }
 
     /// <summary>tokenizer_config.json's source_lang, when the bundle states it.</summary>
@@ -57,20 +61,22 @@ public sealed class TranslationModel : IDisposable
     public ModelVariant Variant => Files.Variant;
 
     /// <summary>
-    /// Loads and checks a bundle folder: the Optimum layout (or with the graphs under onnx/), or the recurrent
-    /// one when config.json says so.
+    /// Loads and checks a bundle folder of a registered family (<see cref="KnownFamilies"/>), which config.json
+    /// names: the family's layout (graphs in the folder or under onnx/), runner and tokenizer.
     /// </summary>
     /// <param name="folder">The bundle folder.</param>
     /// <param name="options">ONNX Runtime settings for every session.</param>
     /// <param name="variant">Which graphs answer requests.</param>
     /// <param name="draft">Whether to load the bundle's int8 graphs as a draft (<see cref="DraftUse"/>).</param>
     /// <param name="draftTokens">Tokens the draft guesses per decoder call.</param>
-    /// <exception cref="ModelBundleException">A file is missing or does not match config.json; names it.</exception>
+    /// <exception cref="ModelBundleException">
+    /// A file is missing or does not match config.json; names it. config.json names no registered family; lists them.
+    /// </exception>
     public static TranslationModel Load(string folder, RunnerOptions? options = null, ModelVariant variant = ModelVariant.Fp32,
         DraftUse draft = DraftUse.None, int draftTokens = 4)
     {
-        var config = ModelConfig.Read(BundleFiles.LocateConfig(folder));
-        var files = BundleFiles.Locate(folder, config.IsRecurrent, variant);
+        var (family, config) = KnownFamilies.Registry.Read(BundleFiles.LocateConfig(folder));
+        var files = family.Runner.Locate(folder, variant);
         var defaults = GenerationDefaults.Read(files.GenerationConfig, files.Config, config);
         string? source = null, target = null;
         var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
@@ -82,15 +88,13 @@ public sealed class TranslationModel : IDisposable
         }
 
         // The tokenizer loads beside the sessions: both are CPU-bound and independent (start-up time).
-        var loadingTokenizer = Task.Run(() => LoadTokenizer(folder, config));
-        var draftFiles = DraftFiles(folder, config, variant, draft);
-        var loadingDraft = draftFiles is null ? null : Task.Run(() => OnnxModelRunner.Open(draftFiles, config, options));
+        var loadingTokenizer = Task.Run(() => LoadTokenizer(folder, family.Tokenizer, config));
+        var draftFiles = DraftFiles(folder, family.Runner, variant, draft);
+        var loadingDraft = draftFiles is null ? null : Task.Run(() => family.Runner.Open(draftFiles, config, options));
         IModelRunner runner;
         try
         {
-            runner = config.IsRecurrent
-                ? RecurrentModelRunner.Open(files, config, options)
-                : OnnxModelRunner.Open(files, config, options);
+            runner = family.Runner.Open(files, config, options);
         }
         catch
         {
@@ -109,7 +113,7 @@ public sealed class TranslationModel : IDisposable
         }
 
         ITokenizer tokenizer;
-        OnnxModelRunner? draftRunner = null;
+        IModelRunner? draftRunner = null;
         try
         {
             tokenizer = loadingTokenizer.GetAwaiter().GetResult();
@@ -130,19 +134,19 @@ public sealed class TranslationModel : IDisposable
         }
 
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
-        return new TranslationModel(name, files, config, defaults, runner,
+        return new TranslationModel(name, family, files, config, defaults, runner,
             draftRunner is null ? null : new DraftModel(draftRunner, draftTokens), tokenizer, source, target);
     }
 
     /// <summary>The int8 graphs to load as a draft, or null when none is asked for or (with Auto) none fits.</summary>
-    private static BundleFiles? DraftFiles(string folder, ModelConfig config, ModelVariant variant, DraftUse draft)
+    private static BundleFiles? DraftFiles(string folder, FamilyRunner runner, ModelVariant variant, DraftUse draft)
     {
         if (draft == DraftUse.None)
         {
             return null;
         }
 
-        if (config.IsRecurrent || variant != ModelVariant.Fp32)
+        if (!runner.ChecksDrafts || variant != ModelVariant.Fp32)
         {
             return draft == DraftUse.Required
                 ? throw new ModelBundleException(folder, null, "cannot have a draft: only the float graphs of a Transformer bundle check a draft's guesses (Draft = required).")
@@ -151,7 +155,7 @@ public sealed class TranslationModel : IDisposable
 
         try
         {
-            return BundleFiles.Locate(folder, recurrent: false, ModelVariant.Quantized);
+            return runner.Locate(folder, ModelVariant.Quantized);
         }
         catch (ModelBundleException) when (draft == DraftUse.Auto)
         {
@@ -187,21 +191,22 @@ public sealed class TranslationModel : IDisposable
         return [.. results.Select(r => DecodeOutput(r.Sequences[0]))];
     }
 
-    private static ITokenizer LoadTokenizer(string folder, ModelConfig config)
+    private static ITokenizer LoadTokenizer(string folder, FamilyTokenizer loader, ModelConfig config)
     {
-        MarianTokenizer tokenizer;
+        var path = Path.Combine(folder, loader.File);
+        ITokenizer tokenizer;
         try
         {
-            tokenizer = MarianTokenizer.Load(folder);
+            tokenizer = loader.Load(folder);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
-            throw new ModelBundleException(Path.Combine(folder, "vocab.json"), null, $"(with source.spm and target.spm) cannot be loaded: {e.Message}", e);
+            throw new ModelBundleException(path, null, $"(with {loader.Companions}) cannot be loaded: {e.Message}", e);
         }
 
         if (tokenizer.VocabSize != config.VocabSize || tokenizer.EosId != config.EosTokenId || tokenizer.PadId != config.PadTokenId)
         {
-            throw new ModelBundleException(Path.Combine(folder, "vocab.json"), null,
+            throw new ModelBundleException(path, null,
                 $"has {tokenizer.VocabSize} ids (eos {tokenizer.EosId}, pad {tokenizer.PadId}), but config.json says vocab_size {config.VocabSize} (eos {config.EosTokenId}, pad {config.PadTokenId}).");
         }
 

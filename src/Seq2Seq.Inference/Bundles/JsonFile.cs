@@ -97,8 +97,14 @@ internal sealed class JsonFile
             : throw new ModelBundleException(Path, name, $"must be a string, not {value.GetRawText()}.");
     }
 
+    /// <summary>A list of strings, e.g. architectures.</summary>
+    public string[]? OptionalStrings(string name) => OptionalList<string[]>(name, "a list of strings");
+
     /// <summary>A list of token-id lists, e.g. bad_words_ids.</summary>
-    public int[][]? OptionalIdLists(string name)
+    public int[][]? OptionalIdLists(string name) => OptionalList<int[][]>(name, "a list of lists of token ids");
+
+    private T? OptionalList<T>(string name, string expected)
+        where T : class
     {
         if (!Has(name))
         {
@@ -107,11 +113,11 @@ internal sealed class JsonFile
 
         try
         {
-            return _root.GetProperty(name).Deserialize<int[][]>();
+            return _root.GetProperty(name).Deserialize<T>();
         }
         catch (JsonException e)
         {
-            throw new ModelBundleException(Path, name, "must be a list of lists of token ids.", e);
+            throw new ModelBundleException(Path, name, $"must be {expected}.", e);
         }
     }
 }

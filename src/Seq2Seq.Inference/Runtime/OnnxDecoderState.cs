@@ -5,15 +5,14 @@ using Seq2Seq.Inference.Generation;
 namespace Seq2Seq.Inference.Runtime;
 
 /// <summary>
-/// The rows of one cohort on an <see cref="OnnxModelRunner"/>: the encoder attention mask, the
-/// cross-attention keys/values of step 1 (fed back every step), and the self-attention past, which grows
-/// by one position per step. Every cache tensor keeps rows in its first dimension, so dropping, forking
-/// and reordering rows is a row gather. With a decoder that takes decoder_attention_mask, another state's
-/// rows can be appended: a row's past then sits at the end of the past axis after some padding slots,
-/// and its source at the start of the source axis; both masks hide the padding. A step may feed several
-/// positions per row (the decoder masks later positions causally) and positions can be given back.
+/// The rows of one cohort on an <see cref="OnnxModelRunner"/>: the cross-attention keys/values of step 1
+/// (per source, fed back every step) and the self-attention past (per row), which grows by one position per
+/// step. With a decoder that takes decoder_attention_mask, another state's rows can be appended: a row's past
+/// then sits at the end of the past axis after some padding slots, and its source at the start of the source
+/// axis; both masks hide the padding. A step may feed several positions per row (the decoder masks later
+/// positions causally) and positions can be given back.
 /// </summary>
-internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
+internal sealed class OnnxDecoderState : DecoderState, ISpeculativeState
 {
     // Backs the zero-length placeholders: the graphs declare inputs that the chosen branch never reads.
     private static readonly float[] PlaceholderStorage = PinnedTensor.Allocate<float>(1);
@@ -24,51 +23,27 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
     private readonly PooledTensor<float>?[] _cache;
     private readonly bool[] _useCache = PinnedTensor.Allocate<bool>(1);
     private readonly List<OrtValue> _temporaries = [];
-    private readonly RowSources _sources;
-    private readonly StepTokens _tokens = new();
     private OrtValue[] _inputs = [];
     private PooledTensor<float>? _encoderHidden;
-    private PooledTensor<long>? _mask;
-    private OrtValue? _logits;
-    private OrtValue? _attention;
     private int[] _padding;
     private long[] _decoderMask = [];
-    private RunnerTimings _timings;
+    private DecoderGraph? _stepGraph;
 
     public OnnxDecoderState(OnnxModelRunner runner, int[] sourceLengths, PooledTensor<float> encoderHidden,
         PooledTensor<long> mask, RunnerTimings encodeTimings)
+        : base(sourceLengths, mask, encodeTimings)
     {
         _runner = runner;
         _heads = runner.Config.DecoderAttentionHeads;
         _headSize = runner.Config.DecoderHeadSize;
         _cache = new PooledTensor<float>?[runner.Config.DecoderLayers * DecoderTensor.CacheSlotsPerLayer];
         _encoderHidden = encoderHidden;
-        _mask = mask;
-        _timings = encodeTimings;
-        var rows = sourceLengths.Length;
-        _sources = new RowSources(sourceLengths);
-        _padding = new int[rows];
-        Rows = rows;
+        _padding = new int[sourceLengths.Length];
     }
 
-    public int Rows { get; private set; }
+    protected override string JoinRule => "Rows can join only a state of the same model, whose decoder takes decoder_attention_mask.";
 
-    /// <summary>Length of the past axis: the longest row's past.</summary>
-    public int PastLength { get; private set; }
-
-    /// <summary>
-    /// The source axis as it is now: joins widen it and trimming narrows it, and the last step's attention
-    /// (read before either) has this width.
-    /// </summary>
-    public int SourceWidth => _mask is null ? 0 : (int)_mask.Shape[1];
-
-    public ReadOnlySpan<float> Attention => _attention is null
-        ? throw new InvalidOperationException("No attention: the decoder has no cross_attentions output, or no step has run.")
-        : _attention.GetTensorDataAsSpan<float>();
-
-    public RunnerTimings Timings => _timings;
-
-    public Span<float> Step(ReadOnlySpan<int> tokens) => Step(tokens, 1);
+    public override Span<float> Step(ReadOnlySpan<int> tokens) => Step(tokens, 1);
 
     public Span<float> Step(ReadOnlySpan<int> tokens, int positions)
     {
@@ -78,8 +53,9 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
         }
 
         var started = Stopwatch.GetTimestamp();
+        var ranBefore = RunTicks;
         var graph = PastLength == 0 ? _runner.FirstStep : _runner.WithPast;
-        var ids = Temporary(_tokens.Over(tokens, positions));
+        var ids = Temporary(Tokens.Over(tokens, positions));
 
         // A mask with a default is fed only when some row's past has padding; the default says "none".
         var feedMask = graph.DecoderMaskIsOptional && _padding.AsSpan(0, Rows).IndexOfAnyExcept(0) >= 0;
@@ -99,45 +75,15 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
             _inputs[graph.Inputs.Length] = DecoderMask(positions);
         }
 
-        var run = Stopwatch.GetTimestamp();
-        IDisposableReadOnlyCollection<OrtValue> outputs;
+        Span<float> logits;
+        _stepGraph = graph;
         try
         {
-            outputs = graph.Session.Run(_runner.RunOptions, feedMask ? graph.InputNamesWithMask : graph.InputNames, _inputs, graph.OutputNames);
+            logits = TakeOutputs(Run(graph.Session, _runner.RunOptions, feedMask ? graph.InputNamesWithMask : graph.InputNames, _inputs, graph.OutputNames));
         }
         finally
         {
-            _timings.RunTicks += Stopwatch.GetTimestamp() - run;
             DisposeTemporaries();
-        }
-
-        var ran = Stopwatch.GetTimestamp();
-        ReleaseStepOutputs();
-        var o = 0;
-
-        // Each output goes to an owner (the cache, the logits) or is released now; the collection itself is
-        // never disposed, since that would release the kept ones too.
-        foreach (var value in outputs)
-        {
-            var output = graph.Outputs[o++];
-            if (output.Kind == DecoderTensorKind.Present && (!output.Encoder || PastLength == 0))
-            {
-                ref var slot = ref _cache[output.Layer * DecoderTensor.CacheSlotsPerLayer + output.CacheSlot];
-                slot?.Dispose();
-                slot = PooledTensor<float>.Wrap(value);
-            }
-            else if (output.Kind == DecoderTensorKind.Logits)
-            {
-                _logits = value;
-            }
-            else if (output.Kind == DecoderTensorKind.CrossAttentions)
-            {
-                _attention = value;
-            }
-            else
-            {
-                value.Dispose();
-            }
         }
 
         if (PastLength == 0)
@@ -148,8 +94,7 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
         }
 
         PastLength += positions;
-        var logits = _logits!.GetTensorMutableDataAsSpan<float>();
-        _timings.PrepareTicks += (run - started) + (Stopwatch.GetTimestamp() - ran);
+        AddPrepareTime(started, RunTicks - ranBefore);
         return logits;
     }
 
@@ -170,33 +115,31 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
         {
             if (!DecoderTensor.IsCrossAttentionSlot(slot))
             {
-                var kept = CacheAxis.Window(_cache[slot]!, 2, 0, PastLength - positions);
-                _cache[slot]!.Dispose();
-                _cache[slot] = kept;
+                Replace(ref _cache[slot], CacheAxis.Window(_cache[slot]!, 2, 0, PastLength - positions));
             }
         }
 
         PastLength -= positions;
-        _timings.PrepareTicks += Stopwatch.GetTimestamp() - started;
+        AddPrepareTime(started);
     }
 
     public ISpeculativeState? Follow(IModelRunner draft)
     {
-        if (draft is not OnnxModelRunner runner || _encoderHidden is null || _mask is null || PastLength > 0 || Rows != 1
+        if (draft is not OnnxModelRunner runner || _encoderHidden is null || Mask is not { } mask || PastLength > 0 || Rows != 1
             || runner.Config.DModel != _runner.Config.DModel)
         {
             return null;
         }
 
         var hidden = PooledTensor<float>.Rent(_encoderHidden.Shape.ToArray(), (span, _) => _encoderHidden.Data.CopyTo(span), 0);
-        var mask = PooledTensor<long>.Rent(_mask.Shape.ToArray(), (span, _) => _mask.Data.CopyTo(span), 0);
-        return new OnnxDecoderState(runner, [_sources.Longest], hidden, mask, default);
+        var copy = PooledTensor<long>.Rent(mask.Shape.ToArray(), (span, _) => mask.Data.CopyTo(span), 0);
+        return new OnnxDecoderState(runner, [Sources.Longest], hidden, copy, default);
     }
 
-    public void Reorder(ReadOnlySpan<int> parents)
+    protected override bool CanJoin(DecoderState other) => ((OnnxDecoderState)other)._runner == _runner && _runner.SupportsJoins;
+
+    protected override void GatherRows(ReadOnlySpan<int> parents, bool sourcesChanged)
     {
-        var started = Stopwatch.GetTimestamp();
-        var sourcesChanged = _sources.Reorder(parents);
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             // Rows of one source share their cross-attention cache, so forks within a source skip it.
@@ -208,62 +151,24 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
 
         if (sourcesChanged)
         {
-            _mask = _mask?.Regather(parents);
             _encoderHidden = _encoderHidden?.Regather(parents);
         }
 
         _padding = Pick(_padding, parents);
-        Rows = parents.Length;
-        if (Rows == 0)
-        {
-            ReleaseAll();
-        }
-        else if (sourcesChanged && PastLength > 0)
-        {
-            TrimPadding();
-        }
-
-        _timings.PrepareTicks += Stopwatch.GetTimestamp() - started;
     }
 
-    public void Append(IDecoderState other)
+    protected override void JoinRows(DecoderState other, int past)
     {
-        if (other is not OnnxDecoderState state || state._runner != _runner || !_runner.SupportsJoins)
-        {
-            throw new InvalidOperationException("Rows can join only a state of the same model, whose decoder takes decoder_attention_mask.");
-        }
-
-        if (PastLength == 0 || state.PastLength == 0 || Rows == 0 || state.Rows == 0)
-        {
-            throw new InvalidOperationException("Both states must have rows and have taken their first step.");
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        var past = Math.Max(PastLength, state.PastLength);
+        var state = (OnnxDecoderState)other;
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
-            var joined = CacheAxis.Stack(_cache[slot]!, state._cache[slot]!, axis: 2, alignEnd: !crossAttention);
-            _cache[slot]!.Dispose();
-            _cache[slot] = joined;
+            Replace(ref _cache[slot], CacheAxis.Stack(_cache[slot]!, state._cache[slot]!, axis: 2, alignEnd: !crossAttention));
         }
 
-        var mask = CacheAxis.Stack(_mask!, state._mask!, axis: 1, alignEnd: false);
-        _mask!.Dispose();
-        _mask = mask;
-        var rows = Rows + state.Rows;
-        _sources.Append(state._sources);
         _padding = [.. _padding.AsSpan(0, Rows).ToArray().Select(p => p + past - PastLength),
             .. state._padding.AsSpan(0, state.Rows).ToArray().Select(p => p + past - state.PastLength)];
-        Rows = rows;
-        PastLength = past;
-        _timings.RunTicks += state._timings.RunTicks;
-        _timings.PrepareTicks += state._timings.PrepareTicks + (Stopwatch.GetTimestamp() - started);
-        state.ReleaseAll();
-        state.Rows = 0;
     }
-
-    public void Dispose() => ReleaseAll();
 
     private static int[] Pick(int[] values, ReadOnlySpan<int> parents)
     {
@@ -277,33 +182,26 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
     }
 
     /// <summary>
-    /// Drops past slots that are padding in every row and source slots beyond every row's source, once
-    /// the rows that needed them have left: each step's attention costs in proportion to both axes.
+    /// Also drops past slots that are padding in every row. Before the first step the encoder's states still
+    /// span the whole source axis, so nothing narrows.
     /// </summary>
-    private void TrimPadding()
+    protected override bool Trim(int usedSource)
     {
-        var rows = _padding.AsSpan(0, Rows);
-        var unusedPast = rows.Length == 0 ? 0 : rows.ToArray().Min();
-        var source = (int)_mask!.Shape[1];
-        var usedSource = _sources.Longest;
+        if (PastLength == 0)
+        {
+            return false;
+        }
+
+        var unusedPast = _padding.AsSpan(0, Rows).ToArray().Min();
         for (var slot = 0; slot < _cache.Length; slot++)
         {
             var crossAttention = DecoderTensor.IsCrossAttentionSlot(slot);
-            if (crossAttention ? usedSource < source : unusedPast > 0)
+            if (crossAttention ? usedSource < SourceWidth : unusedPast > 0)
             {
-                var trimmed = crossAttention
+                Replace(ref _cache[slot], crossAttention
                     ? CacheAxis.Window(_cache[slot]!, 2, 0, usedSource)
-                    : CacheAxis.Window(_cache[slot]!, 2, unusedPast, PastLength - unusedPast);
-                _cache[slot]!.Dispose();
-                _cache[slot] = trimmed;
+                    : CacheAxis.Window(_cache[slot]!, 2, unusedPast, PastLength - unusedPast));
             }
-        }
-
-        if (usedSource < source)
-        {
-            var mask = CacheAxis.Window(_mask, 1, 0, usedSource);
-            _mask.Dispose();
-            _mask = mask;
         }
 
         if (unusedPast > 0)
@@ -314,6 +212,27 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
                 _padding[r] -= unusedPast;
             }
         }
+
+        return true;
+    }
+
+    protected override StepOutput UseOf(int index)
+    {
+        var output = _stepGraph!.Outputs[index];
+        return output.Kind switch
+        {
+            // Cross-attention keys/values are computed at the first step only.
+            DecoderTensorKind.Present when !output.Encoder || PastLength == 0 => StepOutput.Kept,
+            DecoderTensorKind.Logits => StepOutput.Logits,
+            DecoderTensorKind.CrossAttentions => StepOutput.Attention,
+            _ => StepOutput.Drop,
+        };
+    }
+
+    protected override void Keep(int index, OrtValue value)
+    {
+        var output = _stepGraph!.Outputs[index];
+        Replace(ref _cache[output.Layer * DecoderTensor.CacheSlotsPerLayer + output.CacheSlot], PooledTensor<float>.Wrap(value));
     }
 
     /// <summary>Rows × (past + positions): 0 on a row's padding slots, 1 on its real past and the new positions.</summary>
@@ -343,7 +262,7 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
             case DecoderTensorKind.InputIds:
                 return ids;
             case DecoderTensorKind.EncoderAttentionMask:
-                return _mask!.Value;
+                return Mask!.Value;
             case DecoderTensorKind.DecoderAttentionMask:
                 return DecoderMask(positions);
             case DecoderTensorKind.EncoderHiddenStates:
@@ -378,15 +297,7 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
         _temporaries.Clear();
     }
 
-    private void ReleaseStepOutputs()
-    {
-        _logits?.Dispose();
-        _logits = null;
-        _attention?.Dispose();
-        _attention = null;
-    }
-
-    private void ReleaseAll()
+    protected override void ReleaseTensors()
     {
         for (var slot = 0; slot < _cache.Length; slot++)
         {
@@ -394,9 +305,6 @@ internal sealed class OnnxDecoderState : ISpeculativeState, IAttentionState
             _cache[slot] = null;
         }
 
-        ReleaseStepOutputs();
-        _mask?.Dispose();
-        _mask = null;
         _encoderHidden?.Dispose();
         _encoderHidden = null;
         DisposeTemporaries();

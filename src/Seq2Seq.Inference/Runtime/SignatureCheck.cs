@@ -79,7 +79,7 @@ internal static class SignatureCheck
                 {
                     var node = Require(nodes, path, $"{prefix}.{layer}.{side}.{part}", TensorElementType.Float, 4);
                     Dimension(node, path, 1, config.DecoderAttentionHeads, "decoder_attention_heads");
-                    Dimension(node, path, 3, config.DecoderHeadSize, "d_model / decoder_attention_heads");
+                    Dimension(node, path, 3, config.DecoderHeadSize, config.HeadSizeSource);
                 }
             }
         }

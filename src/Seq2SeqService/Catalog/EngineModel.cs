@@ -26,7 +26,7 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
 
     public int MaxInputTokens => model.MaxSourceTokens;
 
-    public string Architecture => model.Config.Architecture;
+    public string Architecture => model.Family.Architecture;
 
     public bool ProvidesAttention => model.Runner.ProvidesAttention;
 

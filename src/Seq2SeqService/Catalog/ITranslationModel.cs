@@ -16,7 +16,7 @@ public interface ITranslationModel : IBatchModel
 
     string? TargetLanguage { get; }
 
-    /// <summary>The model family: "transformer" or "gru-attention".</summary>
+    /// <summary>The family's architecture (ModelFamily.Architecture): "transformer" or "gru-attention".</summary>
     string Architecture { get; }
 
     /// <summary>Whether the model can return its attention (its decoder outputs it).</summary>

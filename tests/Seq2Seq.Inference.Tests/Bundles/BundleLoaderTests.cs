@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Seq2Seq.Inference.Bundles;
+using Seq2Seq.Inference.Families;
 using Seq2Seq.Inference.Tests.Models;
 
 namespace Seq2Seq.Inference.Tests.Bundles;
@@ -7,11 +8,10 @@ namespace Seq2Seq.Inference.Tests.Bundles;
 /// <summary>Loading the real bundles, and copies of the tiny one with one thing broken each.</summary>
 public sealed class BundleLoaderTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "seq2seq-bundle-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = ConfigJson.TemporaryFolder("bundle");
 
     public BundleLoaderTests()
     {
-        Directory.CreateDirectory(_folder);
         foreach (var file in Directory.GetFiles(RepoPaths.Bundle(RepoPaths.TinyBundle)))
         {
             File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
@@ -28,6 +28,7 @@ public sealed class BundleLoaderTests : IDisposable
         model.Name.Should().Be(RepoPaths.DefaultBundle);
         model.Files.MergedDecoder.Should().NotBeNull();
         model.Config.ModelType.Should().Be("marian");
+        model.Family.Should().BeSameAs(KnownFamilies.Marian);
         model.DefaultSettings.NumBeams.Should().Be(4);
         model.DefaultSettings.BadWordIds.Should().Equal(model.Config.PadTokenId);
         model.DefaultSettings.DecoderStartTokenId.Should().Be(model.Config.PadTokenId);
@@ -52,7 +53,7 @@ public sealed class BundleLoaderTests : IDisposable
     {
         using var model = TranslationModel.Load(RepoPaths.Bundle(RepoPaths.TinyRecurrentBundle));
 
-        model.Config.Architecture.Should().Be(ModelConfig.RecurrentModelType);
+        model.Family.Should().BeSameAs(KnownFamilies.GruAttention);
         model.Runner.Should().BeOfType<Seq2Seq.Inference.Runtime.RecurrentModelRunner>();
         model.Runner.ProvidesAttention.Should().BeTrue();
         model.Files.Decoder.Should().EndWith(BundleFiles.DecoderFile);
@@ -65,7 +66,7 @@ public sealed class BundleLoaderTests : IDisposable
     {
         EditConfig(c =>
         {
-            c["model_type"] = ModelConfig.RecurrentModelType;
+            c["model_type"] = KnownFamilies.GruAttention.ModelTypes[0];
             c["max_source_length"] = 64;
         });
 
@@ -74,6 +75,19 @@ public sealed class BundleLoaderTests : IDisposable
         error.FilePath.Should().Be(Path.Combine(_folder, BundleFiles.EncoderFile));
         error.Item.Should().Be("initial_state.0");
         error.Message.Should().Contain(BundleFiles.EncoderFile).And.Contain("initial_state.0");
+    }
+
+    [Fact]
+    public void A_config_of_no_registered_family_fails_before_any_graph_opens()
+    {
+        EditConfig(c => c["model_type"] = "bart");
+        File.Delete(Path.Combine(_folder, BundleFiles.EncoderFile));
+
+        var error = Load().Which;
+
+        error.FilePath.Should().Be(Path.Combine(_folder, BundleFiles.ConfigFile));
+        error.Item.Should().Be("model_type");
+        error.Message.Should().Contain("'bart'").And.Contain(KnownFamilies.Marian.Name).And.Contain(KnownFamilies.GruAttention.Name);
     }
 
     [Theory]
@@ -153,9 +167,6 @@ public sealed class BundleLoaderTests : IDisposable
     private JsonObject EditConfig(Action<JsonObject> edit)
     {
         var path = Path.Combine(_folder, BundleFiles.ConfigFile);
-        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(json);
-        File.WriteAllText(path, json.ToJsonString());
-        return json;
+        return ConfigJson.Edit(path, path, edit);
     }
 }

@@ -61,6 +61,29 @@ public class DecoderJoinTests(LoadedModels models)
         }
     }
 
+    [Theory]
+    [InlineData(RepoPaths.DefaultBundle)]
+    [InlineData(RepoPaths.RecurrentBundle)]
+    public void Both_states_join_only_after_a_step_and_forget_a_step_once_rows_move(string bundle)
+    {
+        var model = models[bundle];
+        var source = model.EncodeSource("Hi.");
+        var start = model.DefaultSettings.DecoderStartTokenId;
+        using var stepped = model.Runner.Encode([source]);
+        using var fresh = model.Runner.Encode([source]);
+        stepped.Step([start]);
+
+        var join = () => stepped.Append(fresh);
+        join.Should().Throw<InvalidOperationException>().WithMessage("*first step*");
+        fresh.Rows.Should().Be(1, "a refused join leaves both states as they were");
+
+        ((IAttentionState)stepped).Attention.Length.Should().Be(source.Length);
+        stepped.Reorder([0, 0]);
+        var attention = () => ((IAttentionState)stepped).Attention.Length;
+        attention.Should().Throw<InvalidOperationException>("the last step's attention describes the rows before the reorder");
+        stepped.Step([start, start]).Length.Should().Be(2 * model.Runner.VocabSize);
+    }
+
     private static void ShouldMatch(IDecoderState joined, float[] joinedLogits, int row, IDecoderState alone, Span<float> aloneLogits,
         int vocab, int sourceLength, int width)
     {
