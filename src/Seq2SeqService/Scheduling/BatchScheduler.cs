@@ -362,14 +362,12 @@ public sealed partial class BatchScheduler(
             return;
         }
 
-        long generated = 0;
         foreach (var row in step.Finished)
         {
             var (job, segment) = running.Finished(row.Row);
             job.RunningRows -= job.RowCost;
             if (row.Output is { } output)
             {
-                generated += output.Candidates.Sum(c => c.OutputTokens);
                 job.RowFinished(row.EncodeTime, row.DecodeTime);
                 job.Job.SetOutput(segment, output);
             }
@@ -381,7 +379,7 @@ public sealed partial class BatchScheduler(
             }
         }
 
-        metrics.BatchRan(running.Model.Name, step.Rows, generated);
+        metrics.BatchRan(running.Model.Name, step.Rows);
         if (running.Batch is null or { IsCompleted: true })
         {
             running.End();
