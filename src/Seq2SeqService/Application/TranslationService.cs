@@ -81,7 +81,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         var deadline = RequestDeadline.Of(command.Options?.TimeoutMs, batching.Value.RequestTimeoutSeconds);
         using var timer = deadline is null ? null : new CancellationTokenSource(deadline.Timeout, time);
         var order = progress is null ? null : new SentenceOrder(texts, progress);
-        var job = new TranslationJob(model, settings, segments, cancellation)
+        var job = new TranslationJob(model, settings, segments, cancellation, work)
         {
             ReturnAttention = command.Options?.ReturnAttention == true,
             Deadline = timer?.Token ?? CancellationToken.None,
