@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Application;
-using Seq2SeqService.Auth;
 using Seq2SeqService.Logging;
 using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
