@@ -128,16 +128,16 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
     public static string TextPath(int index) => $"texts[{index}]";
 
     /// <summary>
-    /// The client's texts against <c>MaxTexts</c> and <c>MaxTextLength</c>, by input path. A caller that cuts the
-    /// client's texts into pieces checks the texts it was sent here and marks its command
-    /// <see cref="TranslationCommand.Fragments"/>; every other command is checked when translated.
+    /// The client's texts against <c>MaxTexts</c> and <c>MaxTextLength</c>, by input path under the API's
+    /// <paramref name="field"/>. A caller that cuts the client's texts into pieces checks the texts it was sent here
+    /// and marks its command <see cref="TranslationCommand.Fragments"/>; every other command is checked when translated.
     /// </summary>
-    public void CheckLimits(IReadOnlyList<string> texts, IDictionary<string, string[]> errors)
+    public void CheckLimits(IReadOnlyList<string> texts, IDictionary<string, string[]> errors, string field = "texts")
     {
         var max = limits.Value;
         if (texts.Count > max.MaxTexts)
         {
-            errors["texts"] = [$"has {texts.Count} entries; at most {max.MaxTexts} are allowed per request."];
+            errors[field] = [$"has {texts.Count} entries; at most {max.MaxTexts} are allowed per request."];
             return;
         }
 
@@ -145,7 +145,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         {
             if (texts[i].Length > max.MaxTextLength)
             {
-                errors[TextPath(i)] = [$"has {texts[i].Length} characters; at most {max.MaxTextLength} are allowed."];
+                errors[$"{field}[{i}]"] = [$"has {texts[i].Length} characters; at most {max.MaxTextLength} are allowed."];
             }
         }
     }

@@ -70,7 +70,7 @@ public sealed class SameFailureTests
     [Theory]
     [InlineData("Service:Limits:MaxRequestWork", "50", HttpStatusCode.RequestEntityTooLarge, "at most 50 per request")]
     [InlineData("Service:Batching:MaxTokensPerRequest", "1", HttpStatusCode.UnprocessableEntity, "MaxTokensPerRequest")]
-    [InlineData("Service:Limits:MaxTextLength", "3", HttpStatusCode.BadRequest, "at most 3 are allowed")]
+    [InlineData("Service:Limits:MaxTextLength", "3", HttpStatusCode.BadRequest, "[1] has 4 characters; at most 3 are allowed")]
     public async Task A_request_over_a_limit_gets_the_same_status_without_retry_after_in_every_api(string setting,
         string value, HttpStatusCode status, string named)
     {

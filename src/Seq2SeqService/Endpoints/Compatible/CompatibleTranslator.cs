@@ -27,16 +27,16 @@ public sealed class TranslationFailedException(TranslationError error) : Excepti
 public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService service)
 {
     /// <summary>
-    /// Translates <paramref name="texts"/>; a <paramref name="source"/> of <see langword="null"/> is detected;
-    /// <paramref name="api"/> labels the request's metrics.
+    /// Translates <paramref name="texts"/>, which came in the API's <paramref name="field"/>; a
+    /// <paramref name="source"/> of <see langword="null"/> is detected; <paramref name="api"/> labels the request's metrics.
     /// </summary>
     /// <exception cref="TranslationFailedException">Limits, unsupported languages, or the service refusing.</exception>
-    public async Task<CompatibleResult> TranslateAsync(IReadOnlyList<string> texts, string? source, string target,
-        bool markup, string api, CancellationToken cancellation)
+    public async Task<CompatibleResult> TranslateAsync(IReadOnlyList<string> texts, string field, string? source,
+        string target, bool markup, string api, CancellationToken cancellation)
     {
         // Held to the limits as the client sent them: the cores and text nodes the service gets are shorter, and more.
         var limits = new Dictionary<string, string[]>();
-        service.CheckLimits(texts, limits);
+        service.CheckLimits(texts, limits, field);
         if (limits.Count > 0)
         {
             throw new TranslationFailedException(TranslationError.Invalid(limits));

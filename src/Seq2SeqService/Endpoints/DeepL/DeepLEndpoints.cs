@@ -79,7 +79,7 @@ public static class DeepLEndpoints
         var markup = fields.Get("tag_handling") is "html" or "xml";
         try
         {
-            var result = await translator.TranslateAsync(texts, source,
+            var result = await translator.TranslateAsync(texts, "text", source,
                 DeepLLanguageCodes.ToModel(fields.Get("target_lang")!), markup, Group, context.RequestAborted);
             DialectHelpers.Translated(context, result.Translation, Group, arrived);
             var detected = DeepLLanguageCodes.ToDeepL(result.Source);

@@ -88,7 +88,7 @@ public static class LibreTranslateEndpoints
         var auto = source.Equals("auto", StringComparison.OrdinalIgnoreCase);
         try
         {
-            var result = await translator.TranslateAsync(texts, auto ? null : source, fields.Get("target")!,
+            var result = await translator.TranslateAsync(texts, "q", auto ? null : source, fields.Get("target")!,
                 format == "html", Group, context.RequestAborted);
             DialectHelpers.Translated(context, result.Translation, Group, arrived);
             var detected = result.Detected is { } d ? new LibreTranslateDetection(d.Confidence, d.Language) : null;
