@@ -1,3 +1,4 @@
+using Seq2SeqService.Metrics;
 using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Application;
@@ -11,8 +12,10 @@ namespace Seq2SeqService.Application;
 /// model's default, when null.
 /// </param>
 /// <param name="Fragments">
-/// The texts are pieces the service cut from fewer client texts (the text nodes of markup): their number is not the
-/// client's, so <c>MaxTexts</c> does not apply to it, while the work limit still applies to all of them together.
+/// The texts are pieces cut from the client's texts (the trimmed texts and markup text nodes of the compatible APIs),
+/// which the caller held to <c>MaxTexts</c> and <c>MaxTextLength</c> (<see cref="TranslationService.CheckLimits"/>):
+/// their number and lengths are not the client's, while the work limit still applies to all of them together.
 /// </param>
+/// <param name="Api">The API the request came through, as metrics label it.</param>
 public sealed record TranslationCommand(IReadOnlyList<string> Texts, string? Model = null, GenerationOptions? Options = null,
-    SentenceSplitting? Splitting = null, bool Fragments = false);
+    SentenceSplitting? Splitting = null, bool Fragments = false, string Api = ServiceMetrics.NativeApi);

@@ -62,17 +62,23 @@ public sealed record TranslationCandidate(string Text, FinishReason FinishReason
 /// <summary>One sentence of a text: its source, its translation, and how confident the model was.</summary>
 public sealed record SentenceScore(string Source, string Text, double MeanLogProbability, double Score);
 
-/// <summary>Why a translation did not happen; each front-end maps the kind to its own status and shape.</summary>
+/// <summary>Why a translation did not happen; one table gives each kind its HTTP status for every API, and each API its body's shape.</summary>
 /// <param name="Kind">What went wrong.</param>
 /// <param name="Message">A sentence for the client.</param>
 /// <param name="Fields">
 /// Where the problem is, by input path (<c>texts[i]</c>, <c>texts</c>, <c>model</c>, <c>options.&lt;name&gt;</c>), with
 /// each path's messages; set for <see cref="TranslationErrorKind.InvalidRequest"/>.
 /// </param>
-/// <param name="RetryAfter">For <see cref="TranslationErrorKind.Overloaded"/> and <see cref="TranslationErrorKind.Stopping"/>:
-/// when retrying makes sense, from the backlog at the recent drain rate.</param>
+/// <param name="RetryAfter">For <see cref="TranslationErrorKind.Overloaded"/>, <see cref="TranslationErrorKind.Stopping"/>
+/// and <see cref="TranslationErrorKind.Failed"/>: when retrying makes sense, from the backlog at the recent drain rate.</param>
 public sealed record TranslationError(TranslationErrorKind Kind, string Message,
-    IReadOnlyDictionary<string, string[]>? Fields = null, TimeSpan? RetryAfter = null);
+    IReadOnlyDictionary<string, string[]>? Fields = null, TimeSpan? RetryAfter = null)
+{
+    /// <summary>An <see cref="TranslationErrorKind.InvalidRequest"/> listing <paramref name="fields"/>, its message naming each.</summary>
+    public static TranslationError Invalid(IDictionary<string, string[]> fields) =>
+        new(TranslationErrorKind.InvalidRequest, string.Join(" ", fields.Select(f => $"{f.Key} {string.Join(" ", f.Value)}")),
+            fields.ToDictionary());
+}
 
 /// <summary>The kinds of <see cref="TranslationError"/>.</summary>
 public enum TranslationErrorKind
@@ -89,7 +95,7 @@ public enum TranslationErrorKind
     /// <summary>The service is stopping, before or while the request waited; retry elsewhere or later.</summary>
     Stopping,
 
-    /// <summary>The engine failed on a batch that carried the request; the error was logged.</summary>
+    /// <summary>The engine failed on a batch that carried the request; the error was logged, and a retry runs in another batch.</summary>
     Failed,
 
     /// <summary>The caller's cancellation token fired (the client went away).</summary>

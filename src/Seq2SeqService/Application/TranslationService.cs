@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Seq2Seq.Inference.Generation;
 using Seq2SeqService.Catalog;
+using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
 using Seq2SeqService.Queue;
 using Seq2SeqService.Scheduling;
@@ -11,15 +12,15 @@ namespace Seq2SeqService.Application;
 /// <summary>
 /// The application layer between the HTTP front-ends and the scheduler: validates a command against the
 /// service limits and the model, segments its texts, admits the job to the queue, awaits the scheduler and
-/// assembles one translation per text. Every way it can fail comes back as a <see cref="TranslationError"/>;
-/// which HTTP status that becomes is each front-end's decision.
+/// assembles one translation per text. Every way it can fail comes back as a <see cref="TranslationError"/>,
+/// whose kind the HTTP layer answers with one status for every API; the tokens it generates are counted by API.
 /// </summary>
 /// <remarks>
 /// The request's deadline (<see cref="RequestDeadline"/>) starts when the job is admitted to the queue and fails the
 /// job as soon as it passes, waiting or running; the scheduler then drops its rows at the next decoder step.
 /// </remarks>
 public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue, IOptions<RequestLimitsOptions> limits,
-    IOptions<BatchingOptions> batching, TimeProvider time)
+    IOptions<BatchingOptions> batching, TimeProvider time, ServiceMetrics metrics)
 {
     /// <summary>Translates <paramref name="command"/> until done or <paramref name="cancellation"/> fires; <paramref name="progress"/>,
     /// when given, is told of the acceptance and of each sentence as it is done (streamed answers).</summary>
@@ -44,8 +45,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         var splitting = model is null ? null : ResolveSplitting(command, model, errors);
         if (errors.Count > 0 || model is null || settings is null || splitting is null)
         {
-            return Failure(TranslationErrorKind.InvalidRequest, errors,
-                string.Join(" ", errors.Select(f => $"{f.Key} {string.Join(" ", f.Value)}")));
+            return Invalid(errors);
         }
 
         Func<int, int?> guard = command.Options?.MaxNewTokens is not null || model.LengthGuard is not { } lengthGuard
@@ -81,7 +81,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         var deadline = RequestDeadline.Of(command.Options?.TimeoutMs, batching.Value.RequestTimeoutSeconds);
         using var timer = deadline is null ? null : new CancellationTokenSource(deadline.Timeout, time);
         var order = progress is null ? null : new SentenceOrder(texts, progress);
-        var job = new TranslationJob(model, settings, segments, cancellation)
+        var job = new TranslationJob(model, settings, segments, cancellation, work)
         {
             ReturnAttention = command.Options?.ReturnAttention == true,
             Deadline = timer?.Token ?? CancellationToken.None,
@@ -107,7 +107,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         {
             return e.Reason switch
             {
-                JobFailure.GenerationFailed => Failure(TranslationErrorKind.Failed, e.Message),
+                JobFailure.GenerationFailed => Unavailable(TranslationErrorKind.Failed, e.Message, queue.RetryAfter),
                 JobFailure.DeadlineExceeded => Failure(TranslationErrorKind.LimitExceeded, deadline?.Message ?? e.Message),
                 JobFailure.TokenBudgetExceeded => Failure(TranslationErrorKind.LimitExceeded, e.Message),
                 _ => Unavailable(TranslationErrorKind.Stopping, e.Message, queue.RetryAfter),
@@ -119,6 +119,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         }
 
         var translations = TranslationAssembler.Assemble(texts, outputs, settings);
+        metrics.Generated(model.Name, command.Api, translations.Sum(t => t.Candidates.Sum(c => (long)c.OutputTokens)));
         return TranslationOutcome.Success(new TranslationResult(model.Name, translations, job.QueueTime,
             job.EncodeTime, job.DecodeTime, job.BatchSizes));
     }
@@ -126,30 +127,47 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
     /// <summary>The input path of text <paramref name="index"/>, as <see cref="TranslationError.Fields"/> names it.</summary>
     public static string TextPath(int index) => $"texts[{index}]";
 
-    private void CheckTexts(IReadOnlyList<string> texts, bool fragments, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// The client's texts against <c>MaxTexts</c> and <c>MaxTextLength</c>, by input path under the API's
+    /// <paramref name="field"/>. A caller that cuts the client's texts into pieces checks the texts it was sent here
+    /// and marks its command <see cref="TranslationCommand.Fragments"/>; every other command is checked when translated.
+    /// </summary>
+    public void CheckLimits(IReadOnlyList<string> texts, IDictionary<string, string[]> errors, string field = "texts")
     {
         var max = limits.Value;
+        if (texts.Count > max.MaxTexts)
+        {
+            errors[field] = [$"has {texts.Count} entries; at most {max.MaxTexts} are allowed per request."];
+            return;
+        }
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (texts[i].Length > max.MaxTextLength)
+            {
+                errors[$"{field}[{i}]"] = [$"has {texts[i].Length} characters; at most {max.MaxTextLength} are allowed."];
+            }
+        }
+    }
+
+    private void CheckTexts(IReadOnlyList<string> texts, bool fragments, Dictionary<string, string[]> errors)
+    {
         if (texts.Count == 0)
         {
             errors["texts"] = ["must contain at least one text."];
             return;
         }
 
-        if (texts.Count > max.MaxTexts && !fragments)
+        if (!fragments)
         {
-            errors["texts"] = [$"has {texts.Count} entries; at most {max.MaxTexts} are allowed per request."];
-            return;
+            CheckLimits(texts, errors);
         }
 
         for (var i = 0; i < texts.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(texts[i]))
             {
-                errors[TextPath(i)] = ["must not be empty or whitespace."];
-            }
-            else if (texts[i].Length > max.MaxTextLength)
-            {
-                errors[TextPath(i)] = [$"has {texts[i].Length} characters; at most {max.MaxTextLength} are allowed."];
+                errors.TryAdd(TextPath(i), ["must not be empty or whitespace."]);
             }
         }
     }
@@ -224,6 +242,6 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
     private static TranslationOutcome Failure(TranslationErrorKind kind, string message) =>
         TranslationOutcome.Failure(new TranslationError(kind, message));
 
-    private static TranslationOutcome Failure(TranslationErrorKind kind, Dictionary<string, string[]> fields,
-        string message) => TranslationOutcome.Failure(new TranslationError(kind, message, fields));
+    private static TranslationOutcome Invalid(IDictionary<string, string[]> fields) =>
+        TranslationOutcome.Failure(TranslationError.Invalid(fields));
 }

@@ -21,7 +21,6 @@ public static class CompatibleApisSetup
     public static IServiceCollection AddCompatibleApis(this IServiceCollection services)
     {
         services.AddSingleton<LanguagePairs>();
-        services.AddSingleton<ITextTranslator, ServiceTextTranslator>();
         services.AddSingleton<CompatibleTranslator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, SharedTranslateRoutePolicy>());
         services.Configure<SwaggerGenOptions>(swagger =>

@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Seq2SeqService.Application;
 using Seq2SeqService.Contracts;
+using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Errors;
 using Seq2SeqService.Input;
-using Seq2SeqService.Logging;
 using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
-using Seq2SeqService.Application;
 
 namespace Seq2SeqService.Endpoints;
 
@@ -34,10 +33,10 @@ public static class TranslateEndpoints
     /// markers come back where they were. Requests arriving together are batched. Errors: 400 (invalid JSON,
     /// fields, options or model), 413 (body too large, or too much estimated work), 415 (not JSON), 422 (the
     /// request's deadline — <c>options.timeout_ms</c> or the service's — or token budget passed), 503 with
-    /// Retry-After (queue full or service stopping).
+    /// Retry-After (queue full, service stopping, or an engine failure).
     /// </remarks>
     public static async Task<IResult> TranslateAsync(HttpContext context, TranslationService translator,
-        IOptions<RequestLimitsOptions> limits, IOptions<QueueOptions> queue, ServiceMetrics metrics)
+        IOptions<RequestLimitsOptions> limits)
     {
         var arrived = Stopwatch.GetTimestamp();
         var (root, problem) = await JsonBody.ReadObjectAsync(context.Request, limits.Value.MaxRequestBodyBytes);
@@ -54,8 +53,8 @@ public static class TranslateEndpoints
 
         var command = new TranslationCommand(TranslateInput.TextsOf(request), request.Model, request.Options);
         IResult Answer(TranslationOutcome outcome) => outcome.Succeeded
-            ? TypedResults.Ok(ResponseOf(outcome.Result, request, context, metrics, arrived))
-            : ProblemFor(outcome.Error, request, context, queue.Value.RetryAfterSeconds);
+            ? TypedResults.Ok(ResponseOf(outcome.Result, request, context, arrived))
+            : ProblemFor(outcome.Error, request, context);
         if (request.Stream == true || TranslateStream.IsAsked(context.Request))
         {
             return new TranslateStream(translator, command, Answer);
@@ -66,40 +65,28 @@ public static class TranslateEndpoints
 
     /// <summary>The unary answer of a translation, which a stream's final event repeats; records the request's figures.</summary>
     private static TranslateResponse ResponseOf(TranslationResult result, TranslateRequest request, HttpContext context,
-        ServiceMetrics metrics, long arrived)
+        long arrived)
     {
-        var details = RequestLogDetails.For(context);
-        details.Model = result.Model;
-        details.BatchSizes = result.BatchSizes;
-        details.InputTokens = result.Texts.Sum(t => t.InputTokens);
-        details.OutputTokens = result.Texts.Sum(t => t.Best.OutputTokens);
-        var total = Stopwatch.GetElapsedTime(arrived);
-        metrics.Translated(total);
+        var total = DialectHelpers.Translated(context, result, ServiceMetrics.NativeApi, arrived);
         var scores = request.Options?.ReturnScores == true;
         return new TranslateResponse(result.Model, [.. result.Texts.Select(t => ToContract(t, scores))],
             new Timings(Round(result.QueueTime), Round(result.EncodeTime), Round(result.DecodeTime), Round(total)));
     }
 
-    private static IResult ProblemFor(
-        TranslationError error, TranslateRequest request, HttpContext context, int retryAfterSeconds)
+    /// <summary>The error as a problem document, its status from the table every API shares.</summary>
+    private static IResult ProblemFor(TranslationError error, TranslateRequest request, HttpContext context) =>
+        TranslationErrorStatus.Answer(context, error, status => error.Kind == TranslationErrorKind.InvalidRequest
+            ? Problems.InvalidFields((error.Fields ?? new Dictionary<string, string[]>())
+                .ToDictionary(f => TranslateInput.PathOf(request, f.Key), f => f.Value))
+            : Problems.Create(status, TitleOf(error.Kind), error.Message));
+
+    private static string TitleOf(TranslationErrorKind kind) => kind switch
     {
-        var fields = (error.Fields ?? new Dictionary<string, string[]>())
-            .ToDictionary(f => TranslateInput.PathOf(request, f.Key), f => f.Value);
-        return error.Kind switch
-        {
-            TranslationErrorKind.InvalidRequest => Problems.InvalidFields(fields),
-            TranslationErrorKind.TooMuchWork => Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request too costly",
-                error.Message),
-            TranslationErrorKind.Overloaded or TranslationErrorKind.Stopping => Problems.Unavailable(context, error.Message,
-                error.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : retryAfterSeconds),
-            TranslationErrorKind.Failed => Problems.Create(StatusCodes.Status500InternalServerError, "Generation failed",
-                error.Message),
-            TranslationErrorKind.LimitExceeded => Problems.Create(StatusCodes.Status422UnprocessableEntity,
-                "Request limit exceeded", error.Message),
-            // The client has gone; nobody reads this response.
-            _ => TypedResults.Empty,
-        };
-    }
+        TranslationErrorKind.TooMuchWork => "Request too costly",
+        TranslationErrorKind.LimitExceeded => "Request limit exceeded",
+        TranslationErrorKind.Failed => "Generation failed",
+        _ => "Service unavailable",
+    };
 
     private static Translation ToContract(TextTranslation text, bool scores) => new(text.Best.Text, FinishReasonName(text.Best.FinishReason),
         text.InputTokens, text.Best.OutputTokens,

@@ -25,15 +25,4 @@ public static class Problems
             Title = "Invalid request",
             Detail = $"{field} {message}",
         });
-
-    /// <summary>503 with Retry-After, for a full queue or a stopping service (no header once a stream has begun).</summary>
-    public static ProblemHttpResult Unavailable(HttpContext context, string detail, int retryAfterSeconds)
-    {
-        if (!context.Response.HasStarted)
-        {
-            context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
-    }
 }

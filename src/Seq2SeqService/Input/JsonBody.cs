@@ -26,16 +26,46 @@ public static class JsonBody
                 $"Send the body as application/json (UTF-8); got '{Echo.Truncate(request.ContentType ?? "no Content-Type")}'."));
         }
 
+        var read = await ParseAsync(request, maxBytes);
+        return read.Problem switch
+        {
+            null => (read.Root, null),
+            _ when read.InvalidField is { } field => (default, Problems.InvalidField(field, JsonStrings.Problem)),
+            _ when read.Status == StatusCodes.Status413PayloadTooLarge => (default,
+                Problems.Create(read.Status, "Payload too large", read.Problem)),
+            _ => (default, Problems.BadRequest(read.Problem)),
+        };
+    }
+
+    /// <summary>
+    /// The body's root object, or why there is none; read and parsed once per request and kept on its features, so
+    /// the shared-route policy, the key and quota checks and the endpoint all see the same parse of the same bytes.
+    /// The caller has checked that the body claims to be JSON.
+    /// </summary>
+    public static async Task<JsonBodyRead> ParseAsync(HttpRequest request, long maxBytes)
+    {
+        if (request.HttpContext.Features.Get<JsonBodyRead>() is { } parsed)
+        {
+            return parsed;
+        }
+
+        parsed = await ReadAndParseAsync(request, maxBytes);
+        request.HttpContext.Features.Set(parsed);
+        return parsed;
+    }
+
+    private static async Task<JsonBodyRead> ReadAndParseAsync(HttpRequest request, long maxBytes)
+    {
         var (bytes, tooLarge) = await ReadBoundedAsync(request, maxBytes);
         if (tooLarge)
         {
             // The rest of the body stays unread and the server drops the connection after answering; saying so
             // keeps the client from sending its next request on a connection about to close.
             request.HttpContext.Response.Headers.Connection = "close";
-            return (default, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large",
-                $"The request body exceeds {maxBytes} bytes."));
+            return JsonBodyRead.Refused($"The request body exceeds {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
         }
 
+        // Skipped, not refused: clients that write a byte order mark mean the text after it, which is also what is billed.
         var json = bytes.AsMemory();
         if (json.Span.StartsWith("\uFEFF"u8))
         {
@@ -44,12 +74,12 @@ public static class JsonBody
 
         if (json.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return (default, Problems.BadRequest("The request body is empty; send a JSON object."));
+            return JsonBodyRead.Refused("The request body is empty; send a JSON object.");
         }
 
         if (FirstInvalidUtf8Byte(json.Span) is { } offset)
         {
-            return (default, Problems.BadRequest($"The request body is not valid UTF-8 (invalid byte at offset {offset})."));
+            return JsonBodyRead.Refused($"The request body is not valid UTF-8 (invalid byte at offset {offset}).");
         }
 
         try
@@ -57,20 +87,20 @@ public static class JsonBody
             using var document = JsonDocument.Parse(json, ParseOptions);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return (default, Problems.BadRequest(
-                    $"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}."));
+                return JsonBodyRead.Refused(
+                    $"The request body must be a JSON object, not {Describe(document.RootElement.ValueKind)}.");
             }
 
             if (JsonStrings.FirstInvalid(document.RootElement) is { } field)
             {
-                return (default, Problems.InvalidField(field, JsonStrings.Problem));
+                return JsonBodyRead.Refused($"{field} {JsonStrings.Problem}") with { InvalidField = field };
             }
 
-            return (document.RootElement.Clone(), null);
+            return new JsonBodyRead(document.RootElement.Clone(), null);
         }
         catch (JsonException e)
         {
-            return (default, Problems.BadRequest($"The request body is not valid JSON: {e.Message}"));
+            return JsonBodyRead.Refused($"The request body is not valid JSON: {e.Message}");
         }
     }
 
@@ -84,7 +114,8 @@ public static class JsonBody
         _ => "null",
     };
 
-    private static bool IsJson(string? contentType)
+    /// <summary>application/json or a +json type, in UTF-8 (no charset, or utf-8).</summary>
+    public static bool IsJson(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
@@ -152,4 +183,16 @@ public static class JsonBody
             ArrayPool<char>.Shared.Return(chars);
         }
     }
+}
+
+/// <summary>A JSON body's root object, or the problem that kept it from being read.</summary>
+/// <param name="Root">The root object; default when there is a problem.</param>
+/// <param name="Problem">What is wrong with the body, for the client; null when it was read.</param>
+/// <param name="Status">The problem's status: 413 for a body over the limit, else 400.</param>
+/// <param name="InvalidField">The path of the string that does not decode to UTF-16, when that was the problem.</param>
+public sealed record JsonBodyRead(JsonElement Root, string? Problem, int Status = StatusCodes.Status400BadRequest,
+    string? InvalidField = null)
+{
+    public static JsonBodyRead Refused(string problem, int status = StatusCodes.Status400BadRequest) =>
+        new(default, problem, status);
 }

@@ -8,6 +8,9 @@ namespace Seq2SeqService.Logging;
 /// <summary>Facts an endpoint adds to its request's log line (set through <see cref="HttpContext.Features"/>).</summary>
 public sealed class RequestLogDetails
 {
+    /// <summary>The API that translated (<c>native</c>, <c>libretranslate</c>, <c>deepl</c>): they share a route.</summary>
+    public string? Api { get; set; }
+
     public string? Model { get; set; }
 
     /// <summary>Sizes of the batches that carried the request.</summary>
@@ -31,7 +34,7 @@ public sealed class RequestLogDetails
 }
 
 /// <summary>
-/// One log event per answered request (Serilog.AspNetCore's request logging). A translation's model, batch
+/// One log event per answered request (Serilog.AspNetCore's request logging). A translation's API, model, batch
 /// sizes and token counts are properties of the event, and also end its message, so the text console shows
 /// them on the same line.
 /// </summary>
@@ -67,6 +70,7 @@ public static class RequestLogging
             return;
         }
 
+        diagnostics.Set("Api", details.Api);
         diagnostics.Set("Model", details.Model);
         diagnostics.Set("BatchSizes", details.BatchSizes ?? []);
         diagnostics.Set("InputTokens", details.InputTokens);
@@ -83,7 +87,7 @@ public static class RequestLogging
         var translation = details?.Model is null
             ? ""
             : string.Create(CultureInfo.InvariantCulture,
-                $"; model {details.Model}, batch sizes [{string.Join(", ", details.BatchSizes ?? [])}], tokens {details.InputTokens} in / {details.OutputTokens} out");
+                $"; {details.Api} API, model {details.Model}, batch sizes [{string.Join(", ", details.BatchSizes ?? [])}], tokens {details.InputTokens} in / {details.OutputTokens} out");
         yield return new LogEventProperty("Translation", new ScalarValue(translation));
     }
 }

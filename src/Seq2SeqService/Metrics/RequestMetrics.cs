@@ -4,7 +4,7 @@ using Seq2SeqService.Logging;
 namespace Seq2SeqService.Metrics;
 
 /// <summary>
-/// Counts every answered request by route and status code (499 when the client left first), and tags the
+/// Counts every answered request by route, API and status code (499 when the client left first), and tags the
 /// request's span (ASP.NET Core's own activity) with the model and batch sizes of a translation.
 /// </summary>
 public sealed class RequestMetricsMiddleware(RequestDelegate next, ServiceMetrics metrics)
@@ -19,11 +19,14 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, ServiceMetric
         }
         finally
         {
-            var route = ((context.GetEndpoint() ?? endpoint) as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var answered = context.GetEndpoint() ?? endpoint;
+            var route = (answered as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            // POST /translate is one route for two APIs; the endpoint that answered tells them apart.
+            var api = answered?.Metadata.GetMetadata<IEndpointGroupNameMetadata>()?.EndpointGroupName ?? ServiceMetrics.NativeApi;
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted
                 ? 499
                 : context.Response.StatusCode;
-            metrics.RequestAnswered(route, status);
+            metrics.RequestAnswered(route, api, status);
             if (Activity.Current is { } span && context.Features.Get<RequestLogDetails>() is { Model: not null } details)
             {
                 span.SetTag("seq2seq.model", details.Model).SetTag("seq2seq.batch.sizes", details.BatchSizes?.ToArray());

@@ -17,19 +17,18 @@ internal sealed class SegmentRow(JobRows job, int segment) : BatchSequence(job.J
 
     /// <summary>
     /// Hands the row's end to its job, on the scheduler's loop. A row without output was stopped: by its job's own
-    /// end (nothing more to do) or by the drain deadline (the job fails as stopped). Returns the tokens it generated.
+    /// end (nothing more to do) or by the drain deadline (the job fails as stopped).
     /// </summary>
-    public long Finish(FinishedRow finished)
+    public void Finish(FinishedRow finished)
     {
         Job.RunningRows -= Cost;
         if (finished.Output is not { } output)
         {
             Job.Job.Fail(JobFailure.Stopped);
-            return 0;
+            return;
         }
 
         Job.RowFinished(finished.EncodeTime, finished.DecodeTime);
         Job.Job.SetOutput(Segment, output);
-        return output.Candidates.Sum(c => c.OutputTokens);
     }
 }

@@ -143,15 +143,14 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
             return;
         }
 
-        long generated = 0;
         foreach (var finished in step.Finished)
         {
             var row = (SegmentRow)finished.Row;
             batch.Rows.Remove(row);
-            generated += row.Finish(finished);
+            row.Finish(finished);
         }
 
-        metrics.BatchRan(batch.Model.Name, step.Rows, generated);
+        metrics.BatchRan(batch.Model.Name, step.Rows);
         metrics.StepRan(batch.Model.Name, step.Duration);
         if (batch.Batch is null or { IsCompleted: true })
         {

@@ -25,7 +25,7 @@ public sealed class TranslationJob
     private CancellationTokenRegistration _deadline;
 
     public TranslationJob(IBatchModel model, GenerationSettings settings, IReadOnlyList<Segment> segments,
-        CancellationToken cancellation)
+        CancellationToken cancellation, long work)
     {
         Model = model;
         Settings = settings;
@@ -33,11 +33,14 @@ public sealed class TranslationJob
         Cancellation = cancellation;
         _outputs = new SequenceOutput?[segments.Count];
         _remaining = segments.Count;
-        Work = WorkEstimate.Of(segments, settings);
+        Work = work;
         AcceptedAt = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Estimated work in token steps (<see cref="WorkEstimate"/>), what admission counts.</summary>
+    /// <summary>
+    /// Estimated work in token steps (<see cref="WorkEstimate"/>), what admission counts; given by the translation
+    /// service, which sums it as it splits the texts to refuse an oversized request early.
+    /// </summary>
     public long Work { get; }
 
     public IBatchModel Model { get; }

@@ -22,7 +22,7 @@ const headings = {
   404: 'The service does not offer this',
   413: 'The text is too large',
   415: 'The request was not understood',
-  422: 'A sentence is too long for this model',
+  422: 'The request ran out of time or tokens',
   429: 'Too many requests',
   503: 'The service is busy',
 };

@@ -132,15 +132,15 @@ public sealed class HostingTests
         var metrics = await response.Content.ReadAsStringAsync();
 
         var samples = Samples(metrics);
-        samples.Should().Contain("seq2seq_requests_total{route=\"/translate\",status=\"200\"}", "1")
-            .And.Contain("seq2seq_requests_total{route=\"/translate\",status=\"400\"}", "1")
+        samples.Should().Contain("seq2seq_requests_total{api=\"native\",route=\"/translate\",status=\"200\"}", "1")
+            .And.Contain("seq2seq_requests_total{api=\"native\",route=\"/translate\",status=\"400\"}", "1")
             .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"1\"}", "0")
             .And.Contain("seq2seq_batch_size_bucket{model=\"scripted\",le=\"2\"}", "1")
-            .And.ContainKey("seq2seq_generated_tokens_total{model=\"scripted\"}")
+            .And.ContainKey("seq2seq_generated_tokens_total{api=\"native\",model=\"scripted\"}")
             .And.Contain("seq2seq_queue_depth", "0")
             .And.Contain("seq2seq_queue_wait_seconds_count", "1")
             .And.Contain("seq2seq_step_duration_seconds_count{model=\"scripted\"}", "1")
-            .And.Contain("seq2seq_translate_duration_seconds_count", "1");
+            .And.Contain("seq2seq_translate_duration_seconds_count{api=\"native\"}", "1");
         metrics.Should().Contain("# TYPE seq2seq_batch_size histogram").And.Contain("# TYPE seq2seq_queue_depth gauge");
     }
 

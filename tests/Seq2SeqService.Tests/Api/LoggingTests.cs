@@ -40,7 +40,7 @@ public sealed class LoggingTests : IDisposable
         var outputTokens = translate.GetProperty("OutputTokens").GetInt32();
         inputTokens.Should().BePositive();
         translate.GetProperty("@m").GetString().Should().StartWith("HTTP POST /translate responded 200 in ")
-            .And.EndWith($"; model scripted, batch sizes [2], tokens {inputTokens} in / {outputTokens} out");
+            .And.EndWith($"; native API, model scripted, batch sizes [2], tokens {inputTokens} in / {outputTokens} out");
 
         var live = requests.Should().ContainSingle(e => e.GetProperty("RequestPath").GetString() == "/health/live").Subject;
         live.TryGetProperty("Model", out _).Should().BeFalse();

@@ -162,7 +162,7 @@ public sealed class TranslationTests
         sequences.Should().Be(64);
         batches.Should().BeLessThanOrEqualTo(8);
         singletons.Should().Be(0);
-        MetricValue(metrics, "seq2seq_requests_total{route=\"/translate\",status=\"200\"}").Should().Be(64);
+        MetricValue(metrics, "seq2seq_requests_total{api=\"native\",route=\"/translate\",status=\"200\"}").Should().Be(64);
     }
 
     [Fact]

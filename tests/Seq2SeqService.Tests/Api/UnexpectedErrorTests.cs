@@ -4,8 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Seq2SeqService.Catalog;
-using Seq2SeqService.Scheduling;
-using Seq2SeqService.Segmentation;
 using Seq2SeqService.Tests.Infrastructure;
 
 namespace Seq2SeqService.Tests.Api;
@@ -13,33 +11,6 @@ namespace Seq2SeqService.Tests.Api;
 /// <summary>A bug (here: a tokenizer that throws) becomes a bare 500 that is logged and counted where it happened.</summary>
 public sealed class UnexpectedErrorTests
 {
-    private sealed class BrokenTokenizerModel : ITranslationModel
-    {
-        private readonly ScriptedModel _inner = new();
-
-        public string Name => _inner.Name;
-
-        public string Variant => _inner.Variant;
-
-        public string Architecture => _inner.Architecture;
-
-        public bool ProvidesAttention => _inner.ProvidesAttention;
-
-        public string? SourceLanguage => _inner.SourceLanguage;
-
-        public string? TargetLanguage => _inner.TargetLanguage;
-
-        public int MaxInputTokens => _inner.MaxInputTokens;
-
-        public GenerationSettings Defaults => _inner.Defaults;
-
-        public SourceTokens Tokenize(string text) =>
-            text == "boom" ? throw new InvalidOperationException("tokenizer state is corrupt") : _inner.Tokenize(text);
-
-        public BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings,
-            CancellationToken stopping) => _inner.Generate(sequences, settings, stopping);
-    }
-
     [Fact]
     public async Task An_unhandled_exception_is_a_500_logged_with_its_stack_trace_and_request_id_and_counted_under_its_route()
     {
@@ -51,7 +22,7 @@ public sealed class UnexpectedErrorTests
                 services =>
                 {
                     services.RemoveAll<IModelCatalog>();
-                    services.AddSingleton<IModelCatalog>(new ScriptedCatalog(new BrokenTokenizerModel()));
+                    services.AddSingleton<IModelCatalog>(new ScriptedCatalog(new FaultyModel(new ScriptedModel(), tokenizerFailsOn: "boom")));
                 });
             var client = factory.CreateClient();
 
@@ -62,13 +33,13 @@ public sealed class UnexpectedErrorTests
             var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             problem.GetProperty("detail").GetString().Should().NotContain("corrupt", "internals stay in the log");
             var requestId = problem.GetProperty("traceId").GetString()!;
-            (await client.GetStringAsync("/metrics")).Should().Contain("seq2seq_requests_total{route=\"/tokenize\",status=\"500\"} 1\n");
+            (await client.GetStringAsync("/metrics")).Should().Contain("seq2seq_requests_total{api=\"native\",route=\"/tokenize\",status=\"500\"} 1\n");
 
             // The file sink writes asynchronously: wait for the event, then read it.
             await Wait.UntilAsync(() => LoggedLines(logs).Any(l => l.Contains("Unhandled exception")), "the error is logged");
             var logged = LoggedLines(logs).Single(l => l.Contains("Unhandled exception"));
             logged.Should().Contain(requestId).And.Contain("/tokenize")
-                .And.Contain("InvalidOperationException").And.Contain(nameof(BrokenTokenizerModel) + ".Tokenize");
+                .And.Contain("InvalidOperationException").And.Contain(nameof(FaultyModel) + ".Tokenize");
         }
         finally
         {

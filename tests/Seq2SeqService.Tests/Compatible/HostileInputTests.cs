@@ -230,7 +230,7 @@ public sealed class HostileBillingTests
             Json(new { text = new[] { node, node, node, node }, target_lang = "XX", tag_handling = "html" }));
 
         fits.Should().Be(HttpStatusCode.OK);
-        libre.Should().Be(HttpStatusCode.BadRequest);
+        libre.Should().Be(HttpStatusCode.RequestEntityTooLarge);
         libreBody.GetProperty("error").GetString().Should().Contain("estimated work");
         deepl.Should().Be(HttpStatusCode.RequestEntityTooLarge);
         deeplBody.GetProperty("message").GetString().Should().Contain("estimated work");

@@ -119,7 +119,7 @@ public sealed class LibreTranslateApiTests(LibreTranslateApiTests.Host host) : I
     [InlineData("{\"q\":\"Hi\",\"source\":\"en\",\"target\":\"xx\",\"format\":\"pdf\"}", "format")]
     [InlineData("{\"q\":{\"a\":1},\"source\":\"en\",\"target\":\"xx\"}", "q must be a string")]
     [InlineData("{\"q\":\"  \",\"source\":\"en\",\"target\":\"xx\"}", "missing q")]
-    [InlineData("{\"q\":[\"a\",\"b\",\"c\",\"d\"],\"source\":\"en\",\"target\":\"xx\"}", "at most 3")]
+    [InlineData("{\"q\":[\"a\",\"b\",\"c\",\"d\"],\"source\":\"en\",\"target\":\"xx\"}", "q has 4 entries; at most 3")]
     public async Task Bad_input_gets_400_with_an_error_field(string json, string expected)
     {
         var (status, body, response) = await Client.PostAndReadAsync("/translate",

@@ -17,8 +17,8 @@ public sealed class AdmissionTests
     {
         var segments = Enumerable.Range(0, sentences)
             .Select(i => new Segment($"sentence {i}", _model.Tokenize($"sentence {i}").Ids)).ToList();
-        return new TranslationJob(_model, _model.Defaults with { NumBeams = beams, MaxNewTokens = maxNewTokens }, segments,
-            cancellation);
+        var settings = _model.Defaults with { NumBeams = beams, MaxNewTokens = maxNewTokens };
+        return new TranslationJob(_model, settings, segments, cancellation, WorkEstimate.Of(segments, settings));
     }
 
     [Fact]
@@ -27,9 +27,8 @@ public sealed class AdmissionTests
         // "sentence i" is two words plus end-of-sequence: 3 source tokens.
         Job(1).Work.Should().Be(3 + 32);
         Job(4, beams: 8, maxNewTokens: 100).Work.Should().Be(4 * (3 + 8 * 100));
-        var sampled = new TranslationJob(_model, _model.Defaults with { NumReturnSequences = 3, DoSample = true, MaxNewTokens = 10 },
-            [new Segment("a b", _model.Tokenize("a b").Ids)], CancellationToken.None);
-        sampled.Work.Should().Be(3 + 3 * 10);
+        WorkEstimate.Of([new Segment("a b", _model.Tokenize("a b").Ids)],
+            _model.Defaults with { NumReturnSequences = 3, DoSample = true, MaxNewTokens = 10 }).Should().Be(3 + 3 * 10);
     }
 
     [Fact]

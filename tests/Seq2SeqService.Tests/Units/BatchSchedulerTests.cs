@@ -39,8 +39,12 @@ public sealed class BatchSchedulerTests : IDisposable
         _services.Dispose();
     }
 
-    private TranslationJob Job(string text, ITranslationModel? model = null) =>
-        new(model ?? _gatedModel, _model.Defaults, [new Segment(text, _model.Tokenize(text).Ids)], CancellationToken.None);
+    private TranslationJob Job(string text, ITranslationModel? model = null)
+    {
+        Segment[] segments = [new Segment(text, _model.Tokenize(text).Ids)];
+        return new(model ?? _gatedModel, _model.Defaults, segments, CancellationToken.None,
+            WorkEstimate.Of(segments, _model.Defaults));
+    }
 
     [Fact]
     public async Task Becomes_ready_only_after_the_warm_up_translation_ran()

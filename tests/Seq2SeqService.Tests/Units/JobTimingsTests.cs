@@ -14,7 +14,7 @@ public sealed class JobTimingsTests
     public void A_job_run_in_two_slices_reports_times_that_add_up_to_its_time_in_the_service()
     {
         var job = new TranslationJob(Model, Model.Defaults,
-            [new Segment("a", Model.Tokenize("a").Ids), new Segment("b", Model.Tokenize("b").Ids)], CancellationToken.None);
+            [new Segment("a", Model.Tokenize("a").Ids), new Segment("b", Model.Tokenize("b").Ids)], CancellationToken.None, work: 0);
         var rows = new JobRows(job);
 
         rows.RunningRows += rows.RowCost;

@@ -12,7 +12,8 @@ public sealed class RowAdmissionTests
     {
         var settings = Model.Defaults with { NumBeams = beams };
         var job = new TranslationJob(Model, settings,
-            [.. Enumerable.Range(0, segments).Select(i => new Segment($"s{i}", Model.Tokenize($"s{i}").Ids))], CancellationToken.None);
+            [.. Enumerable.Range(0, segments).Select(i => new Segment($"s{i}", Model.Tokenize($"s{i}").Ids))], CancellationToken.None,
+            work: 0);
         return new JobRows(job) { RunningRows = running };
     }
 

@@ -26,7 +26,7 @@ public sealed class StepPlannerTests : IDisposable
 
     private TranslationJob Job(CancellationToken cancellation, params string[] texts)
     {
-        var job = new TranslationJob(_model, _model.Defaults, [.. texts.Select(t => new Segment(t, _model.Tokenize(t).Ids))], cancellation);
+        var job = new TranslationJob(_model, _model.Defaults, [.. texts.Select(t => new Segment(t, _model.Tokenize(t).Ids))], cancellation, work: 0);
         job.WatchCancellation();
         return job;
     }

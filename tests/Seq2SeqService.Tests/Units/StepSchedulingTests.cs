@@ -50,8 +50,11 @@ public sealed class StepSchedulingTests : IDisposable
 
     private TranslationJob Enqueue(SteppingModel model, CancellationToken cancellation, CancellationToken deadline, params string[] texts)
     {
-        var job = new TranslationJob(model, model.Defaults,
-            [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids))], cancellation) { Deadline = deadline };
+        Segment[] segments = [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids))];
+        var job = new TranslationJob(model, model.Defaults, segments, cancellation, WorkEstimate.Of(segments, model.Defaults))
+        {
+            Deadline = deadline,
+        };
         _queue.TryEnqueue(job).Should().Be(EnqueueResult.Accepted);
         return job;
     }

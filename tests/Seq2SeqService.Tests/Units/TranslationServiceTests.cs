@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Seq2SeqService.Application;
+using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
 using Seq2SeqService.Queue;
 using Seq2SeqService.Scheduling;
@@ -11,8 +14,9 @@ namespace Seq2SeqService.Tests.Units;
 /// The application layer on its own, over a queue that no scheduler drains: each way a command can fail comes
 /// back as its typed error, before or after admission.
 /// </summary>
-public sealed class TranslationServiceTests
+public sealed class TranslationServiceTests : IDisposable
 {
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly ScriptedModel _model = new(maxInputTokens: 4);
     private readonly RequestQueue _queue = new(MsOptions.Create(new QueueOptions { Capacity = 1 }));
     private readonly ManualClock _clock = new();
@@ -22,7 +26,10 @@ public sealed class TranslationServiceTests
 
     private TranslationService ServiceWith(double serviceTimeoutSeconds) =>
         new(new ScriptedCatalog(_model), _queue, MsOptions.Create(new RequestLimitsOptions { MaxTexts = 2, MaxBeams = 4 }),
-            MsOptions.Create(new BatchingOptions { RequestTimeoutSeconds = serviceTimeoutSeconds }), _clock);
+            MsOptions.Create(new BatchingOptions { RequestTimeoutSeconds = serviceTimeoutSeconds }), _clock,
+            new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), _queue));
+
+    public void Dispose() => _services.Dispose();
 
     private async Task<TranslationError> ErrorOf(TranslationCommand command, CancellationToken cancellation = default)
     {

@@ -1,15 +1,22 @@
 using System.Text;
-using Microsoft.Extensions.Options;
+using Seq2SeqService.Application;
 using Seq2SeqService.Errors;
-using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Endpoints.Compatible;
 
 /// <summary>
 /// What the compatible APIs answer: one text per input text, the source language used (given or detected),
-/// and the detection result when the source was to be detected.
+/// the detection result when the source was to be detected, and the service's result for the request's log and
+/// metrics (none when every text was blank or markup only).
 /// </summary>
-public sealed record CompatibleResult(IReadOnlyList<string> Texts, string Source, DetectedLanguage? Detected);
+public sealed record CompatibleResult(IReadOnlyList<string> Texts, string Source, DetectedLanguage? Detected,
+    TranslationResult? Translation);
+
+/// <summary>A compatible request that failed; its API answers the error's kind with the status every API uses.</summary>
+public sealed class TranslationFailedException(TranslationError error) : Exception(error.Message)
+{
+    public TranslationError Error { get; } = error;
+}
 
 /// <summary>
 /// Translation by language codes, as both compatible APIs ask for it: resolves the language pair to a model
@@ -17,15 +24,24 @@ public sealed record CompatibleResult(IReadOnlyList<string> Texts, string Source
 /// blank texts as they are, and with markup translates only text nodes. The texts and text nodes of a
 /// request go to the translation service together, so they share batches.
 /// </summary>
-public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator translator,
-    IOptions<RequestLimitsOptions> limits)
+public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService service)
 {
-    /// <summary>Translates <paramref name="texts"/>; a <paramref name="source"/> of <see langword="null"/> is detected.</summary>
-    /// <exception cref="TranslationRefusedException">Unsupported languages, limits, or the service refusing.</exception>
-    public async Task<CompatibleResult> TranslateAsync(IReadOnlyList<string> texts, string? source, string target,
-        bool markup, CancellationToken cancellation)
+    /// <summary>
+    /// Translates <paramref name="texts"/>, which came in the API's <paramref name="field"/>; a
+    /// <paramref name="source"/> of <see langword="null"/> is detected; <paramref name="api"/> labels the request's metrics.
+    /// </summary>
+    /// <exception cref="TranslationFailedException">Limits, unsupported languages, or the service refusing.</exception>
+    public async Task<CompatibleResult> TranslateAsync(IReadOnlyList<string> texts, string field, string? source,
+        string target, bool markup, string api, CancellationToken cancellation)
     {
-        CheckLimits(texts);
+        // Held to the limits as the client sent them: the cores and text nodes the service gets are shorter, and more.
+        var limits = new Dictionary<string, string[]>();
+        service.CheckLimits(texts, limits, field);
+        if (limits.Count > 0)
+        {
+            throw new TranslationFailedException(TranslationError.Invalid(limits));
+        }
+
         var documents = texts.Select(t => markup ? Markup.Split(t) : [new MarkupPart(t, true)]).ToList();
         var (model, resolvedSource, detected) = Resolve(documents, source, target);
 
@@ -41,7 +57,7 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator tr
 
         // One job for the whole request, however many text nodes its markup holds: its work is estimated and admitted
         // once, so fanning a request out into nodes cannot pass the per-request work limit.
-        IReadOnlyList<string> translated = cores.Count == 0 ? [] : await translator.TranslateAsync(model, cores, markup, cancellation);
+        var translation = cores.Count == 0 ? null : await TranslateAsync(model, cores, api, cancellation);
         var next = 0;
         var results = documents.Select(document =>
         {
@@ -59,13 +75,13 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator tr
                 // The model drops surrounding whitespace, which in markup separates words from tags.
                 var lead = raw[..(raw.Length - raw.TrimStart().Length)];
                 var trail = raw[raw.TrimEnd().Length..];
-                var output = translated[next++];
+                var output = translation!.Texts[next++].Best.Text;
                 text.Append(lead).Append(markup ? Markup.Encode(output) : output).Append(trail);
             }
 
             return text.ToString();
         }).ToList();
-        return new CompatibleResult(results, resolvedSource, detected);
+        return new CompatibleResult(results, resolvedSource, detected, translation);
     }
 
     /// <summary>Detection among the languages the models translate from.</summary>
@@ -95,24 +111,16 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, ITextTranslator tr
         return (model, source, detected);
     }
 
-    private void CheckLimits(IReadOnlyList<string> texts)
+    private async Task<TranslationResult> TranslateAsync(string model, IReadOnlyList<string> cores, string api,
+        CancellationToken cancellation)
     {
-        var limit = limits.Value;
-        if (texts.Count > limit.MaxTexts)
-        {
-            throw Invalid($"{texts.Count} texts were sent; at most {limit.MaxTexts} are allowed per request.");
-        }
-
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (texts[i].Length > limit.MaxTextLength)
-            {
-                throw Invalid($"Text {i + 1} has {texts[i].Length} characters; at most {limit.MaxTextLength} are allowed.");
-            }
-        }
+        var outcome = await service.TranslateAsync(
+            new TranslationCommand(cores, model, Fragments: true, Api: api), cancellation);
+        return outcome.Succeeded ? outcome.Result : throw new TranslationFailedException(outcome.Error);
     }
 
     private static string TextOf(MarkupPart part, bool markup) => markup ? Markup.Decode(part.Raw) : part.Raw;
 
-    private static TranslationRefusedException Invalid(string message) => new(RefusalReason.InvalidInput, message);
+    private static TranslationFailedException Invalid(string message) =>
+        new(new TranslationError(TranslationErrorKind.InvalidRequest, message));
 }

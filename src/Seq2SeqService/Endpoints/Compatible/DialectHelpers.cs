@@ -1,10 +1,16 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Seq2SeqService.Auth;
+using Seq2SeqService.Application;
+using Seq2SeqService.Logging;
+using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Endpoints.Compatible;
 
-/// <summary>What the three API dialects share: reading the request's fields and counting their characters.</summary>
+/// <summary>
+/// What the three API dialects share: reading the request's fields, counting their characters, and recording
+/// what they translated.
+/// </summary>
 public static class DialectHelpers
 {
     public static Task<RequestFields> FieldsAsync(HttpContext context) =>
@@ -24,25 +30,24 @@ public static class DialectHelpers
     }
 
     /// <summary>
-    /// The status a compatible API answers a refusal with: 400 for the client's input, the API's own
-    /// <paramref name="tooLargeStatus"/> for a request over the per-request limits (no <c>Retry-After</c>: the
-    /// same request would fail again), 429 for a full queue (which their clients retry) and 503 while stopping,
-    /// the last two with <c>Retry-After</c>.
+    /// Records an answered translation the same way for every API: its API, model, batches and tokens on the request's
+    /// log line, its duration by API; returns the duration.
     /// </summary>
-    public static int RefusalStatus(HttpContext context, TranslationRefusedException refusal, int tooLargeStatus)
+    public static TimeSpan Translated(HttpContext context, TranslationResult? result, string api, long arrived)
     {
-        switch (refusal.Reason)
+        if (result is not null)
         {
-            case RefusalReason.InvalidInput:
-                return StatusCodes.Status400BadRequest;
-            case RefusalReason.TooLarge:
-                return tooLargeStatus;
+            var details = RequestLogDetails.For(context);
+            details.Api = api;
+            details.Model = result.Model;
+            details.BatchSizes = result.BatchSizes;
+            details.InputTokens = result.Texts.Sum(t => t.InputTokens);
+            details.OutputTokens = result.Texts.Sum(t => t.Best.OutputTokens);
         }
 
-        context.Response.Headers.RetryAfter = RetryAfter.Seconds(TimeSpan.FromSeconds(refusal.RetryAfterSeconds));
-        return refusal.Reason == RefusalReason.Busy
-            ? StatusCodes.Status429TooManyRequests
-            : StatusCodes.Status503ServiceUnavailable;
+        var elapsed = Stopwatch.GetElapsedTime(arrived);
+        context.RequestServices.GetRequiredService<ServiceMetrics>().Translated(api, elapsed);
+        return elapsed;
     }
 
     public static long Characters(string text) => text.EnumerateRunes().Count();

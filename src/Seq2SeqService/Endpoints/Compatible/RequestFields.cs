@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -10,8 +9,8 @@ namespace Seq2SeqService.Endpoints.Compatible;
 /// <summary>
 /// A request's parameters as LibreTranslate and DeepL clients send them — query string plus a JSON object,
 /// <c>application/x-www-form-urlencoded</c> or <c>multipart/form-data</c> body — as named lists of strings.
-/// Read once per request and kept on its features: body sniffing, key checks and endpoints share it. A JSON
-/// body stays readable from the start for the native endpoint.
+/// Read once per request and kept on its features: body sniffing, key checks and endpoints share it. A JSON body
+/// is <see cref="JsonBody.ParseAsync"/>'s one parse, which the native endpoint reads too.
 /// </summary>
 public sealed class RequestFields
 {
@@ -27,8 +26,8 @@ public sealed class RequestFields
     public string? Error { get; private set; }
 
     /// <summary>
-    /// The status that <see cref="Error"/> deserves: 415 for a body in a charset or media type this service does not
-    /// read, 400 otherwise.
+    /// The status that <see cref="Error"/> deserves: 413 for a body over the size limit, 415 for a body in a charset or
+    /// media type this service does not read, 400 otherwise.
     /// </summary>
     public int ErrorStatus { get; private set; } = StatusCodes.Status400BadRequest;
 
@@ -83,6 +82,7 @@ public sealed class RequestFields
         if (request.ContentLength > maxBodyBytes)
         {
             Error = $"The request body exceeds {maxBodyBytes} bytes.";
+            ErrorStatus = StatusCodes.Status413PayloadTooLarge;
             return;
         }
 
@@ -106,7 +106,7 @@ public sealed class RequestFields
                     AddAll(name, values.OfType<string>());
                 }
             }
-            else if (IsUtf8Json(request.ContentType))
+            else if (JsonBody.IsJson(request.ContentType))
             {
                 await ReadJsonAsync(request, maxBodyBytes);
             }
@@ -124,52 +124,17 @@ public sealed class RequestFields
 
     private async Task ReadJsonAsync(HttpRequest request, long maxBodyBytes)
     {
-        request.EnableBuffering();
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        request.Body.Position = 0;
-        if (buffer.Length > maxBodyBytes)
+        var read = await JsonBody.ParseAsync(request, maxBodyBytes);
+        if (read.Problem is not null)
         {
-            Error = $"The request body exceeds {maxBodyBytes} bytes.";
+            Error = read.Problem;
+            ErrorStatus = read.Status;
             return;
         }
 
-        // The native endpoint's reader skips a UTF-8 byte order mark too: billing must read the same text it translates.
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (bytes.Span.StartsWith("\uFEFF"u8))
+        foreach (var member in read.Root.EnumerateObject())
         {
-            bytes = bytes[3..];
-        }
-
-        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
-        {
-            Error = "The request body is not valid UTF-8.";
-            return;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                Error = "The request body must be a JSON object.";
-                return;
-            }
-
-            if (JsonStrings.FirstInvalid(document.RootElement) is { } invalid)
-            {
-                Error = $"'{invalid}' {JsonStrings.Problem}";
-                return;
-            }
-
-            foreach (var member in document.RootElement.EnumerateObject())
-            {
-                AddJson(member.Name, member.Value);
-            }
-        }
-        catch (JsonException e)
-        {
-            Error = $"The request body is not valid JSON: {e.Message}";
+            AddJson(member.Name, member.Value);
         }
     }
 
@@ -235,10 +200,4 @@ public sealed class RequestFields
             return charset;
         }
     }
-
-    private static bool IsUtf8Json(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media) &&
-        (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
-         media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)) &&
-        (media.Charset.Value is null || media.Charset.Value.ToLower(CultureInfo.InvariantCulture) is "utf-8" or "utf8");
 }

@@ -12,12 +12,6 @@ public sealed class DeepLDialect(params string[] billedFields) : IApiDialect
 {
     public const int QuotaExceededStatus = 456;
 
-    /// <summary>
-    /// DeepL's "request size exceeds the limit", for a request over the per-request limits, its deadline
-    /// included: DeepL's 504 would fit a timeout, but its clients retry every 5xx, and this request cannot succeed.
-    /// </summary>
-    public const int TooLargeStatus = StatusCodes.Status413PayloadTooLarge;
-
     public static DeepLDialect Translation { get; } = new("text");
 
     public static DeepLDialect Unbilled { get; } = new();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Seq2SeqService.Auth;
 using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Errors;
@@ -23,7 +24,8 @@ public static class DeepLEndpoints
             .Produces<DeepLTranslateResponse>()
             .Produces<DeepLError>(StatusCodes.Status400BadRequest)
             .Produces<DeepLError>(StatusCodes.Status403Forbidden)
-            .Produces<DeepLError>(DeepLDialect.TooLargeStatus)
+            .Produces<DeepLError>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<DeepLError>(StatusCodes.Status422UnprocessableEntity)
             .Produces<DeepLError>(StatusCodes.Status429TooManyRequests)
             .Produces<DeepLError>(DeepLDialect.QuotaExceededStatus)
             .Produces<DeepLError>(StatusCodes.Status503ServiceUnavailable);
@@ -50,12 +52,13 @@ public static class DeepLEndpoints
     /// regional variants (EN-GB, EN-US, PT-BR…) map to their language; without <c>source_lang</c> the source is
     /// detected. <c>tag_handling=html|xml</c> translates text and keeps markup. Other DeepL parameters
     /// (<c>formality</c>, <c>split_sentences</c>, <c>show_billed_characters</c>…) are accepted and ignored.
-    /// Errors: 400 <c>{"message"}</c>, 403 key, 413 a request over the per-request limits (work, generated
-    /// tokens, deadline), 429 request rate or full queue (Retry-After), 456 character quota, 503 stopping or an
-    /// engine failure (Retry-After).
+    /// Errors: 400 <c>{"message"}</c>, 403 key, 413 too much estimated work, 422 the generated-token budget or the
+    /// deadline passed, 429 request rate (Retry-After), 456 character quota, 503 full queue, stopping or an engine
+    /// failure (Retry-After).
     /// </remarks>
     public static async Task<IResult> TranslateAsync(HttpContext context, CompatibleTranslator translator)
     {
+        var arrived = Stopwatch.GetTimestamp();
         var fields = await DialectHelpers.FieldsAsync(context);
         if (fields.Error is { } unreadable)
         {
@@ -76,20 +79,17 @@ public static class DeepLEndpoints
         var markup = fields.Get("tag_handling") is "html" or "xml";
         try
         {
-            var result = await translator.TranslateAsync(texts, source,
-                DeepLLanguageCodes.ToModel(fields.Get("target_lang")!), markup, context.RequestAborted);
+            var result = await translator.TranslateAsync(texts, "text", source,
+                DeepLLanguageCodes.ToModel(fields.Get("target_lang")!), markup, Group, context.RequestAborted);
+            DialectHelpers.Translated(context, result.Translation, Group, arrived);
             var detected = DeepLLanguageCodes.ToDeepL(result.Source);
             return TypedResults.Ok(new DeepLTranslateResponse(result.Texts
                 .Select((text, i) => new DeepLTranslation(detected, text, DialectHelpers.Characters(texts[i])))
                 .ToList()));
         }
-        catch (TranslationRefusedException e)
+        catch (TranslationFailedException e)
         {
-            return DeepLDialect.Error(DialectHelpers.RefusalStatus(context, e, DeepLDialect.TooLargeStatus), e.Message);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return Results.Empty;
+            return TranslationErrorStatus.Answer(context, e.Error, status => DeepLDialect.Error(status, e.Message));
         }
     }
 

@@ -10,12 +10,6 @@ namespace Seq2SeqService.Endpoints.LibreTranslate;
 /// <param name="billedFields">Fields whose characters count against the quota (none for /detect).</param>
 public sealed class LibreTranslateDialect(params string[] billedFields) : IApiDialect
 {
-    /// <summary>
-    /// For a request over the per-request limits, its deadline included: LibreTranslate answers a request over
-    /// its own size limits with 400 and has no status for time; its 429 asks for a retry and its 500 means a fault.
-    /// </summary>
-    public const int TooLargeStatus = StatusCodes.Status400BadRequest;
-
     public static LibreTranslateDialect Translation { get; } = new("q");
 
     public static LibreTranslateDialect Unbilled { get; } = new();

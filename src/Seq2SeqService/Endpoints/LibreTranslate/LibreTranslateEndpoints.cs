@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Seq2SeqService.Auth;
 using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Errors;
@@ -23,6 +24,8 @@ public static class LibreTranslateEndpoints
             .Produces<LibreTranslateResponse>()
             .Produces<LibreTranslateError>(StatusCodes.Status400BadRequest)
             .Produces<LibreTranslateError>(StatusCodes.Status403Forbidden)
+            .Produces<LibreTranslateError>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<LibreTranslateError>(StatusCodes.Status422UnprocessableEntity)
             .Produces<LibreTranslateError>(StatusCodes.Status429TooManyRequests)
             .Produces<LibreTranslateError>(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/languages", Languages)
@@ -47,12 +50,13 @@ public static class LibreTranslateEndpoints
     /// Shares its route with the native POST /translate: a body with <c>q</c> comes here. <c>q</c> is a string
     /// or an array of strings; <c>source</c> a code or <c>auto</c> (detected among the languages that have a
     /// model for <c>target</c>); <c>format: html</c> translates text nodes and keeps the markup. With keys
-    /// configured, <c>api_key</c> is required. Errors are <c>{"error": "..."}</c>: 400 bad input, unsupported
-    /// pair, or a request over the per-request limits (work, generated tokens, deadline); 403 key; 429 request
-    /// rate, character quota or full queue (with Retry-After); 503 stopping or an engine failure (with Retry-After).
+    /// configured, <c>api_key</c> is required. Errors are <c>{"error": "..."}</c>: 400 bad input or unsupported
+    /// pair; 403 key; 413 too much estimated work; 422 the generated-token budget or the deadline passed; 429 request
+    /// rate or character quota, and 503 full queue, stopping or an engine failure (both with Retry-After).
     /// </remarks>
     public static async Task<IResult> TranslateAsync(HttpContext context, CompatibleTranslator translator)
     {
+        var arrived = Stopwatch.GetTimestamp();
         var fields = await DialectHelpers.FieldsAsync(context);
         if (fields.Error is { } unreadable)
         {
@@ -84,21 +88,17 @@ public static class LibreTranslateEndpoints
         var auto = source.Equals("auto", StringComparison.OrdinalIgnoreCase);
         try
         {
-            var result = await translator.TranslateAsync(texts, auto ? null : source, fields.Get("target")!,
-                format == "html", context.RequestAborted);
+            var result = await translator.TranslateAsync(texts, "q", auto ? null : source, fields.Get("target")!,
+                format == "html", Group, context.RequestAborted);
+            DialectHelpers.Translated(context, result.Translation, Group, arrived);
             var detected = result.Detected is { } d ? new LibreTranslateDetection(d.Confidence, d.Language) : null;
             return TypedResults.Ok(new LibreTranslateResponse(
                 many ? result.Texts : result.Texts[0],
                 detected is null ? null : many ? Enumerable.Repeat(detected, texts.Count).ToList() : detected));
         }
-        catch (TranslationRefusedException e)
+        catch (TranslationFailedException e)
         {
-            return LibreTranslateDialect.Error(
-                DialectHelpers.RefusalStatus(context, e, LibreTranslateDialect.TooLargeStatus), e.Message);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return Results.Empty;
+            return TranslationErrorStatus.Answer(context, e.Error, status => LibreTranslateDialect.Error(status, e.Message));
         }
     }
 
