@@ -58,26 +58,48 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
             foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))
             {
                 var rows = group.ToList();
-                // Without a batch to join, each group of equal settings starts a batch of its own.
-                var batch = target;
-                if (batch is null)
+                if (target is not null)
                 {
-                    batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, rows.Count));
-                    _batches.Add(batch);
+                    PlanInto(target, rows, group.Key);
+                    continue;
                 }
 
-                // Taken before the step that encodes them: encoding the newcomers is work done for them, not queueing.
-                var startedAt = Stopwatch.GetTimestamp();
-                batch.Plan(rows, group.Key);
-                foreach (var job in rows.Select(r => r.Job.Job).Distinct())
+                // Without a batch to join, each group of equal settings starts a batch of its own. With two lanes free,
+                // the first row starts alone on one: the earliest sentence (a stream's first event) comes back as fast
+                // as a lone request, and the rest fill the other lane instead of leaving it idle.
+                if (rows.Count > 1 && lanes - ofModel.Count >= 2)
                 {
-                    if (job.OnBatchStarted(batch.ActiveRows, startedAt))
-                    {
-                        metrics.QueueWaited(job.QueueTime);
-                    }
+                    ofModel.Add(PlanInto(null, rows[..1], group.Key));
+                    rows = rows[1..];
                 }
+
+                ofModel.Add(PlanInto(null, rows, group.Key));
             }
         }
+    }
+
+    /// <summary>Plans rows into <paramref name="batch"/>, or into a new batch when it is <see langword="null"/>.</summary>
+    private ScheduledBatch PlanInto(ScheduledBatch? batch, List<SegmentRow> rows, GenerationSettings settings)
+    {
+        var model = rows[0].Job.Job.Model;
+        if (batch is null)
+        {
+            batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, rows.Count));
+            _batches.Add(batch);
+        }
+
+        // Taken before the step that encodes them: encoding the newcomers is work done for them, not queueing.
+        var startedAt = Stopwatch.GetTimestamp();
+        batch.Plan(rows, settings);
+        foreach (var job in rows.Select(r => r.Job.Job).Distinct())
+        {
+            if (job.OnBatchStarted(batch.ActiveRows, startedAt))
+            {
+                metrics.QueueWaited(job.QueueTime);
+            }
+        }
+
+        return batch;
     }
 
     /// <summary>

@@ -24,19 +24,24 @@ public sealed class StepPlannerTests : IDisposable
         new BatchingOptions { MaxBatchSequences = maxRows, Lanes = 1, MaxTokensPerRequest = maxTokens },
         NullLogger.Instance);
 
-    private TranslationJob Job(CancellationToken cancellation, params string[] texts)
+    private TranslationJob Job(CancellationToken cancellation, params string[] texts) => Job(cancellation, null, texts);
+
+    private TranslationJob Job(CancellationToken cancellation, Action<int, SequenceOutput>? segmentFinished, params string[] texts)
     {
-        var job = new TranslationJob(_model, _model.Defaults, [.. texts.Select(t => new Segment(t, _model.Tokenize(t).Ids))], cancellation, work: 0);
+        var job = new TranslationJob(_model, _model.Defaults, [.. texts.Select(t => new Segment(t, _model.Tokenize(t).Ids))], cancellation, work: 0)
+        {
+            SegmentFinished = segmentFinished,
+        };
         job.WatchCancellation();
         return job;
     }
 
     /// <summary>Plans, then runs every step the planner hands out and applies it; returns how many ran.</summary>
-    private static int StepOnce(StepPlanner planner)
+    private static int StepOnce(StepPlanner planner, int lanes = 1)
     {
         planner.ReleaseFinishedJobs();
-        planner.Plan(lanes: 1);
-        var steps = planner.TakeSteps(lanes: 1, CancellationToken.None);
+        planner.Plan(lanes);
+        var steps = planner.TakeSteps(lanes, CancellationToken.None);
         foreach (var step in steps)
         {
             planner.Apply(step.Run(), CancellationToken.None);
@@ -68,6 +73,27 @@ public sealed class StepPlannerTests : IDisposable
 
         (await longJob.Completion).Should().ContainSingle().Which.Candidates[0].Text.Should().Be("<0>a b c d e f g h");
         planner.IsIdle.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task With_two_lanes_free_a_long_texts_first_sentence_runs_alone_and_the_rest_beside_it()
+    {
+        var planner = Planner();
+        var sentences = new List<int>();
+        var job = Job(CancellationToken.None, (segment, _) => sentences.Add(segment), "one two", "a b c d e f", "g h i j k l");
+        planner.Accept(job);
+
+        StepOnce(planner, lanes: 2);
+        _model.BatchesStarted.Should().Be(2, "the first row took one free lane, the other rows the other");
+        StepOnce(planner, lanes: 2);
+        StepOnce(planner, lanes: 2);
+
+        sentences.Should().Equal([0], "the first sentence ran its three steps alone, as a lone request would");
+        while (StepOnce(planner, lanes: 2) > 0)
+        {
+        }
+
+        (await job.Completion).Select(o => o.Candidates[0].Text).Should().Equal("<0>one two", "<0>a b c d e f", "<0>g h i j k l");
     }
 
     [Fact]
