@@ -39,6 +39,7 @@ internal static class GenerationDefaults
             EosTokenId = json.OptionalInt("eos_token_id") ?? config.EosTokenId,
             DecoderStartTokenId = json.OptionalInt("decoder_start_token_id") ?? config.DecoderStartTokenId,
             BadWordIds = [.. badWords.Select(w => w[0])],
+            ForcedBosTokenId = json.OptionalInt("forced_bos_token_id"),
             VocabSize = config.VocabSize,
             MaxNewTokensLimit = limit,
         };

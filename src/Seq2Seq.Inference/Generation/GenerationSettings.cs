@@ -42,6 +42,12 @@ public sealed record GenerationSettings
     public required int EosTokenId { get; init; }
     public required int DecoderStartTokenId { get; init; }
 
+    /// <summary>
+    /// The token every sequence starts with after the decoder start token (forced_bos_token_id: mBART and NLLB
+    /// force the target language's code there); null when the first token is free.
+    /// </summary>
+    public int? ForcedBosTokenId { get; init; }
+
     /// <summary>Tokens never generated (single-token bad_words_ids; Marian lists pad).</summary>
     public IReadOnlyList<int> BadWordIds { get; init; } = [];
 
@@ -125,6 +131,11 @@ public sealed record GenerationSettings
         foreach (var id in BadWordIds)
         {
             RequireTokenId("bad_words_ids", id);
+        }
+
+        if (ForcedBosTokenId is { } forced)
+        {
+            RequireTokenId("forced_bos_token_id", forced);
         }
     }
 

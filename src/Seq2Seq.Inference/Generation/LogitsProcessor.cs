@@ -2,7 +2,8 @@ namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
 /// The per-row logits processors of docs/decoding.md ("Logits processors"), applied in its order: repetition penalty,
-/// no-repeat n-grams, the repeat guard, bad words, min length. One instance per request (it owns scratch space).
+/// no-repeat n-grams, the repeat guard, bad words, min length, the forced first token. One instance per request (it
+/// owns scratch space).
 /// </summary>
 internal sealed class LogitsProcessor
 {
@@ -45,6 +46,19 @@ internal sealed class LogitsProcessor
         {
             logits[_settings.EosTokenId] = float.NegativeInfinity;
         }
+
+        if (ids.Length == 1 && _settings.ForcedBosTokenId is { } forced)
+        {
+            ForceToken(logits, forced);
+        }
+    }
+
+    /// <summary>Leaves <paramref name="token"/> the only finite logit, so log-softmax gives it probability 1.</summary>
+    internal static void ForceToken(Span<float> logits, int token)
+    {
+        var kept = float.IsFinite(logits[token]) ? logits[token] : 0f;
+        logits.Fill(float.NegativeInfinity);
+        logits[token] = kept;
     }
 
     /// <summary>Penalises each distinct token of <paramref name="ids"/> once.</summary>

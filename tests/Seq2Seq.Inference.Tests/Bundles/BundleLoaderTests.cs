@@ -158,6 +158,31 @@ public sealed class BundleLoaderTests : IDisposable
         error.Item.Should().Be("num_beams");
     }
 
+    [Fact]
+    public void A_forced_first_token_is_read_and_every_output_starts_with_it_greedy_and_beam()
+    {
+        var path = Path.Combine(_folder, BundleFiles.GenerationConfigFile);
+        ConfigJson.Edit(path, path, json => json["forced_bos_token_id"] = 7);
+        using var model = TranslationModel.Load(_folder);
+
+        model.DefaultSettings.ForcedBosTokenId.Should().Be(7);
+        foreach (var beams in new[] { 1, 3 })
+        {
+            var outputs = model.Generate([.. new[] { "Hello.", "Where is the station?" }
+                .Select(t => new GenerationRequest(model.EncodeSource(t), model.DefaultSettings with { NumBeams = beams }))]);
+            outputs.SelectMany(o => o.Sequences).Should().OnlyContain(s => s.TokenIds[0] == 7, $"num_beams {beams}");
+        }
+    }
+
+    [Fact]
+    public void A_forced_first_token_outside_the_vocabulary_is_named()
+    {
+        var path = Path.Combine(_folder, BundleFiles.GenerationConfigFile);
+        ConfigJson.Edit(path, path, json => json["forced_bos_token_id"] = 1_000_000);
+
+        Load().Which.Item.Should().Be("forced_bos_token_id");
+    }
+
     private FluentAssertions.Specialized.ExceptionAssertions<ModelBundleException> Load()
     {
         var act = () => TranslationModel.Load(_folder).Dispose();

@@ -100,4 +100,19 @@ public class LogitsProcessorTests
         processor.Apply(later, [0, 2, 3]);
         later.Should().Equal(float.NegativeInfinity, 1f, 2f, -4f, 0.5f);
     }
+
+    [Fact]
+    public void A_forced_first_token_is_the_only_choice_at_the_first_step_and_only_there()
+    {
+        var settings = Fakes.Scripts.Settings(5) with { ForcedBosTokenId = 3, BadWordIds = [] };
+        var processor = new LogitsProcessor(settings);
+
+        float[] first = [4f, 2f, 1f, float.NegativeInfinity, 0.5f];
+        processor.Apply(first, [0]);
+        first.Should().Equal(float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, 0f, float.NegativeInfinity);
+
+        float[] later = [4f, 2f, 1f, -1f, 0.5f];
+        processor.Apply(later, [0, 3]);
+        later.Should().Equal(4f, 2f, 1f, -1f, 0.5f);
+    }
 }
