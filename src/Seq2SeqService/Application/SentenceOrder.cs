@@ -34,6 +34,13 @@ internal sealed class SentenceOrder(IReadOnlyList<SegmentedText> texts, ITransla
         }
     }
 
+    /// <summary>Passes a sentence's growing text on at once, whatever the state of the sentences before it.</summary>
+    public void TextAppended(int row, string text)
+    {
+        var (index, sentence) = _rows[row];
+        progress.Text(new TextTranslating(index, sentence, text));
+    }
+
     private static (int, int)[] RowsOf(IReadOnlyList<SegmentedText> texts) =>
         [.. texts.SelectMany((t, i) => Enumerable.Range(0, t.Segments.Count).Select(s => (i, s)))];
 

@@ -10,7 +10,18 @@ public interface ITranslationProgress
     void Accepted();
 
     void Sentence(SentenceTranslated sentence);
+
+    /// <summary>A sentence's translation grew, before the sentence is done (greedy, one sequence); on a lane's thread.</summary>
+    void Text(TextTranslating text)
+    {
+    }
 }
+
+/// <summary>Text a sentence's translation grew by.</summary>
+/// <param name="Text">The text's index in the request.</param>
+/// <param name="Sentence">The sentence's index in its text.</param>
+/// <param name="Appended">What was added, spaces included: a preview, which the sentence's own event then settles.</param>
+public sealed record TextTranslating(int Text, int Sentence, string Appended);
 
 /// <summary>One finished sentence of a text.</summary>
 /// <param name="Text">The text's index in the request.</param>

@@ -86,6 +86,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             ReturnAttention = command.Options?.ReturnAttention == true,
             Deadline = timer?.Token ?? CancellationToken.None,
             SegmentFinished = order is null ? null : order.Finished,
+            TextAppended = order is null || JobRows.RowsOf(settings) != 1 ? null : order.TextAppended,
         };
         switch (queue.TryEnqueue(job))
         {

@@ -57,9 +57,33 @@ internal sealed class CohortBatch : IRunningBatch
             };
         })];
 
-    /// <summary>Turns the end of one sequence's generation into its output, within the step that ended it.</summary>
+    /// <summary>
+    /// Turns one sequence's tokens into the text they add, and its end into its output, within the step that made
+    /// them.
+    /// </summary>
     private sealed class RowSink(CohortBatch batch, BatchSequence sequence) : IGenerationSink
     {
+        private readonly List<int> _tokens = [];
+        private string _text = "";
+
+        public void TokenAppended(int tokenId)
+        {
+            if (!sequence.WantsText)
+            {
+                return;
+            }
+
+            // Decoding the whole prefix keeps SentencePiece's spacing right; a piece that ends inside a character
+            // (byte fallback) decodes to U+FFFD and waits for the bytes that complete it.
+            _tokens.Add(tokenId);
+            var text = batch._model.Tokenizer.Decode([.. _tokens]);
+            if (text.Length > _text.Length && text.StartsWith(_text, StringComparison.Ordinal) && !text.EndsWith('\uFFFD'))
+            {
+                sequence.TextAppended(text[_text.Length..]);
+                _text = text;
+            }
+        }
+
         public void Finished(GenerationResult result)
         {
             var model = batch._model;

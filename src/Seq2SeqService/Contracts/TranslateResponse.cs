@@ -113,6 +113,18 @@ public sealed record SentenceEvent(
     [property: JsonPropertyName("finish_reason")] string FinishReason,
     [property: JsonPropertyName("output_tokens")] int OutputTokens);
 
+/// <summary>
+/// A <c>text</c> event of a streamed translation with <c>num_beams</c> 1 and one sequence: what a sentence's
+/// translation grew by in one decoder step, before its <c>sentence</c> event settles it.
+/// </summary>
+/// <param name="Index" example="0">The text's index in the request.</param>
+/// <param name="Sentence" example="1">The sentence's index in its text.</param>
+/// <param name="Text" example=" la gare">The text added, spaces included.</param>
+public sealed record TextEvent(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("sentence")] int Sentence,
+    [property: JsonPropertyName("text")] string Text);
+
 /// <summary>The <c>error</c> event that ends a streamed translation that failed once accepted.</summary>
 /// <param name="Status" example="503">The status the unary call would have answered.</param>
 /// <param name="Title" example="Service unavailable">The problem's title.</param>

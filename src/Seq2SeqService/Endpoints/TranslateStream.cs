@@ -8,8 +8,9 @@ using Seq2SeqService.Contracts;
 namespace Seq2SeqService.Endpoints;
 
 /// <summary>
-/// POST /translate answered as Server-Sent Events: a <c>sentence</c> event for each sentence as soon as it and those
-/// before it in its text are translated, then <c>done</c> with the response the unary call gives, or <c>error</c>
+/// POST /translate answered as Server-Sent Events: with one greedy sequence, a <c>text</c> event each time a
+/// sentence's translation grows; a <c>sentence</c> event for each sentence as soon as it and those before it in its
+/// text are translated, then <c>done</c> with the response the unary call gives, or <c>error</c>
 /// with a problem object if the request fails once accepted. A request refused before it is queued gets its usual
 /// status and problem document instead; a comment line every few seconds keeps idle connections open.
 /// </summary>
@@ -26,7 +27,7 @@ public sealed class TranslateStream(TranslationService translator, TranslationCo
 
     public async Task ExecuteAsync(HttpContext context)
     {
-        var events = Channel.CreateUnbounded<SentenceTranslated?>(new UnboundedChannelOptions { SingleReader = true });
+        var events = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true });
         var translating = translator.TranslateAsync(command, context.RequestAborted, new ChannelProgress(events.Writer));
         try
         {
@@ -55,7 +56,7 @@ public sealed class TranslateStream(TranslationService translator, TranslationCo
         }
     }
 
-    private static async Task WriteSentencesAsync(ChannelReader<SentenceTranslated?> events, HttpResponse response,
+    private static async Task WriteSentencesAsync(ChannelReader<object?> events, HttpResponse response,
         CancellationToken cancellation)
     {
         while (true)
@@ -79,13 +80,18 @@ public sealed class TranslateStream(TranslationService translator, TranslationCo
                 return;
             }
 
-            while (events.TryRead(out var sentence))
+            while (events.TryRead(out var next))
             {
-                if (sentence is not null)
+                switch (next)
                 {
-                    await WriteEventAsync(response, "sentence", new SentenceEvent(sentence.Text, sentence.Sentence,
-                        sentence.Sentences, sentence.Source, sentence.Before, sentence.Translation, sentence.After,
-                        sentence.FinishReason == FinishReason.Length ? "length" : "eos", sentence.OutputTokens), cancellation);
+                    case SentenceTranslated sentence:
+                        await WriteEventAsync(response, "sentence", new SentenceEvent(sentence.Text, sentence.Sentence,
+                            sentence.Sentences, sentence.Source, sentence.Before, sentence.Translation, sentence.After,
+                            sentence.FinishReason == FinishReason.Length ? "length" : "eos", sentence.OutputTokens), cancellation);
+                        break;
+                    case TextTranslating text:
+                        await WriteEventAsync(response, "text", new TextEvent(text.Text, text.Sentence, text.Appended), cancellation);
+                        break;
                 }
             }
 
@@ -117,10 +123,12 @@ public sealed class TranslateStream(TranslationService translator, TranslationCo
     }
 
     /// <summary>Hands the service's progress to the stream's channel; <c>null</c> marks the acceptance.</summary>
-    private sealed class ChannelProgress(ChannelWriter<SentenceTranslated?> writer) : ITranslationProgress
+    private sealed class ChannelProgress(ChannelWriter<object?> writer) : ITranslationProgress
     {
         public void Accepted() => writer.TryWrite(null);
 
         public void Sentence(SentenceTranslated sentence) => writer.TryWrite(sentence);
+
+        public void Text(TextTranslating text) => writer.TryWrite(text);
     }
 }

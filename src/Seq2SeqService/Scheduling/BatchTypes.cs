@@ -15,6 +15,17 @@ public class BatchSequence(IReadOnlyList<int> inputIds, CancellationToken cancel
     public bool ReturnAttention { get; } = returnAttention;
 
     public int? MaxNewTokens { get; } = maxNewTokens;
+
+    /// <summary>Whether the engine should report the sequence's text as it grows (<see cref="TextAppended"/>).</summary>
+    public virtual bool WantsText => false;
+
+    /// <summary>
+    /// Text the sequence's only hypothesis grew by in a step (greedy, one sequence), called on the lane's thread within
+    /// the step; the finished output still comes with the step's <see cref="FinishedRow"/>.
+    /// </summary>
+    public virtual void TextAppended(string text)
+    {
+    }
 }
 
 /// <summary>Sequences of one model with equal settings, run together.</summary>

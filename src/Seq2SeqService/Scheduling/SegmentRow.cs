@@ -15,6 +15,10 @@ internal sealed class SegmentRow(JobRows job, int segment) : BatchSequence(job.J
     /// <summary>Decoder rows it occupies: its beams, or its samples.</summary>
     public int Cost => Job.RowCost;
 
+    public override bool WantsText => Job.Job.TextAppended is not null;
+
+    public override void TextAppended(string text) => Job.Job.TextAppended?.Invoke(Segment, text);
+
     /// <summary>
     /// Hands the row's end to its job, on the scheduler's loop. A row without output was stopped: by its job's own
     /// end (nothing more to do) or by the drain deadline (the job fails as stopped).

@@ -63,6 +63,12 @@ public sealed class TranslationJob
     /// <summary>Called with each segment's output as it finishes, on the scheduler's thread (for streamed answers).</summary>
     public Action<int, SequenceOutput>? SegmentFinished { get; init; }
 
+    /// <summary>
+    /// Called with a segment's text as it grows, step by step, on a lane's thread (for streamed answers); only set
+    /// for single-hypothesis settings, whose tokens are final as they come.
+    /// </summary>
+    public Action<int, string>? TextAppended { get; init; }
+
     /// <summary>Whether the job's outputs carry their attention.</summary>
     public bool ReturnAttention { get; init; }
 

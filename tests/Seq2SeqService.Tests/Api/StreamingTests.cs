@@ -87,6 +87,29 @@ public sealed class StreamingTests
             var unary = JsonDocument.Parse(await (await client.PostAsJsonAsync("/translate", body)).Content.ReadAsStringAsync()).RootElement;
 
             events.Count(e => e.Name == "sentence").Should().Be(200);
+            var texts = events.Where(e => e.Name == "text").ToList();
+            if (beams == 1)
+            {
+                var grown = new Dictionary<int, string>();
+                foreach (var (name, data) in events)
+                {
+                    var sentence = name is "text" or "sentence" ? data.GetProperty("sentence").GetInt32() : -1;
+                    if (name == "text")
+                    {
+                        grown[sentence] = grown.GetValueOrDefault(sentence, "") + data.GetProperty("text").GetString();
+                    }
+                    else if (name == "sentence")
+                    {
+                        grown.GetValueOrDefault(sentence, "").Should().Be(data.GetProperty("text").GetString(),
+                            "a sentence's text events, all sent before its sentence event, add up to its translation");
+                    }
+                }
+            }
+            else
+            {
+                texts.Should().BeEmpty("beam hypotheses change until the end");
+            }
+
             var done = events[^1];
             done.Name.Should().Be("done");
             Without(done.Data, "timings").Should().Be(Without(unary, "timings"), $"num_beams {beams}");
