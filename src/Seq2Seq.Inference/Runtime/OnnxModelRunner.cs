@@ -58,19 +58,20 @@ public sealed class OnnxModelRunner : IModelRunner
         try
         {
             SignatureCheck.Encoder(sessions[0], paths[0], config);
+            DecoderGraph first, withPast;
             if (sessions.Length == 2)
             {
                 SignatureCheck.Decoder(sessions[1], paths[1], config, DecoderRole.Merged);
-                var graph = new DecoderGraph(sessions[1]);
-                return new OnnxModelRunner(config, sessions[0], graph, graph, sessions) { Profiling = options.ProfilePrefix is not null };
+                first = withPast = new DecoderGraph(sessions[1]);
+            }
+            else
+            {
+                SignatureCheck.Decoder(sessions[1], paths[1], config, DecoderRole.NoPast);
+                SignatureCheck.Decoder(sessions[2], paths[2], config, DecoderRole.WithPast);
+                (first, withPast) = (new DecoderGraph(sessions[1]), new DecoderGraph(sessions[2]));
             }
 
-            SignatureCheck.Decoder(sessions[1], paths[1], config, DecoderRole.NoPast);
-            SignatureCheck.Decoder(sessions[2], paths[2], config, DecoderRole.WithPast);
-            return new OnnxModelRunner(config, sessions[0], new DecoderGraph(sessions[1]), new DecoderGraph(sessions[2]), sessions)
-            {
-                Profiling = options.ProfilePrefix is not null,
-            };
+            return new OnnxModelRunner(config, sessions[0], first, withPast, sessions) { Profiling = options.ProfilePrefix is not null };
         }
         catch
         {
