@@ -18,7 +18,8 @@ public sealed class DocumentHost : IDisposable
 {
     private readonly bool _ownsFolder;
 
-    public DocumentHost(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? folder = null)
+    public DocumentHost(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? folder = null,
+        BatchGate? gate = null)
     {
         _ownsFolder = folder is null;
         Folder = folder ?? Directory.CreateTempSubdirectory("documents-test-").FullName;
@@ -31,7 +32,8 @@ public sealed class DocumentHost : IDisposable
         Factory = new ServiceFactory(all, services =>
         {
             services.RemoveAll<IModelCatalog>();
-            services.AddSingleton<IModelCatalog>(new ScriptedCatalog(new ScriptedModel("en-xx")));
+            IModelCatalog catalog = new ScriptedCatalog(new ScriptedModel("en-xx"));
+            services.AddSingleton(gate is null ? catalog : gate.Wrap(catalog));
             if (clock is not null)
             {
                 services.RemoveAll<TimeProvider>();

@@ -78,6 +78,43 @@ public sealed class DocumentJobTests
     }
 
     [Fact]
+    public async Task Status_goes_from_translating_without_an_estimate_to_one_from_the_finished_chunk()
+    {
+        var gate = new BatchGate();
+        using var host = new DocumentHost(gate: gate);
+        _ = host.Factory.Server;
+        await gate.NextStartedAsync();
+        gate.Release();
+        var paragraphs = Enumerable.Range(0, 200).Select(i => $"Paragraph number {i} is here.");
+        var (id, key) = await host.DeepLUploadAsync("two-chunks.txt", string.Join("\n\n", paragraphs));
+
+        await gate.NextStartedAsync();
+        var (_, started, _) = await host.Client.PostAndReadAsync($"/v2/document/{id}", Form(("document_key", key)));
+        started.GetProperty("status").GetString().Should().Be("translating");
+        started.TryGetProperty("seconds_remaining", out _).Should().BeFalse("nothing is finished to estimate from");
+        var (early, _, response) = await host.Client.PostAndReadAsync($"/v2/document/{id}/result", Form(("document_key", key)));
+        early.Should().Be(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter.Should().NotBeNull();
+
+        // The second chunk's first batch starts only after the first chunk's progress is stored.
+        while (true)
+        {
+            gate.Release();
+            await gate.NextStartedAsync();
+            var (_, status, _) = await host.Client.PostAndReadAsync($"/v2/document/{id}", Form(("document_key", key)));
+            if (status.TryGetProperty("seconds_remaining", out var remaining))
+            {
+                status.GetProperty("status").GetString().Should().Be("translating");
+                remaining.GetInt32().Should().BeGreaterThanOrEqualTo(0);
+                break;
+            }
+        }
+
+        gate.Release(10_000);
+        (await host.DeepLFinishedAsync(id, key)).GetProperty("status").GetString().Should().Be("done");
+    }
+
+    [Fact]
     public async Task Past_its_time_to_live_a_document_is_gone_and_its_folder_removed()
     {
         var clock = new ManualClock();
