@@ -51,7 +51,8 @@ public static partial class MarkdownReader
             var paragraph = new List<string> { line[marker.Length..] };
             var end = lineBreak;
             var heading = marker.TrimStart(' ', '\t', '>').StartsWith('#');
-            while (!heading && i + 1 < lines.Count && IsContinuation(lines[i + 1].Content))
+            var depth = Depth(marker);
+            while (!heading && i + 1 < lines.Count && IsContinuation(lines[i + 1].Content, depth))
             {
                 i++;
                 paragraph.Add(lines[i].Content.TrimStart(' ', '\t', '>'));
@@ -68,9 +69,20 @@ public static partial class MarkdownReader
     private static bool IsKeptBlock(string line) =>
         Fence().IsMatch(line) || KeptBlock().IsMatch(line);
 
-    private static bool IsContinuation(string line) =>
-        !string.IsNullOrWhiteSpace(line) && !IsKeptBlock(line) &&
-        BlockMarker().Match(line).Value.Trim(' ', '\t', '>').Length == 0 && !line.TrimStart().StartsWith('>');
+    /// <summary>
+    /// Whether <paramref name="line"/> goes on the paragraph above: text at the same quote depth that starts no block
+    /// of its own, so that a quoted sentence wrapped over several <c>&gt;</c> lines reaches the model whole.
+    /// </summary>
+    private static bool IsContinuation(string line, int depth)
+    {
+        var marker = BlockMarker().Match(line).Value;
+        return !string.IsNullOrWhiteSpace(line[marker.Length..]) && !IsKeptBlock(line[Quote(line).Length..]) &&
+               marker.Trim(' ', '\t', '>').Length == 0 && Depth(marker) == depth;
+    }
+
+    private static int Depth(string marker) => Quote(marker).Count(c => c == '>');
+
+    private static string Quote(string line) => QuotePrefix().Match(line).Value;
 
     /// <summary>The paragraph with each protected span replaced by a placeholder the paragraph does not already hold.</summary>
     private static (string Masked, IReadOnlyList<(string Placeholder, string Original)> Spans) Protect(string paragraph)
@@ -94,6 +106,9 @@ public static partial class MarkdownReader
 
     [GeneratedRegex(@"^ {0,3}(`{3,}|~{3,})(.*)$")]
     private static partial Regex Fence();
+
+    [GeneratedRegex(@"^[ \t]*(?:>[ \t]?)*")]
+    private static partial Regex QuotePrefix();
 
     [GeneratedRegex(@"^(?: {4}|\t)")]
     private static partial Regex IndentedCode();

@@ -2,7 +2,7 @@ using Seq2SeqService.Documents;
 
 namespace Seq2SeqService.Tests.Units;
 
-/// <summary>Protected spans of a Markdown paragraph, whatever the model does with their placeholders.</summary>
+/// <summary>Markdown read into whole paragraphs, and its protected spans whatever the model does with their placeholders.</summary>
 public sealed class DocumentTextTests
 {
     [Fact]
@@ -32,5 +32,14 @@ public sealed class DocumentTextTests
         text.Paragraphs.Should().BeEmpty();
         text.Characters.Should().Be(0);
         text.Rebuild([]).Should().Be("# `code()`\n\n---\n\n| a | b |\n\n!!!\n");
+    }
+
+    [Fact]
+    public void A_sentence_wrapped_over_lines_is_one_paragraph_at_its_quote_depth()
+    {
+        var text = DocumentFormat.Md.Parse("> A quoted sentence\n> wrapped here.\n> > Deeper.\n- An item\n  that goes on.\n"u8.ToArray());
+
+        text.Paragraphs.Should().Equal("A quoted sentence\nwrapped here.", "Deeper.", "An item\nthat goes on.");
+        text.Rebuild(["Une citation.", "Plus loin.", "Un point."]).Should().Be("> Une citation.\n> > Plus loin.\n- Un point.\n");
     }
 }
