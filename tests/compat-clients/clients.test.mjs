@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(`${process.env.CLIENTS_DIR}/`);
 const deepl = require('deepl-node');
@@ -98,4 +101,29 @@ test('deepl-node gets QuotaExceededError past the key character quota and sees i
   const usage = await client.getUsage();
   assert.equal(usage.character.count, 'Where is the station?'.length);
   assert.equal(usage.character.limit, 30);
+});
+
+test('deepl-node translates a .txt document end to end, layout kept, and is refused a format the service lacks', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'documents-'));
+  try {
+    const client = translator(KEYED_URL, API_KEY);
+    const input = join(folder, 'notes.txt');
+    await writeFile(input, `${sentence}\n\nWhere is the station?\n`);
+    const output = join(folder, 'notes.fr.txt');
+    const status = await client.translateDocument(input, output, 'en', 'fr');
+    assert.equal(status.status, 'done');
+    assert.equal(status.billedCharacters, sentence.length + 'Where is the station?'.length);
+    const [first, blank, second, end] = (await readFile(output, 'utf8')).split('\n');
+    assert.match(first, /chat/i);
+    assert.equal(blank, '');
+    assert.match(second, /gare/i);
+    assert.equal(end, '');
+
+    const docx = join(folder, 'report.docx');
+    await writeFile(docx, 'not a docx');
+    await assert.rejects(client.translateDocument(docx, join(folder, 'report.fr.docx'), 'en', 'fr'),
+      e => e instanceof deepl.DeepLError && /supported: txt, srt, md/.test(`${e.message} ${e.error?.message}`));
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 });

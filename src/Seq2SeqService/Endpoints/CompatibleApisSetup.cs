@@ -54,6 +54,8 @@ public static class CompatibleApisSetup
     public static void MapCompatibleApis(this IEndpointRouteBuilder app)
     {
         app.MapLibreTranslateEndpoints();
+        app.MapLibreTranslateFileEndpoints();
         app.MapDeepLEndpoints();
+        app.MapDeepLDocumentEndpoints();
     }
 }

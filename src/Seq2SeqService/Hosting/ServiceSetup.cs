@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Seq2SeqService.Application;
 using Seq2SeqService.Auth;
 using Seq2SeqService.Catalog;
+using Seq2SeqService.Documents;
 using Seq2SeqService.Endpoints;
 using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Errors;
@@ -34,6 +35,7 @@ public static class ServiceSetup
         AddValidatedOptions<RequestLimitsOptions>(builder, RequestLimitsOptions.Section, OptionsRules.Limits);
         AddValidatedOptions<LoggingOptions>(builder, LoggingOptions.Section, OptionsRules.Logging);
         AddValidatedOptions<ServerOptions>(builder, ServerOptions.Section, OptionsRules.Server);
+        AddValidatedOptions<DocumentOptions>(builder, DocumentOptions.Section, OptionsRules.Documents);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>, IOptions<ServerOptions>>(
             (kestrel, limits, server) =>
             {
@@ -58,6 +60,9 @@ public static class ServiceSetup
         services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
         services.AddHostedService<IdleMemoryRelease>();
+        services.AddSingleton<IDocumentStore, DiskDocumentStore>();
+        services.AddSingleton<DocumentWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<DocumentWorker>());
         services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();

@@ -105,6 +105,12 @@ public static class OptionsRules
         checks.Range(nameof(options.MaxRequestWork), options.MaxRequestWork, 1, 1e12);
     }
 
+    public static void Documents(DocumentOptions options, SettingChecks checks)
+    {
+        checks.Range(nameof(options.MaxFileBytes), options.MaxFileBytes, 1, 1L << 30);
+        checks.Range(nameof(options.TimeToLiveMinutes), options.TimeToLiveMinutes, 1, 60 * 24 * 30);
+    }
+
     public static void Server(ServerOptions options, SettingChecks checks)
     {
         if (options.MaxConcurrentConnections is { } connections)

@@ -43,7 +43,8 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         }
 
         var documents = texts.Select(t => markup ? Markup.Split(t) : [new MarkupPart(t, true)]).ToList();
-        var (model, resolvedSource, detected) = Resolve(documents, source, target);
+        var (model, resolvedSource, detected) = Resolve(
+            () => string.Join("\n", documents.SelectMany(d => d).Where(p => p.IsText).Select(p => p.Raw)), source, target);
 
         var cores = new List<string>();
         foreach (var part in documents.SelectMany(d => d).Where(p => p.IsText))
@@ -87,8 +88,12 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
     /// <summary>Detection among the languages the models translate from.</summary>
     public IReadOnlyList<DetectedLanguage> Detect(string text) => LanguageDetector.Detect(text, pairs.Sources);
 
-    private (string Model, string Source, DetectedLanguage? Detected) Resolve(List<IReadOnlyList<MarkupPart>> documents,
-        string? source, string target)
+    /// <summary>
+    /// The model for <paramref name="source"/>→<paramref name="target"/>; a <paramref name="source"/> of
+    /// <see langword="null"/> is detected from <paramref name="text"/> among the languages with a model for the target.
+    /// </summary>
+    /// <exception cref="TranslationFailedException">No model for the pair.</exception>
+    public (string Model, string Source, DetectedLanguage? Detected) Resolve(Func<string> text, string? source, string target)
     {
         target = LanguagePairs.Normalize(target);
         if (!pairs.Targets.Contains(target))
@@ -99,8 +104,7 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         DetectedLanguage? detected = null;
         if (source is null)
         {
-            var text = string.Join("\n", documents.SelectMany(d => d).Where(p => p.IsText).Select(p => p.Raw));
-            detected = LanguageDetector.Detect(text, pairs.SourcesFor(target))[0];
+            detected = LanguageDetector.Detect(text(), pairs.SourcesFor(target))[0];
             source = detected.Language;
         }
 

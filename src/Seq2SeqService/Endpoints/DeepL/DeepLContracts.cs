@@ -47,3 +47,23 @@ public sealed record DeepLUsage(
 /// <summary>DeepL's error shape.</summary>
 /// <param name="Message" example="Value for 'target_lang' not supported.">What went wrong.</param>
 public sealed record DeepLError([property: JsonPropertyName("message")] string Message);
+
+/// <summary>A document accepted for translation: both values are needed to poll and download it.</summary>
+/// <param name="DocumentId" example="3E2C6F0B9D1A4C8E8F1B2A3C4D5E6F70">The job.</param>
+/// <param name="DocumentKey">The secret that reads it; anyone with the id alone gets 403.</param>
+public sealed record DeepLDocumentHandle(
+    [property: JsonPropertyName("document_id")] string DocumentId,
+    [property: JsonPropertyName("document_key")] string DocumentKey);
+
+/// <summary>Where a document's translation stands.</summary>
+/// <param name="DocumentId">The job.</param>
+/// <param name="Status" example="translating"><c>queued</c>, <c>translating</c>, <c>done</c> or <c>error</c>.</param>
+/// <param name="SecondsRemaining" example="12">While translating, once some of it is done: estimated from the time the done share took.</param>
+/// <param name="BilledCharacters" example="1337">When done: characters of its translated text, charged at upload.</param>
+/// <param name="ErrorMessage">When it failed: why.</param>
+public sealed record DeepLDocumentStatus(
+    [property: JsonPropertyName("document_id")] string DocumentId,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("seconds_remaining"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SecondsRemaining,
+    [property: JsonPropertyName("billed_characters"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? BilledCharacters,
+    [property: JsonPropertyName("error_message"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorMessage);

@@ -7,19 +7,28 @@ namespace Seq2SeqService.Endpoints.DeepL;
 /// DeepL's key handling: <c>Authorization: DeepL-Auth-Key &lt;key&gt;</c>; refusals as DeepL sends them:
 /// 403 for the key, 429 for the request rate, 456 for the character quota, each with <c>{"message"}</c>.
 /// </summary>
-/// <param name="billedFields">Fields whose characters count against the quota (none outside translate).</param>
-public sealed class DeepLDialect(params string[] billedFields) : IApiDialect
+/// <param name="bill">Counts the characters charged against the quota.</param>
+public sealed class DeepLDialect(Func<HttpContext, ValueTask<long>> bill) : IApiDialect
 {
+    /// <summary>Bills the characters of the named fields (none outside translation).</summary>
+    public DeepLDialect(params string[] billedFields)
+        : this(context => DialectHelpers.CharactersAsync(context, billedFields))
+    {
+    }
+
     public const int QuotaExceededStatus = 456;
 
     public static DeepLDialect Translation { get; } = new("text");
 
     public static DeepLDialect Unbilled { get; } = new();
 
+    /// <summary>Bills the paragraphs of documents uploaded to /v2/document.</summary>
+    public static DeepLDialect Document { get; } = new(DocumentUploads.BillableCharactersAsync);
+
     public ValueTask<string?> ReadKeyAsync(HttpContext context) =>
         ValueTask.FromResult(DialectHelpers.AuthorizationCredential(context, "DeepL-Auth-Key"));
 
-    public ValueTask<long> BillableCharactersAsync(HttpContext context) => DialectHelpers.CharactersAsync(context, billedFields);
+    public ValueTask<long> BillableCharactersAsync(HttpContext context) => bill(context);
 
     public IResult Unauthorized(bool keyPresented) => Error(StatusCodes.Status403Forbidden, keyPresented
         ? "Wrong auth key."

@@ -49,3 +49,37 @@ public sealed record LibreTranslateDetectRequest(
 /// <summary>LibreTranslate's error shape.</summary>
 /// <param name="Error" example="Invalid request: missing q parameter">What went wrong.</param>
 public sealed record LibreTranslateError([property: JsonPropertyName("error")] string Error);
+
+/// <summary>A translated file's address.</summary>
+/// <param name="TranslatedFileUrl">GET it (with <c>api_key</c> when the service has keys) until the file expires.</param>
+public sealed record LibreTranslateFileResponse(
+    [property: JsonPropertyName("translatedFileUrl")] string TranslatedFileUrl);
+
+/// <summary>What LibreTranslate's own page asks of a server before it shows its controls.</summary>
+/// <param name="CharLimit">Most characters per text.</param>
+/// <param name="FrontendTimeout">Milliseconds the page waits after typing before it translates.</param>
+/// <param name="ApiKeys">Whether the server has API keys.</param>
+/// <param name="KeyRequired">Whether every call needs one.</param>
+/// <param name="Suggestions">Whether suggestions are taken; never here.</param>
+/// <param name="FilesTranslation">Whether /translate_file is served.</param>
+/// <param name="SupportedFilesFormat" example="[&quot;.txt&quot;,&quot;.srt&quot;,&quot;.md&quot;]">Extensions /translate_file takes.</param>
+/// <param name="Language">The page's default pair.</param>
+public sealed record LibreTranslateFrontendSettings(
+    [property: JsonPropertyName("charLimit")] int CharLimit,
+    [property: JsonPropertyName("frontendTimeout")] int FrontendTimeout,
+    [property: JsonPropertyName("apiKeys")] bool ApiKeys,
+    [property: JsonPropertyName("keyRequired")] bool KeyRequired,
+    [property: JsonPropertyName("suggestions")] bool Suggestions,
+    [property: JsonPropertyName("filesTranslation")] bool FilesTranslation,
+    [property: JsonPropertyName("supportedFilesFormat")] IReadOnlyList<string> SupportedFilesFormat,
+    [property: JsonPropertyName("language")] LibreTranslateDefaultPair Language);
+
+/// <summary>The page's default source and target.</summary>
+public sealed record LibreTranslateDefaultPair(
+    [property: JsonPropertyName("source")] LibreTranslateNamedLanguage Source,
+    [property: JsonPropertyName("target")] LibreTranslateNamedLanguage Target);
+
+/// <summary>A language by code and English name.</summary>
+public sealed record LibreTranslateNamedLanguage(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("name")] string Name);

@@ -7,12 +7,21 @@ namespace Seq2SeqService.Endpoints.LibreTranslate;
 /// LibreTranslate's key handling: <c>api_key</c> among the parameters (also <c>apiKey</c>, which the
 /// <c>libretranslate</c> npm client sends), refusals as <c>{"error"}</c> with 403 and 429.
 /// </summary>
-/// <param name="billedFields">Fields whose characters count against the quota (none for /detect).</param>
-public sealed class LibreTranslateDialect(params string[] billedFields) : IApiDialect
+/// <param name="bill">Counts the characters charged against the quota.</param>
+public sealed class LibreTranslateDialect(Func<HttpContext, ValueTask<long>> bill) : IApiDialect
 {
+    /// <summary>Bills the characters of the named fields (none outside translation).</summary>
+    public LibreTranslateDialect(params string[] billedFields)
+        : this(context => DialectHelpers.CharactersAsync(context, billedFields))
+    {
+    }
+
     public static LibreTranslateDialect Translation { get; } = new("q");
 
     public static LibreTranslateDialect Unbilled { get; } = new();
+
+    /// <summary>Bills the paragraphs of files uploaded to /translate_file.</summary>
+    public static LibreTranslateDialect Document { get; } = new(DocumentUploads.BillableCharactersAsync);
 
     public async ValueTask<string?> ReadKeyAsync(HttpContext context)
     {
@@ -20,7 +29,7 @@ public sealed class LibreTranslateDialect(params string[] billedFields) : IApiDi
         return fields.Get("api_key") ?? fields.Get("apiKey");
     }
 
-    public ValueTask<long> BillableCharactersAsync(HttpContext context) => DialectHelpers.CharactersAsync(context, billedFields);
+    public ValueTask<long> BillableCharactersAsync(HttpContext context) => bill(context);
 
     public IResult Unauthorized(bool keyPresented) =>
         Error(StatusCodes.Status403Forbidden, keyPresented ? "Invalid API key" : "Please provide an API key (api_key)");

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Seq2SeqService.Options;
+using Seq2SeqService.Application;
+
+namespace Seq2SeqService.Documents;
+
+/// <summary>What an upload asks for, checked and read by the API that took it.</summary>
+public sealed record DocumentRequest(byte[] File, string FileName, DocumentFormat Format, DocumentText Text,
+    string Model, string Owner, string Api);
+
+/// <summary>
+/// Translates uploaded documents in the background, one after another, through
+/// <see cref="TranslationService.TranslateAsync"/>: each chunk of whole paragraphs is one request, admitted and
+/// scheduled beside the interactive ones, so a document never holds the decoder longer than a large request would.
+/// Jobs left unfinished by a stopped process are resumed at start; expired ones are removed every minute.
+/// </summary>
+public sealed class DocumentWorker(IDocumentStore store, TranslationService translation, TimeProvider time,
+    IOptions<DocumentOptions> options, ILogger<DocumentWorker> log) : BackgroundService
+{
+    /// <summary>
+    /// Characters of paragraphs per request: small enough that progress moves and interactive requests get the
+    /// decoder between chunks, large enough that a chunk's sentences share batches.
+    /// </summary>
+    public const int ChunkCharacters = 4096;
+
+    private static readonly TimeSpan CleanupPeriod = TimeSpan.FromMinutes(1);
+
+    private readonly Channel<string> _pending = Channel.CreateUnbounded<string>();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<DocumentJob>> _waiting = new();
+
+    public async Task<DocumentJob> SubmitAsync(DocumentRequest request, CancellationToken cancellation)
+    {
+        var now = time.GetUtcNow();
+        var job = new DocumentJob
+        {
+            Id = DocumentJob.NewId(),
+            Key = DocumentJob.NewKey(),
+            Owner = request.Owner,
+            FileName = request.FileName,
+            Format = request.Format.Name,
+            Model = request.Model,
+            Api = request.Api,
+            Created = now,
+            Expires = now + options.Value.TimeToLive,
+            BilledCharacters = request.Text.Characters,
+        };
+        await store.CreateAsync(job, request.File, cancellation);
+        _pending.Writer.TryWrite(job.Id);
+        return job;
+    }
+
+    /// <summary>The job once done or failed (as the store has it), for APIs that answer an upload with the result.</summary>
+    public async Task<DocumentJob?> WhenFinishedAsync(string id, CancellationToken cancellation)
+    {
+        var finished = _waiting.GetOrAdd(id, _ => new TaskCompletionSource<DocumentJob>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Checked after registering, so a job that finished in between is not waited for forever.
+        if (await store.GetAsync(id, cancellation) is not { Status: DocumentStatus.Queued or DocumentStatus.Translating })
+        {
+            _waiting.TryRemove(id, out _);
+            return await store.GetAsync(id, cancellation);
+        }
+
+        return await finished.Task.WaitAsync(cancellation);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        foreach (var job in await store.UnfinishedAsync(stopping))
+        {
+            _pending.Writer.TryWrite(job.Id);
+        }
+
+        var cleanup = CleanupAsync(stopping);
+        try
+        {
+            await foreach (var id in _pending.Reader.ReadAllAsync(stopping))
+            {
+                try
+                {
+                    await TranslateAsync(id, stopping);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The next document must not wait on this one's fault (a store that failed to write, say).
+                    log.LogError(e, "Document {DocumentId} failed", id);
+                    if (await store.GetAsync(id, stopping) is { } job)
+                    {
+                        await FinishAsync(job with
+                        {
+                            Status = DocumentStatus.Error, ErrorKind = TranslationErrorKind.Failed, SecondsRemaining = null,
+                            ErrorMessage = "The document could not be translated; upload it again.",
+                        }, null, stopping);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await cleanup;
+        }
+    }
+
+    private async Task CleanupAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(CleanupPeriod, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                await store.RemoveExpiredAsync(stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task TranslateAsync(string id, CancellationToken stopping)
+    {
+        if (await store.GetAsync(id, stopping) is not { Status: DocumentStatus.Queued or DocumentStatus.Translating } job ||
+            await store.ReadFileAsync(id, stopping) is not { } file || DocumentFormat.Named(job.Format) is not { } format)
+        {
+            return;
+        }
+
+        var text = format.Parse(file);
+        var paragraphs = text.Paragraphs;
+        var total = Math.Max(1, paragraphs.Sum(p => (long)p.Length));
+        var progress = new CharactersDone();
+        var started = Stopwatch.GetTimestamp();
+        job = job with { Status = DocumentStatus.Translating, Progress = 0, SecondsRemaining = null };
+        await store.UpdateAsync(job, stopping);
+
+        var translations = new List<string>(paragraphs.Count);
+        foreach (var chunk in Chunks(paragraphs))
+        {
+            var outcome = await TranslateChunkAsync(job, format, chunk, progress, stopping);
+            if (outcome is null)
+            {
+                return;
+            }
+
+            if (!outcome.Succeeded)
+            {
+                await FinishAsync(job with
+                {
+                    Status = DocumentStatus.Error, ErrorMessage = outcome.Error.Message, ErrorKind = outcome.Error.Kind,
+                    SecondsRemaining = null,
+                }, null, stopping);
+                return;
+            }
+
+            translations.AddRange(outcome.Result.Texts.Select(t => t.Best.Text));
+            var done = Math.Min(1.0, (double)progress.Characters / total);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            job = job with
+            {
+                Progress = done,
+                SecondsRemaining = done > 0 ? (int)Math.Ceiling(elapsed.TotalSeconds * (1 - done) / done) : null,
+            };
+            await store.UpdateAsync(job, stopping);
+        }
+
+        await FinishAsync(job with { Status = DocumentStatus.Done, Progress = 1, SecondsRemaining = 0 },
+            Encoding.UTF8.GetBytes(text.Rebuild(translations)), stopping);
+    }
+
+    /// <summary>
+    /// One chunk's outcome, retried while the queue is full (a document can wait; failing it for a burst of
+    /// interactive requests would not be fair to it); <see langword="null"/> when the service is stopping, so the job
+    /// stays unfinished and resumes at the next start.
+    /// </summary>
+    private async Task<TranslationOutcome?> TranslateChunkAsync(DocumentJob job, DocumentFormat format,
+        IReadOnlyList<string> chunk, CharactersDone progress, CancellationToken stopping)
+    {
+        while (true)
+        {
+            var outcome = await translation.TranslateAsync(
+                new TranslationCommand(chunk, job.Model, Splitting: format.Splitting, Fragments: true, Api: job.Api),
+                stopping, progress);
+            switch (outcome.Error?.Kind)
+            {
+                case TranslationErrorKind.Overloaded:
+                    await Task.Delay(outcome.Error.RetryAfter ?? TimeSpan.FromSeconds(1), time, stopping);
+                    continue;
+                case TranslationErrorKind.Stopping or TranslationErrorKind.Cancelled:
+                    return null;
+                default:
+                    return outcome;
+            }
+        }
+    }
+
+    private async Task FinishAsync(DocumentJob job, byte[]? translated, CancellationToken stopping)
+    {
+        if (translated is null)
+        {
+            log.LogWarning("Document {DocumentId} failed: {Error}", job.Id, job.ErrorMessage);
+            await store.UpdateAsync(job, stopping);
+        }
+        else
+        {
+            await store.CompleteAsync(job, translated, stopping);
+        }
+
+        if (_waiting.TryRemove(job.Id, out var waiting))
+        {
+            waiting.TrySetResult(job);
+        }
+    }
+
+    /// <summary>Whole paragraphs, up to <see cref="ChunkCharacters"/> per chunk (a longer paragraph goes alone).</summary>
+    private static IEnumerable<IReadOnlyList<string>> Chunks(IReadOnlyList<string> paragraphs)
+    {
+        var chunk = new List<string>();
+        var characters = 0;
+        foreach (var paragraph in paragraphs)
+        {
+            if (chunk.Count > 0 && characters + paragraph.Length > ChunkCharacters)
+            {
+                yield return chunk;
+                chunk = [];
+                characters = 0;
+            }
+
+            chunk.Add(paragraph);
+            characters += paragraph.Length;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+
+    /// <summary>Source characters of the finished sentences; told on the scheduler's thread, so it only counts.</summary>
+    private sealed class CharactersDone : ITranslationProgress
+    {
+        private long _characters;
+
+        public long Characters => Interlocked.Read(ref _characters);
+
+        public void Accepted()
+        {
+        }
+
+        public void Sentence(SentenceTranslated sentence) => Interlocked.Add(ref _characters, sentence.Source.Length);
+    }
+}

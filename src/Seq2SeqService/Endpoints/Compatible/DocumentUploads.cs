@@ -1,0 +1,123 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Seq2SeqService.Auth;
+using Seq2SeqService.Documents;
+using Seq2SeqService.Options;
+
+namespace Seq2SeqService.Endpoints.Compatible;
+
+/// <summary>An uploaded file, read and cut into paragraphs, or why it cannot be translated.</summary>
+/// <param name="File">The bytes as uploaded.</param>
+/// <param name="FileName">The client's name for it, made safe to send back.</param>
+/// <param name="Format">Its format, by extension.</param>
+/// <param name="Text">What is kept and what is translated.</param>
+/// <param name="Status">When refused: 400, or 413 for a file over <see cref="DocumentOptions.MaxFileBytes"/>.</param>
+/// <param name="Problem">When refused: why, for the client.</param>
+public sealed record DocumentUpload(byte[]? File, string FileName, DocumentFormat? Format, DocumentText? Text,
+    int Status = StatusCodes.Status200OK, string? Problem = null);
+
+/// <summary>
+/// The multipart upload both compatible APIs take (the file in <c>file</c>), read once per request and kept on its
+/// features: the quota stage bills the document's characters before the endpoint runs, and the endpoint submits it.
+/// </summary>
+public static class DocumentUploads
+{
+    private const int MaxFileNameLength = 200;
+
+    /// <summary>The upload, named by its <c>filename</c> field (DeepL's) when given, else by the file's own name.</summary>
+    public static async Task<DocumentUpload> ReadAsync(HttpContext context)
+    {
+        if (context.Features.Get<DocumentUpload>() is { } read)
+        {
+            return read;
+        }
+
+        var upload = await ReadFileAsync(context);
+        context.Features.Set(upload);
+        return upload;
+    }
+
+    /// <summary>Characters the document's paragraphs hold; none for a file that will be refused.</summary>
+    public static async ValueTask<long> BillableCharactersAsync(HttpContext context) =>
+        (await ReadAsync(context)).Text?.Characters ?? 0;
+
+    /// <summary>
+    /// Submits a read <paramref name="upload"/> for <paramref name="source"/> (detected from the document when
+    /// <see langword="null"/>) → <paramref name="target"/>, owned by the request's caller.
+    /// </summary>
+    /// <exception cref="TranslationFailedException">No model for the pair.</exception>
+    public static Task<DocumentJob> SubmitAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
+        string? source, string target, string api)
+    {
+        var translator = context.RequestServices.GetRequiredService<CompatibleTranslator>();
+        var (model, _, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
+        return worker.SubmitAsync(
+            new DocumentRequest(upload.File!, upload.FileName, upload.Format!, upload.Text!, model,
+                (ApiCaller.Of(context) ?? ApiCaller.Anonymous).Name, api), context.RequestAborted);
+    }
+
+    /// <summary>The supported extensions with their dots, as LibreTranslate lists them.</summary>
+    public static IReadOnlyList<string> Extensions => DocumentFormat.All.Select(f => "." + f.Name).ToList();
+
+    private static async Task<DocumentUpload> ReadFileAsync(HttpContext context)
+    {
+        var fields = await DialectHelpers.FieldsAsync(context);
+        if (fields.Error is { } unreadable)
+        {
+            return new DocumentUpload(null, "", null, null, fields.ErrorStatus, unreadable);
+        }
+
+        var file = context.Request.HasFormContentType ? context.Request.Form.Files.GetFile("file") : null;
+        if (file is null)
+        {
+            return Refused(StatusCodes.Status400BadRequest, "Parameter 'file' not specified: send the document as a multipart/form-data file field named 'file'.");
+        }
+
+        var name = SafeName(fields.Get("filename") ?? file.FileName);
+        var format = DocumentFormat.OfFileName(name);
+        if (format is null)
+        {
+            var extension = Path.GetExtension(name);
+            return Refused(StatusCodes.Status400BadRequest,
+                $"File type '{(extension.Length > 0 ? extension : name)}' is not supported; supported: {DocumentFormat.Supported}.");
+        }
+
+        var max = context.RequestServices.GetRequiredService<IOptions<DocumentOptions>>().Value.MaxFileBytes;
+        if (file.Length > max)
+        {
+            return Refused(StatusCodes.Status413PayloadTooLarge, $"The document has {file.Length} bytes; at most {max} are accepted.");
+        }
+
+        using var bytes = new MemoryStream();
+        await file.CopyToAsync(bytes, context.RequestAborted);
+        var content = bytes.ToArray();
+        try
+        {
+            return new DocumentUpload(content, name, format, format.Parse(content));
+        }
+        catch (DocumentRejectedException e)
+        {
+            return Refused(StatusCodes.Status400BadRequest, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The base name of what the client called the file, without path, control or quoting characters: it is only
+    /// ever sent back (Content-Disposition), never used as a path, and must not be able to break a header either.
+    /// </summary>
+    private static string SafeName(string raw)
+    {
+        var name = raw.Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        var safe = new StringBuilder();
+        foreach (var c in name.Where(c => !char.IsControl(c) && c is not ('"' or ':' or '*' or '?' or '<' or '>' or '|')))
+        {
+            safe.Append(c);
+        }
+
+        var result = safe.ToString().Trim().TrimStart('.');
+        return result.Length > MaxFileNameLength ? result[^MaxFileNameLength..] : result;
+    }
+
+    private static DocumentUpload Refused(int status, string problem) => new(null, "", null, null, status, problem);
+}

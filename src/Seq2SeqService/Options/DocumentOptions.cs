@@ -1,0 +1,24 @@
+namespace Seq2SeqService.Options;
+
+/// <summary>Document translation (docs/documents.md): where jobs are kept, how large a file may be, how long it is kept.</summary>
+public sealed class DocumentOptions
+{
+    public const string Section = "Service:Documents";
+
+    /// <summary>
+    /// Folder of the disk store: one sub-folder per job. Empty: <c>seq2seq-documents</c> under the temp folder. Jobs
+    /// left queued or translating there when the process stopped are resumed at the next start.
+    /// </summary>
+    public string Folder { get; set; } = "";
+
+    /// <summary>Largest uploaded file in bytes (413 beyond); the request body limit caps it too.</summary>
+    public long MaxFileBytes { get; set; } = 524_288;
+
+    /// <summary>How long a job, its file and its translation are kept after upload, downloaded or not.</summary>
+    public double TimeToLiveMinutes { get; set; } = 60;
+
+    public TimeSpan TimeToLive => TimeSpan.FromMinutes(TimeToLiveMinutes);
+
+    /// <summary><see cref="Folder"/>, with empty resolved to the temp folder's.</summary>
+    public string EffectiveFolder => Folder.Length > 0 ? Folder : Path.Combine(Path.GetTempPath(), "seq2seq-documents");
+}
