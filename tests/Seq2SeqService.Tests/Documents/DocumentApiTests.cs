@@ -20,6 +20,36 @@ public sealed class DocumentApiTests(DocumentApiTests.Host host) : IClassFixture
     private HttpClient Client => Documents.Client;
 
     [Fact]
+    public async Task An_upload_the_store_cannot_take_is_a_503_to_retry_in_each_apis_shape_never_a_500()
+    {
+        var folder = Directory.CreateTempSubdirectory("documents-broken-").FullName;
+        try
+        {
+            using var host = new DocumentHost(folder: folder);
+            var client = host.Client;
+            // The store's folder turns into a file: every write under it fails as a full or broken volume would.
+            Directory.Delete(folder, recursive: true);
+            await File.WriteAllTextAsync(folder, "not a folder");
+
+            var (deepl, deeplBody, deeplResponse) = await client.PostAndReadAsync("/v2/document",
+                DocumentHost.Upload("a.txt", "Hello.", ("target_lang", "XX")));
+            var (libre, libreBody, libreResponse) = await client.PostAndReadAsync("/translate_file",
+                DocumentHost.Upload("a.txt", "Hello.", ("source", "en"), ("target", "xx")));
+
+            deepl.Should().Be(HttpStatusCode.ServiceUnavailable, deeplBody.ToString());
+            deeplBody.GetProperty("message").GetString().Should().Contain("cannot store documents");
+            deeplResponse.Headers.RetryAfter.Should().NotBeNull();
+            libre.Should().Be(HttpStatusCode.ServiceUnavailable, libreBody.ToString());
+            libreBody.GetProperty("error").GetString().Should().Contain("cannot store documents");
+            libreResponse.Headers.RetryAfter.Should().NotBeNull();
+        }
+        finally
+        {
+            File.Delete(folder);
+        }
+    }
+
+    [Fact]
     public async Task Txt_keeps_the_layout_of_the_text_api()
     {
         const string text = "Good morning.\n\n  Thank you, friend.\r\n- A list item.\n\n\n42\n";

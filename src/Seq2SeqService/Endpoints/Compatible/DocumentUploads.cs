@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Auth;
 using Seq2SeqService.Documents;
+using Seq2SeqService.Application;
 using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Endpoints.Compatible;
@@ -45,16 +46,31 @@ public static class DocumentUploads
     /// Submits a read <paramref name="upload"/> for <paramref name="source"/> (detected from the document when
     /// <see langword="null"/>) → <paramref name="target"/>, owned by the request's caller.
     /// </summary>
-    /// <exception cref="TranslationFailedException">No model for the pair.</exception>
-    public static Task<DocumentJob> SubmitAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
+    /// <exception cref="TranslationFailedException">No model for the pair, or the store cannot take the document.</exception>
+    public static async Task<DocumentJob> SubmitAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
         string? source, string target, string api)
     {
         var translator = context.RequestServices.GetRequiredService<CompatibleTranslator>();
         var (model, _, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
-        return worker.SubmitAsync(
-            new DocumentRequest(upload.File!, upload.FileName, upload.Format!, upload.Text!, model,
-                (ApiCaller.Of(context) ?? ApiCaller.Anonymous).Name, api), context.RequestAborted);
+        try
+        {
+            return await worker.SubmitAsync(
+                new DocumentRequest(upload.File!, upload.FileName, upload.Format!, upload.Text!, model,
+                    (ApiCaller.Of(context) ?? ApiCaller.Anonymous).Name, api), context.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full or failing volume is the service's trouble, not the caller's: a 503 they can retry, and the
+            // operator gets the stack trace.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DocumentUploads))
+                .LogError(e, "The document store could not take an upload");
+            throw new TranslationFailedException(new TranslationError(TranslationErrorKind.Overloaded,
+                "The service cannot store documents right now; retry later.", RetryAfter: StoreRetryAfter));
+        }
     }
+
+    /// <summary>How long a caller waits before retrying an upload the store refused.</summary>
+    private static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(60);
 
     /// <summary>The supported extensions with their dots, as LibreTranslate lists them.</summary>
     public static IReadOnlyList<string> Extensions => DocumentFormat.All.Select(f => "." + f.Name).ToList();
