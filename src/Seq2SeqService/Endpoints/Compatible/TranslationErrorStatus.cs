@@ -25,6 +25,18 @@ public static class TranslationErrorStatus
     };
 
     /// <summary>
+    /// Documents, in an API's own <typeparamref name="TError"/> body, every status a translation can fail with: this
+    /// table's, and the key check's 403 and the rate limit's 429.
+    /// </summary>
+    public static RouteHandlerBuilder ProducesTranslationErrors<TError>(this RouteHandlerBuilder builder) => builder
+        .Produces<TError>(StatusCodes.Status400BadRequest)
+        .Produces<TError>(StatusCodes.Status403Forbidden)
+        .Produces<TError>(StatusCodes.Status413PayloadTooLarge)
+        .Produces<TError>(StatusCodes.Status422UnprocessableEntity)
+        .Produces<TError>(StatusCodes.Status429TooManyRequests)
+        .Produces<TError>(StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>
     /// The answer to <paramref name="error"/>: <paramref name="body"/> shapes it for the API; the status and the
     /// <c>Retry-After</c> of a 503 (the service's estimate) are set here. A client that has gone gets nothing.
     /// </summary>

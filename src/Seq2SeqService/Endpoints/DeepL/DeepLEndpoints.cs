@@ -22,13 +22,8 @@ public static class DeepLEndpoints
             .RequireApiKey(DeepLDialect.Translation)
             .Accepts<DeepLTranslateRequest>("application/x-www-form-urlencoded", "application/json", "multipart/form-data")
             .Produces<DeepLTranslateResponse>()
-            .Produces<DeepLError>(StatusCodes.Status400BadRequest)
-            .Produces<DeepLError>(StatusCodes.Status403Forbidden)
-            .Produces<DeepLError>(StatusCodes.Status413PayloadTooLarge)
-            .Produces<DeepLError>(StatusCodes.Status422UnprocessableEntity)
-            .Produces<DeepLError>(StatusCodes.Status429TooManyRequests)
-            .Produces<DeepLError>(DeepLDialect.QuotaExceededStatus)
-            .Produces<DeepLError>(StatusCodes.Status503ServiceUnavailable);
+            .ProducesTranslationErrors<DeepLError>()
+            .Produces<DeepLError>(DeepLDialect.QuotaExceededStatus);
         app.MapMethods("/v2/languages", ["GET", "POST"], LanguagesAsync)
             .WithName("DeepLLanguages")
             .WithTags("DeepL")

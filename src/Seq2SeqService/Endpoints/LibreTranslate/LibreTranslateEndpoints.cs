@@ -22,12 +22,7 @@ public static class LibreTranslateEndpoints
             .RequireApiKey(LibreTranslateDialect.Translation)
             .Accepts<LibreTranslateRequest>(Forms[0], Forms[1..])
             .Produces<LibreTranslateResponse>()
-            .Produces<LibreTranslateError>(StatusCodes.Status400BadRequest)
-            .Produces<LibreTranslateError>(StatusCodes.Status403Forbidden)
-            .Produces<LibreTranslateError>(StatusCodes.Status413PayloadTooLarge)
-            .Produces<LibreTranslateError>(StatusCodes.Status422UnprocessableEntity)
-            .Produces<LibreTranslateError>(StatusCodes.Status429TooManyRequests)
-            .Produces<LibreTranslateError>(StatusCodes.Status503ServiceUnavailable);
+            .ProducesTranslationErrors<LibreTranslateError>();
         app.MapGet("/languages", Languages)
             .WithName("LibreTranslateLanguages")
             .WithTags("LibreTranslate")

@@ -19,12 +19,7 @@ public static class LibreTranslateFileEndpoints
             .RequireApiKey(LibreTranslateDialect.Document)
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<LibreTranslateFileResponse>()
-            .Produces<LibreTranslateError>(StatusCodes.Status400BadRequest)
-            .Produces<LibreTranslateError>(StatusCodes.Status403Forbidden)
-            .Produces<LibreTranslateError>(StatusCodes.Status413PayloadTooLarge)
-            .Produces<LibreTranslateError>(StatusCodes.Status422UnprocessableEntity)
-            .Produces<LibreTranslateError>(StatusCodes.Status429TooManyRequests)
-            .Produces<LibreTranslateError>(StatusCodes.Status503ServiceUnavailable);
+            .ProducesTranslationErrors<LibreTranslateError>();
         app.MapGet("/download_file/{name}", DownloadAsync)
             .WithName("LibreTranslateDownloadFile")
             .WithTags("LibreTranslate")
