@@ -17,5 +17,10 @@ namespace Seq2SeqService.Application;
 /// their number and lengths are not the client's, while the work limit still applies to all of them together.
 /// </param>
 /// <param name="Api">The API the request came through, as metrics label it.</param>
+/// <param name="Marks">
+/// Inline marks of each text (one list per text, in <paramref name="Texts"/>' order), carried to the target words
+/// they align with and returned in <see cref="TranslationCandidate.Marks"/>; none when null.
+/// </param>
 public sealed record TranslationCommand(IReadOnlyList<string> Texts, string? Model = null, GenerationOptions? Options = null,
-    SentenceSplitting? Splitting = null, bool Fragments = false, string Api = ServiceMetrics.NativeApi);
+    SentenceSplitting? Splitting = null, bool Fragments = false, string Api = ServiceMetrics.NativeApi,
+    IReadOnlyList<IReadOnlyList<TextMark>>? Marks = null);

@@ -57,6 +57,9 @@ public sealed record TranslationCandidate(string Text, FinishReason FinishReason
 
     /// <summary>Each sentence's source, translation and scores, in order.</summary>
     public IReadOnlyList<SentenceScore> Sentences { get; init; } = [];
+
+    /// <summary>The command's marks of this text, moved onto <see cref="Text"/>; empty when it sent none.</summary>
+    public IReadOnlyList<TextMark> Marks { get; init; } = [];
 }
 
 /// <summary>One sentence of a text: its source, its translation, and how confident the model was.</summary>
