@@ -1,5 +1,10 @@
+extern alias OpenXml;
+
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Xml;
+using OpenXml::DocumentFormat.OpenXml.Packaging;
+using Seq2SeqService.Options;
 using Seq2SeqService.Segmentation;
 
 namespace Seq2SeqService.Documents;
@@ -8,65 +13,94 @@ namespace Seq2SeqService.Documents;
 public sealed class DocumentRejectedException(string message) : Exception(message);
 
 /// <summary>
-/// A file format this service translates: how a file of it is read into a <see cref="DocumentText"/>, and how its
-/// paragraphs are cut into sentences.
+/// A file format this service translates: how a file of it is read into a <see cref="TranslatableDocument"/>, and how
+/// its paragraphs are cut into sentences.
 /// </summary>
 /// <param name="Name">The extension without its dot, as the APIs and download names use it.</param>
 /// <param name="MediaType">What the translated file is sent as.</param>
 /// <param name="Splitting">
 /// How a paragraph is cut: plain text the way the text API cuts it (the model's default), so that a .txt file keeps
-/// its layout line for line as a text request would; cues and Markdown paragraphs at sentence ends only, since their
-/// line breaks are wrapping, not layout, and a sentence must reach the model whole.
+/// its layout line for line as a text request would; every other format's paragraphs at sentence ends only, since
+/// their line breaks are wrapping, not layout, and a sentence must reach the model whole.
 /// </param>
-/// <param name="Read">Cuts the decoded file into kept parts and paragraphs.</param>
+/// <param name="Read">Reads the file within the limits into what is kept and what is translated.</param>
+/// <param name="Aliases">Other extensions of the same format.</param>
 public sealed partial record DocumentFormat(string Name, string MediaType, SentenceSplitting? Splitting,
-    Action<string, DocumentText> Read)
+    Func<byte[], DocumentOptions, TranslatableDocument> Read, IReadOnlyList<string>? Aliases = null)
 {
-    public static DocumentFormat Txt { get; } = new("txt", "text/plain; charset=utf-8", null, ReadText);
+    public static DocumentFormat Txt { get; } = new("txt", "text/plain; charset=utf-8", null, Utf8("txt", ReadText));
 
-    public static DocumentFormat Srt { get; } = new("srt", "application/x-subrip; charset=utf-8", SentenceSplitting.NoNewlines, ReadSubRip);
+    public static DocumentFormat Srt { get; } = new("srt", "application/x-subrip; charset=utf-8", SentenceSplitting.NoNewlines,
+        Utf8("srt", ReadSubRip));
 
-    public static DocumentFormat Md { get; } = new("md", "text/markdown; charset=utf-8", SentenceSplitting.NoNewlines, MarkdownReader.Read);
+    public static DocumentFormat Md { get; } = new("md", "text/markdown; charset=utf-8", SentenceSplitting.NoNewlines,
+        Utf8("md", MarkdownReader.Read), ["markdown"]);
 
-    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md];
+    public static DocumentFormat Docx { get; } = new("docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", SentenceSplitting.NoNewlines, WordFormat.Read);
 
-    /// <summary>"txt, srt, md", for the errors that name what is supported.</summary>
+    public static DocumentFormat Xlsx { get; } = new("xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", SentenceSplitting.NoNewlines, SpreadsheetFormat.Read);
+
+    public static DocumentFormat Pptx { get; } = new("pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation", SentenceSplitting.NoNewlines, PresentationFormat.Read);
+
+    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md, Docx, Xlsx, Pptx];
+
+    /// <summary>"txt, srt, md, ...", for the errors that name what is supported.</summary>
     public static string Supported => string.Join(", ", All.Select(f => f.Name));
 
     public static DocumentFormat? Named(string name) => All.FirstOrDefault(f => f.Name == name);
 
-    /// <summary>The format of a file by its extension (<c>.markdown</c> is Markdown too), or <see langword="null"/>.</summary>
+    /// <summary>The format of a file by its extension or one of its aliases, or <see langword="null"/>.</summary>
     public static DocumentFormat? OfFileName(string fileName)
     {
         var extension = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant();
-        return Named(extension == "markdown" ? "md" : extension);
+        return All.FirstOrDefault(f => f.Name == extension || (f.Aliases?.Contains(extension) ?? false));
     }
 
-    /// <summary>The file read as UTF-8 (a byte-order mark is kept as it is) and cut into what is kept and what is translated.</summary>
-    /// <exception cref="DocumentRejectedException">Not UTF-8, or not a file of this format.</exception>
-    public DocumentText Parse(byte[] file)
+    /// <summary>The file cut into what is kept and what is translated.</summary>
+    /// <exception cref="DocumentRejectedException">Not a file of this format, or past a limit.</exception>
+    public TranslatableDocument Parse(byte[] file, DocumentOptions limits)
     {
-        string content;
         try
         {
-            content = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(file);
+            return Read(file, limits);
         }
-        catch (DecoderFallbackException e)
+        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or XmlException or FormatException or IOException)
         {
-            throw new DocumentRejectedException(
-                $"The file is not UTF-8 text (invalid byte at offset {e.Index}); send .{Name} files encoded as UTF-8.");
+            // The libraries' own word for a file they cannot read is still the client's problem, not the service's.
+            throw new DocumentRejectedException($"The file is not a readable .{Name} document ({e.Message}).");
         }
-
-        var text = new DocumentText();
-        if (content.StartsWith('\uFEFF'))
-        {
-            text.Keep("\uFEFF");
-            content = content[1..];
-        }
-
-        Read(content, text);
-        return text;
     }
+
+    /// <summary>
+    /// A text format: the file read as UTF-8 (a byte-order mark is kept as it is), then cut by <paramref name="read"/>.
+    /// </summary>
+    private static Func<byte[], DocumentOptions, TranslatableDocument> Utf8(string name, Action<string, DocumentText> read) =>
+        (file, _) =>
+        {
+            string content;
+            try
+            {
+                content = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(file);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new DocumentRejectedException(
+                    $"The file is not UTF-8 text (invalid byte at offset {e.Index}); send .{name} files encoded as UTF-8.");
+            }
+
+            var text = new DocumentText();
+            if (content.StartsWith('\uFEFF'))
+            {
+                text.Keep("\uFEFF");
+                content = content[1..];
+            }
+
+            read(content, text);
+            return text;
+        };
 
     /// <summary>Lines with their line breaks, so that keeping every line keeps the file.</summary>
     internal static IEnumerable<(string Content, string Break)> Lines(string text)

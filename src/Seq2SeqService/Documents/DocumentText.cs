@@ -1,3 +1,6 @@
+using System.Text;
+using Seq2SeqService.Application;
+
 namespace Seq2SeqService.Documents;
 
 /// <summary>
@@ -6,15 +9,15 @@ namespace Seq2SeqService.Documents;
 /// paragraph that must come back untouched (inline code, URLs) travel as placeholders and are put back from the
 /// source, never from the model's output.
 /// </summary>
-public sealed class DocumentText
+public sealed class DocumentText : TranslatableDocument
 {
     private readonly List<Part> _parts = [];
 
     /// <summary>The paragraphs to translate, in order, with their protected spans as placeholders.</summary>
-    public IReadOnlyList<string> Paragraphs => _parts.Where(p => p.Translated).Select(p => p.Text).ToList();
+    public override IReadOnlyList<string> Paragraphs => _parts.Where(p => p.Translated).Select(p => p.Text).ToList();
 
     /// <summary>Characters (Unicode scalar values, as DeepL bills them) of the paragraphs, protected spans included.</summary>
-    public long Characters => _parts.Where(p => p.Translated)
+    public override long Characters => _parts.Where(p => p.Translated)
         .Sum(p => (long)p.Protected.Aggregate(p.Text, Restore).EnumerateRunes().Count());
 
     public void Keep(string raw)
@@ -45,10 +48,14 @@ public sealed class DocumentText
         Keep(text[text.TrimEnd().Length..]);
     }
 
+    /// <summary>The text as UTF-8, a byte-order mark kept where the file had one.</summary>
+    public override byte[] Write(IReadOnlyList<TranslationCandidate> translations) =>
+        Encoding.UTF8.GetBytes(Rebuild(translations.Select(t => t.Text).ToList()));
+
     /// <summary>The document with each paragraph replaced by its translation, in <see cref="Paragraphs"/>' order.</summary>
     public string Rebuild(IReadOnlyList<string> translations)
     {
-        var text = new System.Text.StringBuilder();
+        var text = new StringBuilder();
         var next = 0;
         foreach (var part in _parts)
         {

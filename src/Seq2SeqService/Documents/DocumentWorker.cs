@@ -9,7 +9,7 @@ using Seq2SeqService.Application;
 namespace Seq2SeqService.Documents;
 
 /// <summary>What an upload asks for, checked and read by the API that took it.</summary>
-public sealed record DocumentRequest(byte[] File, string FileName, DocumentFormat Format, DocumentText Text,
+public sealed record DocumentRequest(byte[] File, string FileName, DocumentFormat Format, TranslatableDocument Text,
     string Model, string Owner, string Api);
 
 /// <summary>
@@ -128,7 +128,7 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
             return;
         }
 
-        var text = format.Parse(file);
+        var text = format.Parse(file, options.Value);
         var paragraphs = text.Paragraphs;
         var total = Math.Max(1, paragraphs.Sum(p => (long)p.Length));
         var progress = new CharactersDone();
@@ -136,10 +136,12 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
         job = job with { Status = DocumentStatus.Translating, Progress = 0, SecondsRemaining = null };
         await store.UpdateAsync(job, stopping);
 
-        var translations = new List<string>(paragraphs.Count);
-        foreach (var chunk in Chunks(paragraphs))
+        var translations = new List<TranslationCandidate>(paragraphs.Count);
+        foreach (var (start, count) in Chunks(paragraphs))
         {
-            var outcome = await TranslateChunkAsync(job, format, chunk, progress, stopping);
+            var command = new TranslationCommand(paragraphs.Skip(start).Take(count).ToList(), job.Model,
+                Splitting: format.Splitting, Fragments: true, Api: job.Api, Marks: text.Marks?.Skip(start).Take(count).ToList());
+            var outcome = await TranslateChunkAsync(command, progress, stopping);
             if (outcome is null)
             {
                 return;
@@ -155,7 +157,7 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
                 return;
             }
 
-            translations.AddRange(outcome.Result.Texts.Select(t => t.Best.Text));
+            translations.AddRange(outcome.Result.Texts.Select(t => t.Best));
             var done = Math.Min(1.0, (double)progress.Characters / total);
             var elapsed = Stopwatch.GetElapsedTime(started);
             job = job with
@@ -167,7 +169,7 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
         }
 
         await FinishAsync(job with { Status = DocumentStatus.Done, Progress = 1, SecondsRemaining = 0 },
-            Encoding.UTF8.GetBytes(text.Rebuild(translations)), stopping);
+            text.Write(translations), stopping);
     }
 
     /// <summary>
@@ -175,14 +177,12 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
     /// interactive requests would not be fair to it); <see langword="null"/> when the service is stopping, so the job
     /// stays unfinished and resumes at the next start.
     /// </summary>
-    private async Task<TranslationOutcome?> TranslateChunkAsync(DocumentJob job, DocumentFormat format,
-        IReadOnlyList<string> chunk, CharactersDone progress, CancellationToken stopping)
+    private async Task<TranslationOutcome?> TranslateChunkAsync(TranslationCommand command, CharactersDone progress,
+        CancellationToken stopping)
     {
         while (true)
         {
-            var outcome = await translation.TranslateAsync(
-                new TranslationCommand(chunk, job.Model, Splitting: format.Splitting, Fragments: true, Api: job.Api),
-                stopping, progress);
+            var outcome = await translation.TranslateAsync(command, stopping, progress);
             switch (outcome.Error?.Kind)
             {
                 case TranslationErrorKind.Overloaded:
@@ -214,27 +214,29 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
         }
     }
 
-    /// <summary>Whole paragraphs, up to <see cref="ChunkCharacters"/> per chunk (a longer paragraph goes alone).</summary>
-    private static IEnumerable<IReadOnlyList<string>> Chunks(IReadOnlyList<string> paragraphs)
+    /// <summary>
+    /// Whole paragraphs, up to <see cref="ChunkCharacters"/> per chunk (a longer paragraph goes alone), as the first
+    /// paragraph's index and the count, so that each paragraph's marks travel with it.
+    /// </summary>
+    private static IEnumerable<(int Start, int Count)> Chunks(IReadOnlyList<string> paragraphs)
     {
-        var chunk = new List<string>();
+        var start = 0;
         var characters = 0;
-        foreach (var paragraph in paragraphs)
+        for (var i = 0; i < paragraphs.Count; i++)
         {
-            if (chunk.Count > 0 && characters + paragraph.Length > ChunkCharacters)
+            if (i > start && characters + paragraphs[i].Length > ChunkCharacters)
             {
-                yield return chunk;
-                chunk = [];
+                yield return (start, i - start);
+                start = i;
                 characters = 0;
             }
 
-            chunk.Add(paragraph);
-            characters += paragraph.Length;
+            characters += paragraphs[i].Length;
         }
 
-        if (chunk.Count > 0)
+        if (paragraphs.Count > start)
         {
-            yield return chunk;
+            yield return (start, paragraphs.Count - start);
         }
     }
 

@@ -14,6 +14,15 @@ public sealed class DocumentOptions
     /// <summary>Largest uploaded file in bytes (413 beyond); the request body limit caps it too.</summary>
     public long MaxFileBytes { get; set; } = 524_288;
 
+    /// <summary>
+    /// Most bytes a zipped file (docx, xlsx, pptx) may unpack to, counted while unpacking, not taken from the zip's
+    /// own claims: a zip bomb is refused with a 400 before any of it is parsed.
+    /// </summary>
+    public long MaxUnpackedBytes { get; set; } = 33_554_432;
+
+    /// <summary>Most entries a zipped file may hold (400 beyond): each is a part the reader would open.</summary>
+    public int MaxPackageEntries { get; set; } = 2_000;
+
     /// <summary>How long a job, its file and its translation are kept after upload, downloaded or not.</summary>
     public double TimeToLiveMinutes { get; set; } = 60;
 

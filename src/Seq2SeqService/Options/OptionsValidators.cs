@@ -108,6 +108,8 @@ public static class OptionsRules
     public static void Documents(DocumentOptions options, SettingChecks checks)
     {
         checks.Range(nameof(options.MaxFileBytes), options.MaxFileBytes, 1, 1L << 30);
+        checks.Range(nameof(options.MaxUnpackedBytes), options.MaxUnpackedBytes, 1, 1L << 32);
+        checks.Range(nameof(options.MaxPackageEntries), options.MaxPackageEntries, 1, 1_000_000);
         checks.Range(nameof(options.TimeToLiveMinutes), options.TimeToLiveMinutes, 1, 60 * 24 * 30);
     }
 

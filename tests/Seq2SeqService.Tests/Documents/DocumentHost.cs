@@ -11,15 +11,15 @@ using Seq2SeqService.Tests.Infrastructure;
 namespace Seq2SeqService.Tests.Documents;
 
 /// <summary>
-/// A service over the scripted English→xx model whose document store is a folder of the test's own, and the
-/// document calls as DeepL's and LibreTranslate's clients make them.
+/// A service over the scripted English→xx model (or, when asked, the default English→French bundle) whose document
+/// store is a folder of the test's own, and the document calls as DeepL's and LibreTranslate's clients make them.
 /// </summary>
 public sealed class DocumentHost : IDisposable
 {
     private readonly bool _ownsFolder;
 
     public DocumentHost(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? folder = null,
-        BatchGate? gate = null)
+        BatchGate? gate = null, bool defaultModel = false)
     {
         _ownsFolder = folder is null;
         Folder = folder ?? Directory.CreateTempSubdirectory("documents-test-").FullName;
@@ -31,9 +31,13 @@ public sealed class DocumentHost : IDisposable
 
         Factory = new ServiceFactory(all, services =>
         {
-            services.RemoveAll<IModelCatalog>();
-            IModelCatalog catalog = new ScriptedCatalog(new ScriptedModel("en-xx"));
-            services.AddSingleton(gate is null ? catalog : gate.Wrap(catalog));
+            if (!defaultModel)
+            {
+                services.RemoveAll<IModelCatalog>();
+                IModelCatalog catalog = new ScriptedCatalog(new ScriptedModel("en-xx"));
+                services.AddSingleton(gate is null ? catalog : gate.Wrap(catalog));
+            }
+
             if (clock is not null)
             {
                 services.RemoveAll<TimeProvider>();
@@ -66,9 +70,13 @@ public sealed class DocumentHost : IDisposable
         Upload(fileName, Encoding.UTF8.GetBytes(text), fields);
 
     /// <summary>Uploads through DeepL's call; the id and key, or fails the test.</summary>
-    public async Task<(string Id, string Key)> DeepLUploadAsync(string fileName, string text, params (string Name, string Value)[] headers)
+    public Task<(string Id, string Key)> DeepLUploadAsync(string fileName, string text, params (string Name, string Value)[] headers) =>
+        DeepLUploadAsync(fileName, Encoding.UTF8.GetBytes(text), "XX", headers);
+
+    public async Task<(string Id, string Key)> DeepLUploadAsync(string fileName, byte[] file, string targetLang,
+        params (string Name, string Value)[] headers)
     {
-        var (status, body, _) = await Client.PostAndReadAsync("/v2/document", Upload(fileName, text, ("target_lang", "XX")), headers);
+        var (status, body, _) = await Client.PostAndReadAsync("/v2/document", Upload(fileName, file, ("target_lang", targetLang)), headers);
         status.Should().Be(HttpStatusCode.OK, body.ToString());
         return (body.GetProperty("document_id").GetString()!, body.GetProperty("document_key").GetString()!);
     }
@@ -92,13 +100,18 @@ public sealed class DocumentHost : IDisposable
     }
 
     /// <summary>A whole DeepL round trip: upload, poll, download; the downloaded bytes as UTF-8, a byte-order mark kept.</summary>
-    public async Task<string> DeepLTranslateAsync(string fileName, string text)
+    public async Task<string> DeepLTranslateAsync(string fileName, string text) =>
+        Encoding.UTF8.GetString(await DeepLTranslateAsync(fileName, Encoding.UTF8.GetBytes(text), "XX"));
+
+    /// <summary>A whole DeepL round trip: upload, poll, download; the downloaded bytes.</summary>
+    public async Task<byte[]> DeepLTranslateAsync(string fileName, byte[] file, string targetLang)
     {
-        var (id, key) = await DeepLUploadAsync(fileName, text);
-        (await DeepLFinishedAsync(id, key)).GetProperty("status").GetString().Should().Be("done");
+        var (id, key) = await DeepLUploadAsync(fileName, file, targetLang);
+        var finished = await DeepLFinishedAsync(id, key);
+        finished.GetProperty("status").GetString().Should().Be("done", finished.ToString());
         var response = await Client.PostAsync($"/v2/document/{id}/result", CompatibleHost.Form(("document_key", key)));
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        return Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+        return await response.Content.ReadAsByteArrayAsync();
     }
 
     public void Dispose()

@@ -14,7 +14,7 @@ namespace Seq2SeqService.Endpoints.Compatible;
 /// <param name="Text">What is kept and what is translated.</param>
 /// <param name="Status">When refused: 400, or 413 for a file over <see cref="DocumentOptions.MaxFileBytes"/>.</param>
 /// <param name="Problem">When refused: why, for the client.</param>
-public sealed record DocumentUpload(byte[]? File, string FileName, DocumentFormat? Format, DocumentText? Text,
+public sealed record DocumentUpload(byte[]? File, string FileName, DocumentFormat? Format, TranslatableDocument? Text,
     int Status = StatusCodes.Status200OK, string? Problem = null);
 
 /// <summary>
@@ -98,7 +98,8 @@ public static class DocumentUploads
                 $"File type '{(extension.Length > 0 ? extension : name)}' is not supported; supported: {DocumentFormat.Supported}.");
         }
 
-        var max = context.RequestServices.GetRequiredService<IOptions<DocumentOptions>>().Value.MaxFileBytes;
+        var limits = context.RequestServices.GetRequiredService<IOptions<DocumentOptions>>().Value;
+        var max = limits.MaxFileBytes;
         if (file.Length > max)
         {
             return Refused(StatusCodes.Status413PayloadTooLarge, $"The document has {file.Length} bytes; at most {max} are accepted.");
@@ -109,7 +110,7 @@ public static class DocumentUploads
         var content = bytes.ToArray();
         try
         {
-            return new DocumentUpload(content, name, format, format.Parse(content));
+            return new DocumentUpload(content, name, format, format.Parse(content, limits));
         }
         catch (DocumentRejectedException e)
         {

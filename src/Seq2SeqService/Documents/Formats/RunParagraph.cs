@@ -1,0 +1,139 @@
+extern alias OpenXml;
+
+using OpenXml::DocumentFormat.OpenXml;
+using Seq2SeqService.Application;
+
+namespace Seq2SeqService.Documents;
+
+/// <summary>
+/// A run's formatting: its properties element and, in Word, the hyperlink around it. Two runs look alike when both
+/// match, whatever revision ids they carry.
+/// </summary>
+internal sealed class RunStyle(OpenXmlElement? properties, OpenXmlElement? link)
+{
+    private readonly string _key = properties?.OuterXml ?? "";
+
+    public OpenXmlElement? Properties => properties;
+
+    public OpenXmlElement? Link => link;
+
+    public bool SameAs(RunStyle other) => ReferenceEquals(link, other.Link) && _key == other._key;
+}
+
+/// <summary>A run of a paragraph: the element, its text, its formatting.</summary>
+internal sealed record StyledRun(OpenXmlElement Run, string Text, RunStyle Style);
+
+/// <summary>
+/// How one Office format spells a run: which of its children hold text, and how a new run with a style and a text is
+/// made (in Word, inside a copy of its hyperlink).
+/// </summary>
+internal sealed record RunShape(Func<OpenXmlElement, bool> IsText, Func<RunStyle, string, OpenXmlElement> NewRun)
+{
+    /// <summary>Runs of <typeparamref name="TRun"/>: a copy of the style's properties, then one text element.</summary>
+    public static RunShape Of<TRun, TText>(Func<string, TText> newText)
+        where TRun : OpenXmlCompositeElement, new() where TText : OpenXmlElement =>
+        new(e => e is TText, (style, text) =>
+        {
+            var run = new TRun();
+            if (style.Properties is not null)
+            {
+                run.Append(style.Properties.CloneNode(true));
+            }
+
+            run.Append(newText(text));
+            return run;
+        });
+}
+
+/// <summary>
+/// A paragraph made of runs, read as one text so that its sentences reach the model whole, never run by run. The
+/// style with the most characters is the paragraph's base; each stretch of runs styled otherwise is a mark. The
+/// translation is written as new runs: its marked ranges in their runs' styles, the rest in the base style, so
+/// a translation that comes back without marks is one run of the base style.
+/// </summary>
+internal static class RunParagraph
+{
+    public static TextSlot Slot(OpenXmlElement paragraph, IReadOnlyList<StyledRun> runs, RunShape shape)
+    {
+        var text = string.Concat(runs.Select(r => r.Text));
+        var baseStyle = runs.Where(r => r.Text.Length > 0)
+            .GroupBy(r => runs.First(o => o.Style.SameAs(r.Style)).Style)
+            .MaxBy(g => g.Sum(r => r.Text.Length))?.Key ?? runs[0].Style;
+        var marks = new List<TextMark>();
+        var at = 0;
+        foreach (var run in runs)
+        {
+            if (run.Text.Length > 0 && !run.Style.SameAs(baseStyle))
+            {
+                if (marks.Count > 0 && marks[^1].Start + marks[^1].Length == at && ((RunStyle)marks[^1].Mark).SameAs(run.Style))
+                {
+                    marks[^1] = marks[^1] with { Length = marks[^1].Length + run.Text.Length };
+                }
+                else
+                {
+                    marks.Add(new TextMark(at, run.Text.Length, run.Style));
+                }
+            }
+
+            at += run.Text.Length;
+        }
+
+        return new TextSlot(text, marks, translation => Write(paragraph, runs, shape, baseStyle, translation));
+    }
+
+    private static void Write(OpenXmlElement paragraph, IReadOnlyList<StyledRun> runs, RunShape shape, RunStyle baseStyle,
+        TranslationCandidate translation)
+    {
+        var anchor = runs[0].Run;
+        while (anchor.Parent != paragraph)
+        {
+            anchor = anchor.Parent!;
+        }
+
+        foreach (var (style, piece) in Pieces(translation, baseStyle))
+        {
+            paragraph.InsertBefore(shape.NewRun(style, piece), anchor);
+        }
+
+        foreach (var run in runs)
+        {
+            foreach (var text in run.Run.ChildElements.Where(shape.IsText).ToList())
+            {
+                text.Remove();
+            }
+
+            var emptied = run.Run;
+            while (emptied != paragraph && emptied.ChildElements.All(c => c == run.Style.Properties))
+            {
+                var parent = emptied.Parent!;
+                emptied.Remove();
+                emptied = parent;
+            }
+        }
+    }
+
+    /// <summary>The translation cut where marks start and end, each piece in its innermost mark's style or the base's.</summary>
+    private static List<(RunStyle Style, string Text)> Pieces(TranslationCandidate translation, RunStyle baseStyle)
+    {
+        var text = translation.Text;
+        var cuts = translation.Marks.SelectMany(m => new[] { m.Start, m.Start + m.Length })
+            .Append(0).Append(text.Length).Where(c => c >= 0 && c <= text.Length).Distinct().Order().ToList();
+        var pieces = new List<(RunStyle Style, string Text)>();
+        for (var i = 0; i + 1 < cuts.Count; i++)
+        {
+            var (start, end) = (cuts[i], cuts[i + 1]);
+            var style = translation.Marks.Where(m => m.Start <= start && m.Start + m.Length >= end)
+                .MinBy(m => m.Length)?.Mark as RunStyle ?? baseStyle;
+            if (pieces.Count > 0 && pieces[^1].Style.SameAs(style))
+            {
+                pieces[^1] = (style, pieces[^1].Text + text[start..end]);
+            }
+            else
+            {
+                pieces.Add((style, text[start..end]));
+            }
+        }
+
+        return pieces.Count > 0 ? pieces : [(baseStyle, text)];
+    }
+}

@@ -1,0 +1,71 @@
+using Seq2SeqService.Application;
+
+namespace Seq2SeqService.Documents;
+
+/// <summary>
+/// A structured file (a zipped XML package, an HTML page) translated slot by slot. It is opened once to read what
+/// is sent and again, from the same bytes, to write: the library's model of the file is never held between upload
+/// and translation. A slot's surrounding whitespace is kept as it is (the model drops it), and a slot without
+/// letters or digits is not sent.
+/// </summary>
+internal sealed class SlotDocument : TranslatableDocument
+{
+    private readonly byte[] _file;
+    private readonly Func<byte[], IOpenedFile> _open;
+    private readonly List<Sent> _sent;
+
+    public SlotDocument(byte[] file, Func<byte[], IOpenedFile> open)
+    {
+        _file = file;
+        _open = open;
+        using var opened = open(file);
+        _sent = opened.Slots.Select((slot, i) => Send(slot, i)).OfType<Sent>().ToList();
+    }
+
+    public override IReadOnlyList<string> Paragraphs => _sent.Select(s => s.Text).ToList();
+
+    public override IReadOnlyList<IReadOnlyList<TextMark>> Marks => _sent.Select(s => s.Marks).ToList();
+
+    public override byte[] Write(IReadOnlyList<TranslationCandidate> translations)
+    {
+        using var opened = _open(_file);
+        var slots = opened.Slots;
+        for (var i = 0; i < _sent.Count; i++)
+        {
+            var sent = _sent[i];
+            var translation = translations[i];
+            slots[sent.Slot].Put(translation with
+            {
+                Text = sent.Lead + translation.Text + sent.Trail,
+                Marks = translation.Marks.Select(m => m with { Start = m.Start + sent.Lead.Length }).ToList(),
+            });
+        }
+
+        return opened.Save();
+    }
+
+    private static Sent? Send(TextSlot slot, int index)
+    {
+        var core = slot.Text.Trim();
+        if (!core.Any(char.IsLetterOrDigit))
+        {
+            return null;
+        }
+
+        var lead = slot.Text.Length - slot.Text.TrimStart().Length;
+        var marks = new List<TextMark>();
+        foreach (var mark in slot.Marks)
+        {
+            var start = Math.Max(mark.Start - lead, 0);
+            var end = Math.Min(mark.Start + mark.Length - lead, core.Length);
+            if (end > start)
+            {
+                marks.Add(mark with { Start = start, Length = end - start });
+            }
+        }
+
+        return new Sent(index, core, marks, slot.Text[..lead], slot.Text[(lead + core.Length)..]);
+    }
+
+    private sealed record Sent(int Slot, string Text, IReadOnlyList<TextMark> Marks, string Lead, string Trail);
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using static Seq2SeqService.Tests.Documents.DocumentTools;
+
+namespace Seq2SeqService.Tests.Documents;
+
+/// <summary>
+/// Office files written by python3-docx, python3-openpyxl and pandoc, translated by the default English→French model
+/// through DeepL's document calls, and read back by the same tools: same structure, French text, numbers untouched.
+/// </summary>
+public sealed class OfficeFormatTests(OfficeFormatTests.Host host) : IClassFixture<OfficeFormatTests.Host>
+{
+    public sealed class Host : IDisposable
+    {
+        public DocumentHost Documents { get; } = new(defaultModel: true);
+
+        public void Dispose() => Documents.Dispose();
+    }
+
+    [Fact]
+    public async Task Docx_body_headings_lists_tables_header_footer_and_title_come_back_french_in_the_same_structure()
+    {
+        var source = Make("docx");
+
+        var translated = await host.Documents.DeepLTranslateAsync("report.docx", source, "FR");
+
+        var (before, after) = (Read("docx", source), Read("docx", translated));
+        Styles(after).Should().Equal(Styles(before));
+        Texts(after.GetProperty("paragraphs"), "text").Should().HaveSameCount(Texts(before.GetProperty("paragraphs"), "text"));
+        ShouldBeFrench(Texts(after.GetProperty("paragraphs"), "text"), Texts(before.GetProperty("paragraphs"), "text"));
+        var (cellsBefore, cellsAfter) = (Cells(before), Cells(after));
+        cellsAfter.Should().HaveSameCount(cellsBefore);
+        cellsAfter[^1].Should().Be("42");
+        ShouldBeFrench(cellsAfter[..^1], cellsBefore[..^1]);
+        ShouldBeFrench(Texts(after.GetProperty("header")), Texts(before.GetProperty("header")));
+        ShouldBeFrench(Texts(after.GetProperty("footer")), Texts(before.GetProperty("footer")));
+        ShouldBeFrench([after.GetProperty("title").GetString()!], [before.GetProperty("title").GetString()!]);
+    }
+
+    [Fact]
+    public async Task Xlsx_strings_come_back_french_while_numbers_dates_formulas_and_sheet_names_are_untouched()
+    {
+        var source = Make("xlsx");
+
+        var translated = await host.Documents.DeepLTranslateAsync("prices.xlsx", source, "FR");
+
+        var before = Read("xlsx", source).GetProperty("sheets");
+        var after = Read("xlsx", translated).GetProperty("sheets");
+        after.EnumerateObject().Select(s => s.Name).Should().Equal("Prices", "Notes");
+        var prices = after.GetProperty("Prices");
+        prices.GetProperty("A2").GetDouble().Should().Be(12.5);
+        prices.GetProperty("A3").GetInt32().Should().Be(30);
+        prices.GetProperty("A4").GetString().Should().Be("=A2*A3");
+        prices.GetProperty("A5").GetString().Should().Be(before.GetProperty("Prices").GetProperty("A5").GetString());
+        foreach (var (sheet, cell) in new[] { ("Prices", "A1"), ("Prices", "B1"), ("Prices", "B2"), ("Notes", "A1") })
+        {
+            ShouldBeFrench([after.GetProperty(sheet).GetProperty(cell).GetString()!], [before.GetProperty(sheet).GetProperty(cell).GetString()!]);
+        }
+    }
+
+    [Fact]
+    public async Task Pptx_slides_titles_tables_and_notes_come_back_french_with_the_same_slides()
+    {
+        var source = Make("pptx");
+
+        var translated = await host.Documents.DeepLTranslateAsync("holidays.pptx", source, "FR");
+
+        var (before, after) = (Read("pptx", source), Read("pptx", translated));
+        var (slidesBefore, slidesAfter) = (before.GetProperty("slides").EnumerateArray().ToList(), after.GetProperty("slides").EnumerateArray().ToList());
+        slidesAfter.Should().HaveSameCount(slidesBefore);
+        for (var i = 0; i < slidesBefore.Count; i++)
+        {
+            slidesAfter[i].GetProperty("tables").GetInt32().Should().Be(slidesBefore[i].GetProperty("tables").GetInt32());
+            var (textsBefore, textsAfter) = (Texts(slidesBefore[i].GetProperty("texts")), Texts(slidesAfter[i].GetProperty("texts")));
+            textsAfter.Should().HaveSameCount(textsBefore);
+            ShouldBeFrench(textsAfter.Where(t => t.Length > 0).ToList(), textsBefore.Where(t => t.Length > 0).ToList());
+        }
+
+        var (notesBefore, notesAfter) = (Texts(before.GetProperty("notes")[0]), Texts(after.GetProperty("notes")[0]));
+        notesAfter[^1].Should().Be(notesBefore[^1], "the slide number field is kept");
+        ShouldBeFrench(notesAfter[..^1], notesBefore[..^1]);
+    }
+
+    /// <summary>Each text translated: no longer the source, and French; a word or two may stay the same.</summary>
+    private static void ShouldBeFrench(IReadOnlyList<string> translations, IReadOnlyList<string> sources)
+    {
+        translations.Should().HaveSameCount(sources).And.NotBeEmpty();
+        for (var i = 0; i < sources.Count; i++)
+        {
+            IsFrenchFor(translations[i], sources[i]).Should().BeTrue($"'{translations[i]}' should be the French of '{sources[i]}'");
+        }
+    }
+
+    private static List<string> Texts(JsonElement items, string? property = null) =>
+        items.EnumerateArray().Select(i => (property is null ? i : i.GetProperty(property)).GetString()!).ToList();
+
+    private static List<string> Styles(JsonElement document) => Texts(document.GetProperty("paragraphs"), "style");
+
+    private static List<string> Cells(JsonElement document) =>
+        document.GetProperty("tables").EnumerateArray().SelectMany(t => t.EnumerateArray()).SelectMany(r => Texts(r)).ToList();
+}
