@@ -45,7 +45,10 @@ public sealed partial record DocumentFormat(string Name, string MediaType, Sente
     public static DocumentFormat Pptx { get; } = new("pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation", SentenceSplitting.NoNewlines, PresentationFormat.Read);
 
-    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md, Docx, Xlsx, Pptx];
+    public static DocumentFormat Html { get; } = new("html", "text/html; charset=utf-8", SentenceSplitting.NoNewlines,
+        HtmlFormat.Read, ["htm"]);
+
+    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md, Docx, Xlsx, Pptx, Html];
 
     /// <summary>"txt, srt, md, ...", for the errors that name what is supported.</summary>
     public static string Supported => string.Join(", ", All.Select(f => f.Name));

@@ -90,7 +90,7 @@ internal static class RunParagraph
             anchor = anchor.Parent!;
         }
 
-        foreach (var (style, piece) in Pieces(translation, baseStyle))
+        foreach (var (style, piece) in MarkedPieces.Cut(translation.Text, translation.Marks, baseStyle, (a, b) => a.SameAs(b)))
         {
             paragraph.InsertBefore(shape.NewRun(style, piece), anchor);
         }
@@ -110,30 +110,5 @@ internal static class RunParagraph
                 emptied = parent;
             }
         }
-    }
-
-    /// <summary>The translation cut where marks start and end, each piece in its innermost mark's style or the base's.</summary>
-    private static List<(RunStyle Style, string Text)> Pieces(TranslationCandidate translation, RunStyle baseStyle)
-    {
-        var text = translation.Text;
-        var cuts = translation.Marks.SelectMany(m => new[] { m.Start, m.Start + m.Length })
-            .Append(0).Append(text.Length).Where(c => c >= 0 && c <= text.Length).Distinct().Order().ToList();
-        var pieces = new List<(RunStyle Style, string Text)>();
-        for (var i = 0; i + 1 < cuts.Count; i++)
-        {
-            var (start, end) = (cuts[i], cuts[i + 1]);
-            var style = translation.Marks.Where(m => m.Start <= start && m.Start + m.Length >= end)
-                .MinBy(m => m.Length)?.Mark as RunStyle ?? baseStyle;
-            if (pieces.Count > 0 && pieces[^1].Style.SameAs(style))
-            {
-                pieces[^1] = (style, pieces[^1].Text + text[start..end]);
-            }
-            else
-            {
-                pieces.Add((style, text[start..end]));
-            }
-        }
-
-        return pieces.Count > 0 ? pieces : [(baseStyle, text)];
     }
 }

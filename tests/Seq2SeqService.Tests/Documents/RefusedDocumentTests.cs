@@ -6,10 +6,10 @@ using Seq2SeqService.Tests.Compatible;
 namespace Seq2SeqService.Tests.Documents;
 
 /// <summary>
-/// Zipped files that must be refused at upload, each with a 400 in each API's shape, never a 500 nor a failed job:
-/// damaged, not a zip, encrypted, bombs, DTDs, macros, the wrong format for the extension.
+/// Structured files that must be refused at upload, each with a 400 in each API's shape, never a 500 nor a failed
+/// job: damaged, not a zip, encrypted, bombs, DTDs, macros, the wrong format for the extension.
 /// </summary>
-public sealed class PackageInputTests(DocumentApiTests.Host host) : IClassFixture<DocumentApiTests.Host>
+public sealed class RefusedDocumentTests(DocumentApiTests.Host host) : IClassFixture<DocumentApiTests.Host>
 {
     private static readonly Lazy<byte[]> Docx = new(() => DocumentTools.Make("docx"));
 
@@ -28,6 +28,10 @@ public sealed class PackageInputTests(DocumentApiTests.Host host) : IClassFixtur
     [Fact]
     public Task A_workbook_named_docx_is_refused() =>
         RefusedAsync("report.docx", DocumentTools.Make("xlsx"), "not a readable .docx document");
+
+    [Fact]
+    public Task A_docx_named_html_is_refused_as_binary() =>
+        RefusedAsync("page.html", Docx.Value, "not an HTML page");
 
     [Fact]
     public Task A_zip_bomb_is_refused_by_what_it_unpacks_to_not_by_what_it_claims()

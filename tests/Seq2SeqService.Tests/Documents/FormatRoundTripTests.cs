@@ -4,10 +4,11 @@ using static Seq2SeqService.Tests.Documents.DocumentTools;
 namespace Seq2SeqService.Tests.Documents;
 
 /// <summary>
-/// Office files written by python3-docx, python3-openpyxl and pandoc, translated by the default English→French model
-/// through DeepL's document calls, and read back by the same tools: same structure, French text, numbers untouched.
+/// Files written by python3-docx, python3-openpyxl and pandoc, translated by the default English→French model through
+/// DeepL's document calls, and read back by the same tools (Python's own HTML parser for HTML): same structure,
+/// French text, numbers, formulas and style sheets untouched.
 /// </summary>
-public sealed class OfficeFormatTests(OfficeFormatTests.Host host) : IClassFixture<OfficeFormatTests.Host>
+public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClassFixture<FormatRoundTripTests.Host>
 {
     public sealed class Host : IDisposable
     {
@@ -78,6 +79,19 @@ public sealed class OfficeFormatTests(OfficeFormatTests.Host host) : IClassFixtu
         var (notesBefore, notesAfter) = (Texts(before.GetProperty("notes")[0]), Texts(after.GetProperty("notes")[0]));
         notesAfter[^1].Should().Be(notesBefore[^1], "the slide number field is kept");
         ShouldBeFrench(notesAfter[..^1], notesBefore[..^1]);
+    }
+
+    [Fact]
+    public async Task Html_headings_paragraphs_list_items_cells_and_title_come_back_french_with_styles_untouched()
+    {
+        var source = Make("html");
+
+        var translated = await host.Documents.DeepLTranslateAsync("holidays.html", source, "FR");
+
+        var (before, after) = (Read("html", source), Read("html", translated));
+        Texts(after.GetProperty("blocks"), "tag").Should().Equal(Texts(before.GetProperty("blocks"), "tag"));
+        ShouldBeFrench(Texts(after.GetProperty("blocks"), "text"), Texts(before.GetProperty("blocks"), "text"));
+        Texts(after.GetProperty("styles")).Should().Equal(Texts(before.GetProperty("styles"))).And.NotBeEmpty();
     }
 
     /// <summary>Each text translated: no longer the source, and French; a word or two may stay the same.</summary>
