@@ -63,7 +63,7 @@ public static class MarkCarrier
                 (start, end) = start < end ? (start, end) : (parentStart, parentEnd);
             }
 
-            placed[order[o]] = Uncrossed(start, end, placed);
+            placed[order[o]] = Uncrossed(start, end, placed, target);
         }
 
         return [.. marks.Select((m, i) => placed[i] is var (start, end) ? m with { Start = start, Length = end - start } : null)
@@ -118,8 +118,11 @@ public static class MarkCarrier
         return trimmedStart < trimmedEnd ? (trimmedStart, trimmedEnd) : (start, end);
     }
 
-    /// <summary>The range cut back until it crosses none of the <paramref name="placed"/> ones; it only shrinks, so this ends.</summary>
-    private static (int Start, int End) Uncrossed(int start, int end, IReadOnlyList<(int Start, int End)?> placed)
+    /// <summary>
+    /// The range cut back until it crosses none of the <paramref name="placed"/> ones, without the whitespace a cut
+    /// leaves at its edge; it only shrinks, so this ends.
+    /// </summary>
+    private static (int Start, int End) Uncrossed(int start, int end, IReadOnlyList<(int Start, int End)?> placed, string target)
     {
         for (var changed = true; changed;)
         {
@@ -129,6 +132,16 @@ public static class MarkCarrier
                 if (Crosses(start, end, otherStart, otherEnd))
                 {
                     (start, end) = otherStart < start ? (otherEnd, end) : (start, otherStart);
+                    while (end - start > 1 && char.IsWhiteSpace(target[start]))
+                    {
+                        start++;
+                    }
+
+                    while (end - start > 1 && char.IsWhiteSpace(target[end - 1]))
+                    {
+                        end--;
+                    }
+
                     changed = true;
                 }
             }
