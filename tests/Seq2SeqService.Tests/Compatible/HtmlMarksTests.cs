@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Seq2SeqService.Application;
 using Seq2SeqService.Tests.Infrastructure;
 using static Seq2SeqService.Tests.Compatible.CompatibleHost;
 
@@ -57,6 +59,24 @@ public sealed partial class HtmlMarksTests(HtmlMarksTests.Host host) : IClassFix
 
         Tags().Replace(html, "").Should().Be(plain);
         html.Should().MatchRegex("^<p>[^<]*<b>[^<]+<i>[^<]+</i>[^<]*</b>[^<]*</p>\n<p>[^<]*<a href=\"/b\">[^<]+</a>[^<]*</p>$");
+    }
+
+    [Fact]
+    public async Task Marks_sent_to_the_service_change_no_candidate_and_bring_no_attention_unasked()
+    {
+        var service = host.Factory.Services.GetRequiredService<TranslationService>();
+        string[] texts = ["The red car is fast. She gave the book to her little brother.", "I bought a new house."];
+        var options = new GenerationOptions { NumReturnSequences = 2 };
+
+        var plain = await service.TranslateAsync(new TranslationCommand(texts, Options: options), CancellationToken.None);
+        var marked = await service.TranslateAsync(new TranslationCommand(texts, Options: options,
+            Marks: [[new TextMark(4, 3, "b"), new TextMark(21, 40, "i")], [new TextMark(11, 3, "b")]]), CancellationToken.None);
+
+        var candidates = marked.Result!.Texts.SelectMany(t => t.Candidates).ToList();
+        candidates.Select(c => c.Text).Should().Equal(plain.Result!.Texts.SelectMany(t => t.Candidates).Select(c => c.Text));
+        candidates.Should().OnlyContain(c => c.Attention == null);
+        candidates.Select(c => c.Marks.Count).Should().Equal(2, 2, 1, 1);
+        candidates.SelectMany(c => c.Marks).Should().OnlyContain(m => m.Length > 0);
     }
 
     private static void AssertCarried(string html, string plain, string tag, string word)
