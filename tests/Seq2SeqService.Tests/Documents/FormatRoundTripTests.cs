@@ -38,6 +38,21 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     }
 
     [Fact]
+    public async Task Docx_bold_and_italic_words_stay_bold_and_italic_on_the_words_they_translate_to()
+    {
+        var translated = Read("docx", await host.Documents.DeepLTranslateAsync("report.docx", Make("docx"), "FR"));
+
+        // "I have a **big** dog and a *small* cat."
+        var runs = translated.GetProperty("paragraphs")[1].GetProperty("runs").EnumerateArray().ToList();
+        string Words(string format) => string.Join(" ", runs.Where(r => r.GetProperty(format).GetBoolean()).Select(r => r.GetProperty("text").GetString()!.Trim()));
+        var all = string.Concat(runs.Select(r => r.GetProperty("text").GetString()));
+        Words("bold").Should().MatchRegex("^(grand|grande|gros|grosse)$", all);
+        Words("italic").Should().MatchRegex("^(petit|petite)$", all);
+        runs.Where(r => !r.GetProperty("bold").GetBoolean() && !r.GetProperty("italic").GetBoolean())
+            .Select(r => r.GetProperty("text").GetString()).Should().Contain(t => t!.Contains("chien"), all);
+    }
+
+    [Fact]
     public async Task Xlsx_strings_come_back_french_while_numbers_dates_formulas_and_sheet_names_are_untouched()
     {
         var source = Make("xlsx");

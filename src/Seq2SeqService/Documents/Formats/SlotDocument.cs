@@ -5,7 +5,8 @@ namespace Seq2SeqService.Documents;
 /// <summary>
 /// A structured file (a zipped XML package, an HTML page) translated slot by slot. It is opened once to read what
 /// is sent and again, from the same bytes, to write: the library's model of the file is never held between upload
-/// and translation. A slot's surrounding whitespace is kept as it is (the model drops it), and a slot without
+/// and translation, so the marks that come back, which name the first reading's elements, are matched by position to
+/// the second's. A slot's surrounding whitespace is kept as it is (the model drops it), and a slot without
 /// letters or digits is not sent.
 /// </summary>
 internal sealed class SlotDocument : TranslatableDocument
@@ -32,12 +33,18 @@ internal sealed class SlotDocument : TranslatableDocument
         var slots = opened.Slots;
         for (var i = 0; i < _sent.Count; i++)
         {
-            var sent = _sent[i];
-            var translation = translations[i];
-            slots[sent.Slot].Put(translation with
+            var (sent, slot, translation) = (_sent[i], slots[_sent[i].Slot], translations[i]);
+            var reopened = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
+            foreach (var (read, again) in sent.Read.Zip(slot.Marks))
+            {
+                reopened.TryAdd(read.Mark, again.Mark);
+            }
+
+            slot.Put(translation with
             {
                 Text = sent.Lead + translation.Text + sent.Trail,
-                Marks = translation.Marks.Select(m => m with { Start = m.Start + sent.Lead.Length }).ToList(),
+                Marks = translation.Marks.Where(m => reopened.ContainsKey(m.Mark))
+                    .Select(m => m with { Start = m.Start + sent.Lead.Length, Mark = reopened[m.Mark] }).ToList(),
             });
         }
 
@@ -64,8 +71,9 @@ internal sealed class SlotDocument : TranslatableDocument
             }
         }
 
-        return new Sent(index, core, marks, slot.Text[..lead], slot.Text[(lead + core.Length)..]);
+        return new Sent(index, core, marks, slot.Text[..lead], slot.Text[(lead + core.Length)..], slot.Marks);
     }
 
-    private sealed record Sent(int Slot, string Text, IReadOnlyList<TextMark> Marks, string Lead, string Trail);
+    /// <summary>A slot that is sent: its core text and marks, the whitespace around them, and its marks as read.</summary>
+    private sealed record Sent(int Slot, string Text, IReadOnlyList<TextMark> Marks, string Lead, string Trail, IReadOnlyList<TextMark> Read);
 }
