@@ -97,7 +97,7 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     }
 
     [Fact]
-    public async Task Html_headings_paragraphs_list_items_cells_and_title_come_back_french_with_styles_untouched()
+    public async Task Html_headings_paragraphs_list_items_cells_and_title_come_back_french_with_emphasis_on_the_aligned_words_and_styles_untouched()
     {
         var source = Make("html");
 
@@ -107,6 +107,12 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
         Texts(after.GetProperty("blocks"), "tag").Should().Equal(Texts(before.GetProperty("blocks"), "tag"));
         ShouldBeFrench(Texts(after.GetProperty("blocks"), "text"), Texts(before.GetProperty("blocks"), "text"));
         Texts(after.GetProperty("styles")).Should().Equal(Texts(before.GetProperty("styles"))).And.NotBeEmpty();
+
+        // "I have a <strong>big</strong> dog and a <em>small</em> cat."
+        Texts(after.GetProperty("emphasis"), "tag").Should().Equal("strong", "em");
+        var words = Texts(after.GetProperty("emphasis"), "text");
+        words[0].Should().MatchRegex("^(grand|grande|gros|grosse)$");
+        words[1].Should().MatchRegex("^(petit|petite)$");
     }
 
     /// <summary>Each text translated: no longer the source, and French; a word or two may stay the same.</summary>
