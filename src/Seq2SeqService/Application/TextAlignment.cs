@@ -8,9 +8,10 @@ public readonly record struct TextWord(int Start, int End);
 
 /// <summary>
 /// Which source word each word of a translation comes from. Words are whitespace-separated runs. A sentence's target
-/// word attends to its sentence's source words with the mean, over the word's pieces, of the attention its pieces
-/// give each source word's pieces (the source's end-of-sequence column is no word's); a word between sentences (a
-/// list marker, a number: the layout's gaps, copied verbatim) comes from the same word of the source's gap.
+/// word attends to each source word of its sentence with the mean, over the word's pieces, of the most attention a
+/// piece gives one of the source word's pieces: the most, not the sum, so the period glued to "station?" adds
+/// nothing to "station" (the source's end-of-sequence column is no word's). A word between sentences (a list marker,
+/// a number: the layout's gaps, copied verbatim) comes from the same word of the source's gap.
 /// </summary>
 public sealed class TextAlignment
 {
@@ -137,12 +138,18 @@ public sealed class TextAlignment
                 }
 
                 counts[targetWord[p]]++;
+                var best = new float[sources.Count];
                 for (var q = 0; q < sourceWord.Length; q++)
                 {
                     if (sourceWord[q] >= 0)
                     {
-                        rows[targetWord[p]][sourceWord[q]] += attention.Weights[p][q];
+                        best[sourceWord[q]] = Math.Max(best[sourceWord[q]], attention.Weights[p][q]);
                     }
+                }
+
+                for (var w = 0; w < best.Length; w++)
+                {
+                    rows[targetWord[p]][w] += best[w];
                 }
             }
 
