@@ -20,6 +20,7 @@ public sealed class TextAlignment
     private readonly List<TextWord> _source = [];
     private readonly List<TextWord> _target = [];
     private readonly List<(int From, float[] Weights)> _rows = [];
+    private int[] _sourceOf = [];
 
     public IReadOnlyList<TextWord> SourceWords => _source;
 
@@ -56,11 +57,14 @@ public sealed class TextAlignment
             }
         }
 
+        alignment._sourceOf = [.. Enumerable.Range(0, alignment._rows.Count).Select(alignment.Strongest)];
         return alignment;
     }
 
     /// <summary>The source word target word <paramref name="target"/> attends to most; -1 when it has no source word.</summary>
-    public int SourceOf(int target)
+    public int SourceOf(int target) => _sourceOf[target];
+
+    private int Strongest(int target)
     {
         var (from, weights) = _rows[target];
         var best = -1;
