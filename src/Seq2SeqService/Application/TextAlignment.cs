@@ -134,7 +134,7 @@ public sealed class TextAlignment
             var sourceWord = PieceWords(pieces, sources.Count);
             var targetWord = PieceWords(attention.TargetTokens, targets.Count);
             var counts = new int[targets.Count];
-            for (var p = 0; p < targetWord.Length; p++)
+            for (var p = 0; p < Math.Min(targetWord.Length, attention.Weights.Length); p++)
             {
                 if (targetWord[p] < 0)
                 {
