@@ -8,9 +8,10 @@ public readonly record struct TextWord(int Start, int End);
 
 /// <summary>
 /// Which source word each word of a translation comes from. Words are whitespace-separated runs. A sentence's target
-/// word attends to its sentence's source words with the mean, over the word's pieces, of the attention its pieces
-/// give each source word's pieces (the source's end-of-sequence column is no word's); a word between sentences (a
-/// list marker, a number: the layout's gaps, copied verbatim) comes from the same word of the source's gap.
+/// word attends to each source word of its sentence with the mean, over the word's pieces, of the most attention a
+/// piece gives one of the source word's pieces: the most, not the sum, so the period glued to "station?" adds
+/// nothing to "station" (the source's end-of-sequence column is no word's). A word between sentences (a list marker,
+/// a number: the layout's gaps, copied verbatim) comes from the same word of the source's gap.
 /// </summary>
 public sealed class TextAlignment
 {
@@ -19,6 +20,7 @@ public sealed class TextAlignment
     private readonly List<TextWord> _source = [];
     private readonly List<TextWord> _target = [];
     private readonly List<(int From, float[] Weights)> _rows = [];
+    private int[] _sourceOf = [];
 
     public IReadOnlyList<TextWord> SourceWords => _source;
 
@@ -55,11 +57,14 @@ public sealed class TextAlignment
             }
         }
 
+        alignment._sourceOf = [.. Enumerable.Range(0, alignment._rows.Count).Select(alignment.Strongest)];
         return alignment;
     }
 
     /// <summary>The source word target word <paramref name="target"/> attends to most; -1 when it has no source word.</summary>
-    public int SourceOf(int target)
+    public int SourceOf(int target) => _sourceOf[target];
+
+    private int Strongest(int target)
     {
         var (from, weights) = _rows[target];
         var best = -1;
@@ -129,7 +134,7 @@ public sealed class TextAlignment
             var sourceWord = PieceWords(pieces, sources.Count);
             var targetWord = PieceWords(attention.TargetTokens, targets.Count);
             var counts = new int[targets.Count];
-            for (var p = 0; p < targetWord.Length; p++)
+            for (var p = 0; p < Math.Min(targetWord.Length, attention.Weights.Length); p++)
             {
                 if (targetWord[p] < 0)
                 {
@@ -137,12 +142,18 @@ public sealed class TextAlignment
                 }
 
                 counts[targetWord[p]]++;
+                var best = new float[sources.Count];
                 for (var q = 0; q < sourceWord.Length; q++)
                 {
                     if (sourceWord[q] >= 0)
                     {
-                        rows[targetWord[p]][sourceWord[q]] += attention.Weights[p][q];
+                        best[sourceWord[q]] = Math.Max(best[sourceWord[q]], attention.Weights[p][q]);
                     }
+                }
+
+                for (var w = 0; w < best.Length; w++)
+                {
+                    rows[targetWord[p]][w] += best[w];
                 }
             }
 

@@ -73,8 +73,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             }
         }
 
-        var carried = command.Marks is null ? null
-            : new CarriedMarks(command.Marks, sentence => model.Tokenize(sentence).Pieces, command.Options?.ReturnAttention == true);
+        var carried = CarriedMarks.Of(command, model);
         if (segments.Count == 0)
         {
             return TranslationOutcome.Success(new TranslationResult(model.Name,

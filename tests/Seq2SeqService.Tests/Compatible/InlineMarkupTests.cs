@@ -37,6 +37,17 @@ public sealed class InlineMarkupTests
     }
 
     [Fact]
+    public void Thousands_of_nested_elements_are_one_run_and_render_back_as_written()
+    {
+        var html = string.Concat(Enumerable.Repeat("<b>", 3000)) + "word" + string.Concat(Enumerable.Repeat("</b>", 3000));
+
+        var blocks = InlineMarkup.Blocks(Markup.Split(html));
+
+        blocks.Should().ContainSingle().Which.Marks.Should().HaveCount(3000).And.OnlyContain(m => m.Start == 0 && m.Length == 4);
+        InlineMarkup.Render("word", blocks[0].Marks).Should().Be(html);
+    }
+
+    [Fact]
     public void Rendering_puts_nested_and_equal_ranges_back_outer_first_and_escapes_the_text()
     {
         var b = new InlineTags("<b>", "</b>");

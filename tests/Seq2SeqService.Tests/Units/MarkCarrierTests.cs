@@ -30,13 +30,35 @@ public sealed class MarkCarrierTests
     [Fact]
     public void A_word_of_several_pieces_attends_with_the_mean_of_its_pieces_and_edge_punctuation_stays_outside()
     {
-        // "rapide." is ▁rap + ide + .: two of its three pieces attend to "fast.", so "fast" in bold makes "rapide" bold.
+        // "rapide." is ▁rap + ide + .: two of its three pieces attend to "fast." (to ▁fast and to its period), one to
+        // "car", so "fast" in bold makes "rapide" bold.
         var sentence = Aligned("The car is fast.", ["▁The", "▁car", "▁is", "▁fast", ".", Eos],
             "La voiture est rapide.", ["▁La", "▁voiture", "▁est", "▁rap", "ide", ".", Eos], [0, 1, 2, 1, 3, 4, 5]);
 
         sentence.Carry(new TextMark(11, 4, "b")).Should().Equal(sentence.At("rapide", "b"));
         sentence.Carry(new TextMark(11, 5, "b")).Should().Equal([sentence.At("rapide.", "b")],
             "a mark that holds the period keeps it");
+    }
+
+    [Fact]
+    public void A_source_word_counts_by_its_most_attended_piece_so_glued_punctuation_adds_nothing()
+    {
+        // "est" gives "is" 0.31 and "station?" 0.28 + 0.04 on its period: it comes from "is", not from the sum.
+        float[][] weights =
+        [
+            [0.94f, 0.02f, 0, 0.02f, 0, 0.02f],
+            [0.1f, 0.31f, 0.14f, 0.28f, 0.04f, 0.13f],
+            [0.05f, 0.03f, 0.62f, 0.27f, 0.02f, 0.01f],
+            [0.01f, 0, 0, 0.98f, 0, 0.01f],
+            [0.01f, 0.06f, 0.1f, 0.04f, 0.65f, 0.14f],
+            [0.03f, 0, 0, 0, 0, 0.97f],
+        ];
+        string[] pieces = ["▁Where", "▁is", "▁the", "▁station", "?", Eos];
+        var sentence = new Sentence("Where is the station?", "Où est la gare ?", pieces,
+            new TokenAttention(pieces, ["▁Où", "▁est", "▁la", "▁gare", "▁?", Eos], weights));
+
+        sentence.Carry(new TextMark(9, 11, "b"), new TextMark(6, 2, "i"))
+            .Should().Equal(new TextMark(7, 7, "b"), sentence.At("est", "i"));
     }
 
     [Fact]

@@ -21,8 +21,9 @@ public sealed class TranslationFailedException(TranslationError error) : Excepti
 /// <summary>
 /// Translation by language codes, as both compatible APIs ask for it: resolves the language pair to a model
 /// (detecting the source among the languages that have a model for the target when none is given), keeps
-/// blank texts as they are, and with markup translates only text nodes. The texts and text nodes of a
-/// request go to the translation service together, so they share batches.
+/// blank texts as they are, and with markup translates only text, a run of text with its inline elements as whole
+/// sentences (<see cref="InlineMarkup"/>). The texts and text runs of a request go to the translation service
+/// together, so they share batches.
 /// </summary>
 public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService service)
 {
