@@ -3,10 +3,12 @@
 // of tests does not matter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(`${process.env.CLIENTS_DIR}/`);
 const deepl = require('deepl-node');
@@ -119,11 +121,47 @@ test('deepl-node translates a .txt document end to end, layout kept, and is refu
     assert.match(second, /gare/i);
     assert.equal(end, '');
 
-    const docx = join(folder, 'report.docx');
-    await writeFile(docx, 'not a docx');
-    await assert.rejects(client.translateDocument(docx, join(folder, 'report.fr.docx'), 'en', 'fr'),
-      e => e instanceof deepl.DeepLError && /supported: txt, srt, md/.test(`${e.message} ${e.error?.message}`));
+    const pdf = join(folder, 'report.pdf');
+    await writeFile(pdf, '%PDF-1.4');
+    await assert.rejects(client.translateDocument(pdf, join(folder, 'report.fr.pdf'), 'en', 'fr'),
+      e => e instanceof deepl.DeepLError && /supported: txt, srt, md, docx, xlsx, pptx, html/.test(`${e.message} ${e.error?.message}`));
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+// The files are written and read back by python3-docx, python3-openpyxl, pandoc and Python's own parsers
+// (tests/fixtures/documents), never by this service's libraries.
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'documents');
+const python = (script, ...args) => execFileSync('/usr/bin/python3', [join(fixtures, script), ...args], { encoding: 'utf8' });
+const french = /\b(le|la|les|un|une|est|et|chat|gare|temps|voiture|livre|plage|ville)\b/i;
+
+for (const kind of ['docx', 'xlsx', 'pptx', 'html']) {
+  test(`deepl-node translates a ${kind} made by an independent tool into French, structure kept`, async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'documents-'));
+    try {
+      const input = join(folder, `made.${kind}`);
+      const output = join(folder, `made.fr.${kind}`);
+      python('make.py', kind, input);
+      const status = await translator(KEYED_URL, API_KEY).translateDocument(input, output, 'en', 'fr');
+      assert.equal(status.status, 'done');
+      const [before, after] = [input, output].map(file => JSON.parse(python('read.py', kind, file)));
+      const texts = {
+        docx: d => [...d.paragraphs.map(p => p.text), ...d.tables.flat(2)],
+        xlsx: d => Object.values(d.sheets).flatMap(cells => Object.values(cells).map(String)),
+        pptx: d => d.slides.flatMap(s => s.texts),
+        html: d => d.blocks.map(b => b.text),
+      }[kind];
+      const [source, target] = [texts(before), texts(after)];
+      assert.equal(target.length, source.length);
+      assert.ok(target.some(t => french.test(t)), target.join(' | '));
+      assert.notDeepEqual(target, source);
+      if (kind === 'xlsx') {
+        assert.equal(after.sheets.Prices.A4, '=A2*A3');
+        assert.equal(after.sheets.Prices.A2, 12.5);
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+}
