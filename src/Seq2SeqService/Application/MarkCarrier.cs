@@ -1,3 +1,5 @@
+using Seq2SeqService.Segmentation;
+
 namespace Seq2SeqService.Application;
 
 /// <summary>
@@ -156,4 +158,14 @@ public static class MarkCarrier
     private static bool Contains(TextMark outer, TextMark inner) => outer.Start <= inner.Start && End(inner) <= End(outer);
 
     private static int End(TextMark mark) => mark.Start + mark.Length;
+}
+
+/// <summary>What carrying a command's marks takes: the marks, the source tokenizer's pieces of a sentence, and whether
+/// the client asked for the attention that was computed to carry them.</summary>
+public sealed record CarriedMarks(IReadOnlyList<IReadOnlyList<TextMark>> Marks, Func<string, IReadOnlyList<string>> SourcePieces,
+    bool KeepAttention)
+{
+    /// <summary>What carrying <paramref name="command"/>'s marks with <paramref name="model"/> takes; null when it has none.</summary>
+    public static CarriedMarks? Of(TranslationCommand command, ISourceTokenizer model) => command.Marks is null ? null
+        : new CarriedMarks(command.Marks, sentence => model.Tokenize(sentence).Pieces, command.Options?.ReturnAttention == true);
 }

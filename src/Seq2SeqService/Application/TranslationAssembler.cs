@@ -52,13 +52,3 @@ public static class TranslationAssembler
         };
     }
 }
-
-/// <summary>What carrying a command's marks takes: the marks, the source tokenizer's pieces of a sentence, and whether
-/// the client asked for the attention that was computed to carry them.</summary>
-public sealed record CarriedMarks(IReadOnlyList<IReadOnlyList<TextMark>> Marks, Func<string, IReadOnlyList<string>> SourcePieces,
-    bool KeepAttention)
-{
-    /// <summary>What carrying <paramref name="command"/>'s marks with <paramref name="model"/> takes; null when it has none.</summary>
-    public static CarriedMarks? Of(TranslationCommand command, ISourceTokenizer model) => command.Marks is null ? null
-        : new CarriedMarks(command.Marks, sentence => model.Tokenize(sentence).Pieces, command.Options?.ReturnAttention == true);
-}
