@@ -124,7 +124,7 @@ test('deepl-node translates a .txt document end to end, layout kept, and is refu
     const pdf = join(folder, 'report.pdf');
     await writeFile(pdf, '%PDF-1.4');
     await assert.rejects(client.translateDocument(pdf, join(folder, 'report.fr.pdf'), 'en', 'fr'),
-      e => e instanceof deepl.DeepLError && /supported: txt, srt, md, docx, xlsx, pptx, html/.test(`${e.message} ${e.error?.message}`));
+      e => e instanceof deepl.DeepLError && /supported: txt, srt, md, docx, xlsx, pptx, html, odt, odp/.test(`${e.message} ${e.error?.message}`));
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -160,6 +160,32 @@ for (const kind of ['docx', 'xlsx', 'pptx', 'html']) {
         assert.equal(after.sheets.Prices.A4, '=A2*A3');
         assert.equal(after.sheets.Prices.A2, 12.5);
       }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+}
+
+for (const kind of ['odt', 'odp']) {
+  test(`LibreTranslate's /translate_file and /download_file translate an ${kind} made by an independent tool into French`, async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'documents-'));
+    try {
+      const input = join(folder, `made.${kind}`);
+      const output = join(folder, `made.fr.${kind}`);
+      python('make.py', kind, input);
+      const form = new FormData();
+      form.append('file', new Blob([await readFile(input)]), `made.${kind}`);
+      form.append('source', 'en');
+      form.append('target', 'fr');
+      const upload = await fetch(`${OPEN_URL}/translate_file`, { method: 'POST', body: form });
+      assert.equal(upload.status, 200);
+      const download = await fetch((await upload.json()).translatedFileUrl);
+      assert.equal(download.status, 200);
+      await writeFile(output, Buffer.from(await download.arrayBuffer()));
+      const [before, after] = [input, output].map(file => JSON.parse(python('read.py', kind, file)));
+      const texts = kind === 'odt' ? d => d.blocks.map(b => b.text) : d => d.pages.flat();
+      assert.equal(texts(after).length, texts(before).length);
+      assert.ok(texts(after).every(t => french.test(t)), texts(after).join(' | '));
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

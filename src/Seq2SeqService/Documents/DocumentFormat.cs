@@ -28,6 +28,9 @@ public sealed class DocumentRejectedException(string message) : Exception(messag
 public sealed partial record DocumentFormat(string Name, string MediaType, SentenceSplitting? Splitting,
     Func<byte[], DocumentOptions, TranslatableDocument> Read, IReadOnlyList<string>? Aliases = null)
 {
+    private const string OdtType = "application/vnd.oasis.opendocument.text";
+    private const string OdpType = "application/vnd.oasis.opendocument.presentation";
+
     public static DocumentFormat Txt { get; } = new("txt", "text/plain; charset=utf-8", null, Utf8("txt", ReadText));
 
     public static DocumentFormat Srt { get; } = new("srt", "application/x-subrip; charset=utf-8", SentenceSplitting.NoNewlines,
@@ -48,7 +51,11 @@ public sealed partial record DocumentFormat(string Name, string MediaType, Sente
     public static DocumentFormat Html { get; } = new("html", "text/html; charset=utf-8", SentenceSplitting.NoNewlines,
         HtmlFormat.Read, ["htm"]);
 
-    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md, Docx, Xlsx, Pptx, Html];
+    public static DocumentFormat Odt { get; } = new("odt", OdtType, SentenceSplitting.NoNewlines, OdfFormat.Reader("odt", OdtType));
+
+    public static DocumentFormat Odp { get; } = new("odp", OdpType, SentenceSplitting.NoNewlines, OdfFormat.Reader("odp", OdpType));
+
+    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md, Docx, Xlsx, Pptx, Html, Odt, Odp];
 
     /// <summary>"txt, srt, md, ...", for the errors that name what is supported.</summary>
     public static string Supported => string.Join(", ", All.Select(f => f.Name));

@@ -20,11 +20,7 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     [Fact]
     public async Task Docx_body_headings_lists_tables_header_footer_and_title_come_back_french_in_the_same_structure()
     {
-        var source = Make("docx");
-
-        var translated = await host.Documents.DeepLTranslateAsync("report.docx", source, "FR");
-
-        var (before, after) = (Read("docx", source), Read("docx", translated));
+        var (before, after) = await RoundTripAsync("report.docx");
         Styles(after).Should().Equal(Styles(before));
         Texts(after.GetProperty("paragraphs"), "text").Should().HaveSameCount(Texts(before.GetProperty("paragraphs"), "text"));
         ShouldBeFrench(Texts(after.GetProperty("paragraphs"), "text"), Texts(before.GetProperty("paragraphs"), "text"));
@@ -40,7 +36,7 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     [Fact]
     public async Task Docx_bold_and_italic_words_stay_bold_and_italic_on_the_words_they_translate_to()
     {
-        var translated = Read("docx", await host.Documents.DeepLTranslateAsync("report.docx", Make("docx"), "FR"));
+        var (_, translated) = await RoundTripAsync("report.docx");
 
         // "I have a **big** dog and a *small* cat."
         var runs = translated.GetProperty("paragraphs")[1].GetProperty("runs").EnumerateArray().ToList();
@@ -55,12 +51,8 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     [Fact]
     public async Task Xlsx_strings_come_back_french_while_numbers_dates_formulas_and_sheet_names_are_untouched()
     {
-        var source = Make("xlsx");
-
-        var translated = await host.Documents.DeepLTranslateAsync("prices.xlsx", source, "FR");
-
-        var before = Read("xlsx", source).GetProperty("sheets");
-        var after = Read("xlsx", translated).GetProperty("sheets");
+        var (book, translatedBook) = await RoundTripAsync("prices.xlsx");
+        var (before, after) = (book.GetProperty("sheets"), translatedBook.GetProperty("sheets"));
         after.EnumerateObject().Select(s => s.Name).Should().Equal("Prices", "Notes");
         var prices = after.GetProperty("Prices");
         prices.GetProperty("A2").GetDouble().Should().Be(12.5);
@@ -76,11 +68,7 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     [Fact]
     public async Task Pptx_slides_titles_tables_and_notes_come_back_french_with_the_same_slides()
     {
-        var source = Make("pptx");
-
-        var translated = await host.Documents.DeepLTranslateAsync("holidays.pptx", source, "FR");
-
-        var (before, after) = (Read("pptx", source), Read("pptx", translated));
+        var (before, after) = await RoundTripAsync("holidays.pptx");
         var (slidesBefore, slidesAfter) = (before.GetProperty("slides").EnumerateArray().ToList(), after.GetProperty("slides").EnumerateArray().ToList());
         slidesAfter.Should().HaveSameCount(slidesBefore);
         for (var i = 0; i < slidesBefore.Count; i++)
@@ -99,11 +87,7 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     [Fact]
     public async Task Html_headings_paragraphs_list_items_cells_and_title_come_back_french_with_emphasis_on_the_aligned_words_and_styles_untouched()
     {
-        var source = Make("html");
-
-        var translated = await host.Documents.DeepLTranslateAsync("holidays.html", source, "FR");
-
-        var (before, after) = (Read("html", source), Read("html", translated));
+        var (before, after) = await RoundTripAsync("holidays.html");
         Texts(after.GetProperty("blocks"), "tag").Should().Equal(Texts(before.GetProperty("blocks"), "tag"));
         ShouldBeFrench(Texts(after.GetProperty("blocks"), "text"), Texts(before.GetProperty("blocks"), "text"));
         Texts(after.GetProperty("styles")).Should().Equal(Texts(before.GetProperty("styles"))).And.NotBeEmpty();
@@ -113,6 +97,40 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
         var words = Texts(after.GetProperty("emphasis"), "text");
         words[0].Should().MatchRegex("^(grand|grande|gros|grosse)$");
         words[1].Should().MatchRegex("^(petit|petite)$");
+    }
+
+    [Fact]
+    public async Task Odt_headings_paragraphs_list_items_and_cells_come_back_french_with_emphasis_on_the_aligned_words()
+    {
+        var (before, after) = await RoundTripAsync("holidays.odt");
+        Texts(after.GetProperty("blocks"), "tag").Should().Equal(Texts(before.GetProperty("blocks"), "tag"));
+        ShouldBeFrench(Texts(after.GetProperty("blocks"), "text"), Texts(before.GetProperty("blocks"), "text"));
+        Texts(after.GetProperty("emphasis"), "tag").Should().Equal("strong", "em");
+        Texts(after.GetProperty("emphasis"), "text")[0].Should().MatchRegex("^(grand|grande|gros|grosse)$");
+    }
+
+    [Fact]
+    public async Task Odp_pages_and_notes_come_back_french_with_the_bold_span_on_the_aligned_word()
+    {
+        var (before, after) = await RoundTripAsync("holidays.odp");
+        var (pagesBefore, pagesAfter) = (before.GetProperty("pages").EnumerateArray().ToList(), after.GetProperty("pages").EnumerateArray().ToList());
+        pagesAfter.Should().HaveSameCount(pagesBefore);
+        for (var i = 0; i < pagesBefore.Count; i++)
+        {
+            ShouldBeFrench(Texts(pagesAfter[i]), Texts(pagesBefore[i]));
+        }
+
+        ShouldBeFrench(Texts(after.GetProperty("notes")[0]), Texts(before.GetProperty("notes")[0]));
+        Texts(after.GetProperty("bold")).Should().ContainSingle().Which.Should().MatchRegex("^(grand|grande|gros|grosse)$");
+    }
+
+    /// <summary>A file made by its tool, translated into French through DeepL's calls; both as the tool reads them.</summary>
+    private async Task<(JsonElement Before, JsonElement After)> RoundTripAsync(string fileName)
+    {
+        var kind = Path.GetExtension(fileName)[1..];
+        var source = Make(kind);
+        var translated = await host.Documents.DeepLTranslateAsync(fileName, source, "FR");
+        return (Read(kind, source), Read(kind, translated));
     }
 
     /// <summary>Each text translated: no longer the source, and French; a word or two may stay the same.</summary>

@@ -30,6 +30,24 @@ public sealed class RefusedDocumentTests(DocumentApiTests.Host host) : IClassFix
         RefusedAsync("report.docx", DocumentTools.Make("xlsx"), "not a readable .docx document");
 
     [Fact]
+    public Task A_docx_named_odt_is_refused_by_its_mimetype() =>
+        RefusedAsync("report.odt", Docx.Value, "its mimetype is not application/vnd.oasis.opendocument.text");
+
+    [Fact]
+    public async Task OpenDocument_files_with_a_dtd_or_basic_macros_are_refused()
+    {
+        var odt = DocumentTools.Make("odt");
+        var withDtd = Rewrite(odt, "content.xml", xml =>
+        {
+            var root = xml.IndexOf("<office:document-content", StringComparison.Ordinal);
+            return xml[..root] + "<!DOCTYPE office:document-content [<!ENTITY x \"expanded\">]>" + xml[root..];
+        });
+        await RefusedAsync("notes.odt", withDtd, "DTD");
+        var withMacros = Rewrite(odt, "Basic/Standard/Module1.xml", _ => "<module/>");
+        await RefusedAsync("notes.odt", withMacros, "macros");
+    }
+
+    [Fact]
     public Task A_docx_named_html_is_refused_as_binary() =>
         RefusedAsync("page.html", Docx.Value, "not an HTML page");
 
@@ -121,21 +139,24 @@ public sealed class RefusedDocumentTests(DocumentApiTests.Host host) : IClassFix
         return bytes.ToArray();
     }
 
-    /// <summary>A copy of the package with one entry's text changed.</summary>
+    /// <summary>A copy of the package with one entry's text changed (or added, from empty).</summary>
     private static byte[] Rewrite(byte[] package, string entryName, Func<string, string> change)
     {
         using var bytes = new MemoryStream();
         bytes.Write(package);
         using (var zip = new ZipArchive(bytes, ZipArchiveMode.Update, leaveOpen: true))
         {
-            var entry = zip.GetEntry(entryName)!;
-            string text;
-            using (var reader = new StreamReader(entry.Open(), Encoding.UTF8))
+            var text = "";
+            if (zip.GetEntry(entryName) is { } entry)
             {
-                text = reader.ReadToEnd();
+                using (var reader = new StreamReader(entry.Open(), Encoding.UTF8))
+                {
+                    text = reader.ReadToEnd();
+                }
+
+                entry.Delete();
             }
 
-            entry.Delete();
             using var writer = new StreamWriter(zip.CreateEntry(entryName).Open(), new UTF8Encoding(false));
             writer.Write(change(text));
         }

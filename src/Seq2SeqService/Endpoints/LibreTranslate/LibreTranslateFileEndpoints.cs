@@ -37,7 +37,7 @@ public static class LibreTranslateFileEndpoints
 
     /// <summary>Translates a file (LibreTranslate API).</summary>
     /// <remarks>
-    /// Multipart: <c>file</c> (.txt, .srt, .md), <c>source</c> (a code or <c>auto</c>), <c>target</c>, <c>api_key</c>.
+    /// Multipart: <c>file</c> (a format <c>GET /frontend/settings</c> lists in <c>supportedFilesFormat</c>), <c>source</c> (a code or <c>auto</c>), <c>target</c>, <c>api_key</c>.
     /// Answers once the file is translated, as LibreTranslate does, with the URL to GET it from; the URL's name is
     /// unguessable and, on a service with keys, opens only with the key that uploaded. Errors are <c>{"error"}</c>:
     /// 400 bad input or unsupported format, 403 key, 413 file too large, 429 rate or quota, and the text API's
