@@ -55,7 +55,9 @@ public sealed partial record DocumentFormat(string Name, string MediaType, Sente
 
     public static DocumentFormat Odp { get; } = new("odp", OdpType, SentenceSplitting.NoNewlines, OdfFormat.Reader("odp", OdpType));
 
-    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md, Docx, Xlsx, Pptx, Html, Odt, Odp];
+    public static DocumentFormat Epub { get; } = new("epub", "application/epub+zip", SentenceSplitting.NoNewlines, EpubFormat.Read);
+
+    public static IReadOnlyList<DocumentFormat> All { get; } = [Txt, Srt, Md, Docx, Xlsx, Pptx, Html, Odt, Odp, Epub];
 
     /// <summary>"txt, srt, md, ...", for the errors that name what is supported.</summary>
     public static string Supported => string.Join(", ", All.Select(f => f.Name));

@@ -15,7 +15,7 @@ public sealed class DocumentOptions
     public long MaxFileBytes { get; set; } = 524_288;
 
     /// <summary>
-    /// Most bytes a zipped file (docx, xlsx, pptx, odt, odp) may unpack to, counted while unpacking, not taken from the zip's
+    /// Most bytes a zipped file (docx, xlsx, pptx, odt, odp, epub) may unpack to, counted while unpacking, not taken from the zip's
     /// own claims: a zip bomb is refused with a 400 before any of it is parsed.
     /// </summary>
     public long MaxUnpackedBytes { get; set; } = 33_554_432;

@@ -128,8 +128,8 @@ public sealed class DocumentApiTests(DocumentApiTests.Host host) : IClassFixture
     }
 
     [Theory]
-    [InlineData("report.pdf", "File type '.pdf' is not supported; supported: txt, srt, md, docx, xlsx, pptx, html, odt, odp.")]
-    [InlineData("noextension", "File type 'noextension' is not supported; supported: txt, srt, md, docx, xlsx, pptx, html, odt, odp.")]
+    [InlineData("report.pdf", "File type '.pdf' is not supported; supported: txt, srt, md, docx, xlsx, pptx, html, odt, odp, epub.")]
+    [InlineData("noextension", "File type 'noextension' is not supported; supported: txt, srt, md, docx, xlsx, pptx, html, odt, odp, epub.")]
     public async Task Unsupported_formats_are_400_naming_the_supported_ones(string fileName, string message)
     {
         var (deepl, deeplBody, _) = await Client.PostAndReadAsync("/v2/document", DocumentHost.Upload(fileName, "Hello.", ("target_lang", "XX")));
@@ -214,7 +214,7 @@ public sealed class DocumentApiTests(DocumentApiTests.Host host) : IClassFixture
 
         status.Should().Be(HttpStatusCode.OK);
         body.GetProperty("filesTranslation").GetBoolean().Should().BeTrue();
-        body.GetProperty("supportedFilesFormat").Strings().Should().Equal(".txt", ".srt", ".md", ".docx", ".xlsx", ".pptx", ".html", ".odt", ".odp");
+        body.GetProperty("supportedFilesFormat").Strings().Should().Equal(".txt", ".srt", ".md", ".docx", ".xlsx", ".pptx", ".html", ".odt", ".odp", ".epub");
         body.GetProperty("keyRequired").GetBoolean().Should().BeFalse();
         body.GetProperty("language").GetProperty("target").GetProperty("code").GetString().Should().Be("xx");
     }

@@ -124,6 +124,18 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
         Texts(after.GetProperty("bold")).Should().ContainSingle().Which.Should().MatchRegex("^(grand|grande|gros|grosse)$");
     }
 
+    [Fact]
+    public async Task Epub_chapters_table_of_contents_and_title_come_back_french_in_the_same_structure()
+    {
+        var (before, after) = await RoundTripAsync("holidays.epub");
+
+        Texts(after.GetProperty("blocks"), "tag").Should().Equal(Texts(before.GetProperty("blocks"), "tag"));
+        ShouldBeFrench(Texts(after.GetProperty("blocks"), "text").Where(t => t.Length > 0).ToList(),
+            Texts(before.GetProperty("blocks"), "text").Where(t => t.Length > 0).ToList());
+        ShouldBeFrench(Texts(after.GetProperty("toc")), Texts(before.GetProperty("toc")));
+        ShouldBeFrench(Texts(after.GetProperty("title")), Texts(before.GetProperty("title")));
+    }
+
     /// <summary>A file made by its tool, translated into French through DeepL's calls; both as the tool reads them.</summary>
     private async Task<(JsonElement Before, JsonElement After)> RoundTripAsync(string fileName)
     {

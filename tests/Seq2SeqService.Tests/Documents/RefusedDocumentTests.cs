@@ -48,6 +48,17 @@ public sealed class RefusedDocumentTests(DocumentApiTests.Host host) : IClassFix
     }
 
     [Fact]
+    public async Task An_epub_chapter_whose_doctype_declares_an_external_entity_is_refused_never_resolved()
+    {
+        var epub = DocumentTools.Make("epub");
+        var withEntity = Rewrite(epub, "EPUB/text/ch001.xhtml", xhtml => xhtml
+            .Replace("<!DOCTYPE html>", "<!DOCTYPE html [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>", StringComparison.Ordinal)
+            .Replace("The beach", "The &x; beach", StringComparison.Ordinal));
+
+        await RefusedAsync("book.epub", withEntity, "undeclared entity 'x'");
+    }
+
+    [Fact]
     public Task A_docx_named_html_is_refused_as_binary() =>
         RefusedAsync("page.html", Docx.Value, "not an HTML page");
 

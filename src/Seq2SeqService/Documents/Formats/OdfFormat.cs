@@ -28,7 +28,7 @@ internal static class OdfFormat
         (file, limits) =>
         {
             PackageGuard.Check(file, format, limits);
-            return new SlotDocument(file, bytes => ZippedXml.Open(bytes, Parsed, (xml, entries) => Slots(format, mimeType, xml, entries)));
+            return new SlotDocument(file, bytes => ZippedXml.Open(bytes, Parsed.Contains, (xml, entries) => Slots(format, mimeType, xml, entries)));
         };
 
     private static List<TextSlot> Slots(string format, string mimeType, IReadOnlyDictionary<string, XDocument> xml,
@@ -57,12 +57,7 @@ internal static class OdfFormat
     /// <exception cref="DocumentRejectedException">Another format, macros, or encrypted.</exception>
     private static void Refuse(string format, string mimeType, IReadOnlyList<(string Name, byte[] Raw)> entries)
     {
-        var declared = entries.FirstOrDefault(e => e.Name == "mimetype").Raw;
-        if (declared is null || Encoding.ASCII.GetString(declared).Trim() != mimeType)
-        {
-            throw new DocumentRejectedException($"The file is not a .{format} document: its mimetype is not {mimeType}.");
-        }
-
+        ZippedXml.RequireMimeType(entries, format, mimeType);
         if (entries.Any(e => e.Name.StartsWith("Basic/", StringComparison.Ordinal) || e.Name.StartsWith("Scripts/", StringComparison.Ordinal)))
         {
             throw new DocumentRejectedException("The file holds macros; macro-enabled documents are refused. Save it without macros and send it again.");

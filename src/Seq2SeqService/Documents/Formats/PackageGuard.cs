@@ -4,9 +4,9 @@ using Seq2SeqService.Options;
 namespace Seq2SeqService.Documents;
 
 /// <summary>
-/// The checks a zipped file (Office Open XML, OpenDocument) passes before any library parses it: that it is a zip at all (an
-/// encrypted Office file is an OLE compound file instead), that it is whole, and that it neither holds too many
-/// entries nor unpacks to too much. Sizes are counted while unpacking, so a zip that lies about them is caught too.
+/// The checks a zipped file (Office Open XML, OpenDocument, EPUB) passes before any library parses it: that it is a
+/// zip at all (an encrypted Office file is an OLE compound file instead), that it is whole, and that it neither holds
+/// too many entries nor unpacks to too much. Sizes are counted while unpacking, so a zip that lies about them is caught too.
 /// </summary>
 internal static class PackageGuard
 {

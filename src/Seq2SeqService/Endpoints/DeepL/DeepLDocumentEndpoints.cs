@@ -47,7 +47,7 @@ public static class DeepLDocumentEndpoints
     /// <remarks>
     /// Multipart: <c>file</c>, <c>target_lang</c>, optional <c>source_lang</c> (detected when omitted), <c>filename</c>
     /// (names the format instead of the file's own name) and <c>output_format</c> (only the input's own). Formats:
-    /// txt, srt, md, docx, xlsx, pptx, html, odt, odp. The document's translated characters are charged to the key's quota now.
+    /// txt, srt, md, docx, xlsx, pptx, html, odt, odp, epub. The document's translated characters are charged to the key's quota now.
     /// Errors: 400 bad input or unsupported format, 403 key, 413 file too large, 456 quota.
     /// </remarks>
     public static async Task<IResult> UploadAsync(HttpContext context, DocumentWorker worker)
