@@ -134,7 +134,7 @@ test('deepl-node translates a .txt document end to end, layout kept, and is refu
 // (tests/fixtures/documents), never by this service's libraries.
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'documents');
 const python = (script, ...args) => execFileSync('/usr/bin/python3', [join(fixtures, script), ...args], { encoding: 'utf8' });
-const french = /\b(le|la|les|un|une|est|et|chat|gare|temps|voiture|livre|plage|ville)\b/i;
+const french = /\b(le|la|les|un|une|des|mes|mon|ma|est|et|chat|gare|temps|voiture|livre|plage|ville|vacances)\b/i;
 
 for (const kind of ['docx', 'xlsx', 'pptx', 'html']) {
   test(`deepl-node translates a ${kind} made by an independent tool into French, structure kept`, async () => {
