@@ -61,7 +61,8 @@ public sealed class TextAlignment
         return alignment;
     }
 
-    /// <summary>The source word target word <paramref name="target"/> attends to most; -1 when it has no source word.</summary>
+    /// <summary>The source word target word <paramref name="target"/> attends to most; -1 when it attends to none (no
+    /// source word, or a word none of whose pieces the tokenizer's pieces could be matched with).</summary>
     public int SourceOf(int target) => _sourceOf[target];
 
     private int Strongest(int target)
@@ -70,7 +71,7 @@ public sealed class TextAlignment
         var best = -1;
         for (var s = 0; s < weights.Length; s++)
         {
-            best = best < 0 || weights[s] > weights[best] ? s : best;
+            best = weights[s] > 0 && (best < 0 || weights[s] > weights[best]) ? s : best;
         }
 
         return best < 0 ? -1 : from + best;

@@ -140,6 +140,18 @@ public sealed class MarkCarrierTests
     }
 
     [Fact]
+    public void When_pieces_and_words_do_not_match_up_words_align_by_their_place_and_a_word_left_over_has_no_source()
+    {
+        // The target's pieces make 2 words where its text has 3 (say, a piece that decodes to two words): the
+        // piece words take the text words at the same fraction, and the third text word attends to nothing.
+        var sentence = Aligned("a b", ["▁a", "▁b", Eos], "x y z", ["▁x", "▁y", Eos], [1, 0, 2]);
+        var alignment = TextAlignment.Of(new SegmentedText([new Segment("a b", [])], new TextLayout(["a b"], ["", ""])),
+            ["x y z"], [sentence.Attention], _ => sentence.SourcePieces);
+
+        Enumerable.Range(0, 3).Select(alignment.SourceOf).Should().Equal(1, 0, -1);
+    }
+
+    [Fact]
     public void Marks_outside_their_text_or_crossing_are_refused_by_input_path()
     {
         var errors = new Dictionary<string, string[]>();
