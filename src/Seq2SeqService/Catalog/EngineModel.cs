@@ -30,6 +30,8 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
 
     public bool ProvidesAttention => model.Runner.ProvidesAttention;
 
+    public long CacheBytesPerPosition => model.Config.CacheBytesPerPosition;
+
     public GenerationSettings Defaults { get; } = model.DefaultSettings with
     {
         RepeatGuardSize = repeatGuard,

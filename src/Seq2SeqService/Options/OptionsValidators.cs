@@ -82,6 +82,7 @@ public static class OptionsRules
     public static void Batching(BatchingOptions options, SettingChecks checks)
     {
         checks.Range(nameof(options.MaxBatchSequences), options.MaxBatchSequences, 1, 1024);
+        checks.Range(nameof(options.MaxCacheMegabytes), options.MaxCacheMegabytes, 1, 1 << 20);
         checks.Range(nameof(options.Lanes), options.Lanes, 0, 64);
         checks.Range(nameof(options.RequestTimeoutSeconds), options.RequestTimeoutSeconds, 0, 86_400);
         checks.Range(nameof(options.MaxTokensPerRequest), options.MaxTokensPerRequest, 1, long.MaxValue);
