@@ -12,17 +12,8 @@ public static class KnownFamilies
         Architecture = "transformer",
         ModelTypes = ["marian"],
         Architectures = ["MarianMTModel"],
-        Schema = new TransformerSchema
-        {
-            DModel = new("d_model"),
-            EncoderLayers = new("encoder_layers"),
-            DecoderLayers = new("decoder_layers"),
-            EncoderAttentionHeads = new("encoder_attention_heads"),
-            DecoderAttentionHeads = new("decoder_attention_heads"),
-            // Marian's decoder may have its own, smaller vocabulary.
-            VocabSize = new("decoder_vocab_size", "vocab_size"),
-            MaxPositions = new("max_position_embeddings"),
-        },
+        // Marian's decoder may have its own, smaller vocabulary.
+        Schema = BartStyle(new("decoder_vocab_size", "vocab_size")),
         Runner = FamilyRunner.CachedDecoder,
         Tokenizer = FamilyTokenizer.MarianPair,
     };
@@ -39,6 +30,34 @@ public static class KnownFamilies
         Tokenizer = FamilyTokenizer.MarianPair,
     };
 
+    /// <summary>
+    /// M2M100 and NLLB-200 (one architecture): pre-LayerNorm Transformer, positions offset past the padding id, a
+    /// tokenizer.json whose template writes the source language's token; the target's token is forced first.
+    /// </summary>
+    public static ModelFamily M2M100 { get; } = new()
+    {
+        Name = "m2m100",
+        Architecture = "transformer",
+        ModelTypes = ["m2m_100"],
+        Architectures = ["M2M100ForConditionalGeneration"],
+        Schema = BartStyle(new("vocab_size")),
+        Runner = FamilyRunner.CachedDecoder,
+        Tokenizer = FamilyTokenizer.HuggingFaceJson,
+        LanguageTokens = [Families.LanguageTokens.Nllb, Families.LanguageTokens.M2M100],
+    };
+
     /// <summary>Every registered family: the registry bundles are loaded through.</summary>
-    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention]);
+    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100]);
+
+    /// <summary>The keys of the families that follow BART's config (Marian, M2M100): head size d_model / heads.</summary>
+    private static TransformerSchema BartStyle(ConfigKey vocabSize) => new()
+    {
+        DModel = new("d_model"),
+        EncoderLayers = new("encoder_layers"),
+        DecoderLayers = new("decoder_layers"),
+        EncoderAttentionHeads = new("encoder_attention_heads"),
+        DecoderAttentionHeads = new("decoder_attention_heads"),
+        VocabSize = vocabSize,
+        MaxPositions = new("max_position_embeddings"),
+    };
 }
