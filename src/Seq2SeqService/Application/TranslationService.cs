@@ -30,7 +30,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         var errors = new Dictionary<string, string[]>();
         CheckTexts(command.Texts, command.Fragments, errors);
         CheckServiceLimits(command.Options, errors);
-        var model = ModelSelection.Resolve(catalog, command.Model, errors);
+        var model = ModelSelection.Resolve(catalog, command.Model, errors, command.SourceLanguage, command.TargetLanguage);
         if (model is not null)
         {
             CheckMaxNewTokens(command.Options, model, errors);

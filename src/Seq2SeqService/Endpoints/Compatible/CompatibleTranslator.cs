@@ -58,7 +58,9 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
 
         // One job for the whole request, however many text nodes its markup holds: its work is estimated and admitted
         // once, so fanning a request out into nodes cannot pass the per-request work limit.
-        var translation = cores.Count == 0 ? null : await TranslateAsync(model, cores, api, cancellation);
+        var translation = cores.Count == 0 ? null
+            : await TranslateAsync(new TranslationCommand(cores, model, Fragments: true, Api: api,
+                SourceLanguage: resolvedSource, TargetLanguage: LanguagePairs.Normalize(target)), cancellation);
         var next = 0;
         var results = documents.Select(document =>
         {
@@ -115,11 +117,9 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         return (model, source, detected);
     }
 
-    private async Task<TranslationResult> TranslateAsync(string model, IReadOnlyList<string> cores, string api,
-        CancellationToken cancellation)
+    private async Task<TranslationResult> TranslateAsync(TranslationCommand command, CancellationToken cancellation)
     {
-        var outcome = await service.TranslateAsync(
-            new TranslationCommand(cores, model, Fragments: true, Api: api), cancellation);
+        var outcome = await service.TranslateAsync(command, cancellation);
         return outcome.Succeeded ? outcome.Result : throw new TranslationFailedException(outcome.Error);
     }
 
