@@ -17,6 +17,7 @@ from torch import nn
 from marian import Attention, causal_mask, padding_mask
 
 OFFSET = 2  # fairseq keeps two rows in front of the first position
+ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 
 
 @dataclass
@@ -32,6 +33,7 @@ class M2M100Size:
     max_position_embeddings: int = 128
     pad_token_id: int = 1
     eos_token_id: int = 2
+    activation_function: str = "relu"
 
     def to_dict(self):
         return asdict(self)
@@ -74,12 +76,13 @@ class EncoderLayer(nn.Module):
         self.fc1 = nn.Linear(d, cfg.encoder_ffn_dim)
         self.fc2 = nn.Linear(cfg.encoder_ffn_dim, d)
         self.final_layer_norm = nn.LayerNorm(d)
+        self.act = ACTIVATIONS[cfg.activation_function]
 
     def forward(self, h, mask):
         x = self.self_attn_layer_norm(h)
         k, v = self.self_attn.project_kv(x)
         h = h + self.self_attn(x, k, v, mask)
-        return h + self.fc2(F.relu(self.fc1(self.final_layer_norm(h))))
+        return h + self.fc2(self.act(self.fc1(self.final_layer_norm(h))))
 
 
 class DecoderLayer(nn.Module):
@@ -93,6 +96,7 @@ class DecoderLayer(nn.Module):
         self.fc1 = nn.Linear(d, cfg.decoder_ffn_dim)
         self.fc2 = nn.Linear(cfg.decoder_ffn_dim, d)
         self.final_layer_norm = nn.LayerNorm(d)
+        self.act = ACTIVATIONS[cfg.activation_function]
 
     def forward(self, h, self_mask, enc_mask, past_self, cross_kv):
         x = self.self_attn_layer_norm(h)
@@ -104,7 +108,7 @@ class DecoderLayer(nn.Module):
         cross, probs = self.encoder_attn(self.encoder_attn_layer_norm(h), cross_kv[0], cross_kv[1], enc_mask,
                                          return_weights=True)
         h = h + cross
-        return h + self.fc2(F.relu(self.fc1(self.final_layer_norm(h)))), (k, v), probs
+        return h + self.fc2(self.act(self.fc1(self.final_layer_norm(h)))), (k, v), probs
 
 
 class Encoder(nn.Module):
@@ -116,8 +120,11 @@ class Encoder(nn.Module):
         self.layer_norm = nn.LayerNorm(cfg.d_model)
         self.embed_scale = math.sqrt(cfg.d_model)
 
+    def embed(self, input_ids):
+        return self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(input_ids)
+
     def forward(self, input_ids, attention_mask):
-        h = self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(input_ids)
+        h = self.embed(input_ids)
         mask = padding_mask(attention_mask, h.dtype)
         for layer in self.layers:
             h = layer(h, mask)
@@ -136,6 +143,9 @@ class Decoder(nn.Module):
     def cross_kv(self, encoder_states):
         return [layer.encoder_attn.project_kv(encoder_states) for layer in self.layers]
 
+    def embed(self, input_ids, counted_before):
+        return self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(input_ids, counted_before)
+
     def forward(self, input_ids, encoder_attention_mask, cross, past_self=None, self_attention_mask=None,
                 return_cross=False):
         """As marian.Decoder: self_attention_mask [b, past + t] of 1/0 marks padding slots of the cache, which
@@ -144,12 +154,11 @@ class Decoder(nn.Module):
         b, t = input_ids.shape
         self_mask = causal_mask(t, past_len, torch.float32, input_ids.device)
         if self_attention_mask is None:
-            positions = self.embed_positions(input_ids, past_len)
+            h = self.embed(input_ids, past_len)
         else:
             full = self_attention_mask.expand(b, past_len + t)
-            positions = self.embed_positions(input_ids, full[:, :past_len].sum(dim=1, keepdim=True))
+            h = self.embed(input_ids, full[:, :past_len].sum(dim=1, keepdim=True))
             self_mask = torch.minimum(self_mask, padding_mask(full, torch.float32))
-        h = self.embed_tokens(input_ids) * self.embed_scale + positions
         enc_mask = padding_mask(encoder_attention_mask, h.dtype)
         presents, probs = [], None
         for i, layer in enumerate(self.layers):
@@ -160,25 +169,25 @@ class Decoder(nn.Module):
 
 
 class M2M100Model(nn.Module):
-    def __init__(self, cfg):
+    def __init__(self, cfg, encoder=Encoder, decoder=Decoder):
         super().__init__()
         self.shared = nn.Embedding(cfg.vocab_size, cfg.d_model, padding_idx=cfg.pad_token_id)
-        self.encoder = Encoder(cfg, self.shared)
-        self.decoder = Decoder(cfg, self.shared)
+        self.encoder = encoder(cfg, self.shared)
+        self.decoder = decoder(cfg, self.shared)
 
 
 class M2M100(nn.Module):
-    def __init__(self, cfg: M2M100Size):
+    def __init__(self, cfg: M2M100Size, model=None):
         super().__init__()
         self.cfg = cfg
-        self.model = M2M100Model(cfg)
+        self.model = model or M2M100Model(cfg)
 
     def init_random(self, generator, std):
         """Weights wide enough that greedy outputs depend on the source and the forced language (small ones
         make every output the same token)."""
         with torch.no_grad():
             for name, p in self.named_parameters():
-                if "layer_norm" in name:
+                if "layer_norm" in name or "layernorm" in name:
                     p.copy_(1.0 + 0.1 * torch.randn(p.shape, generator=generator) if name.endswith("weight")
                             else 0.1 * torch.randn(p.shape, generator=generator))
                 else:

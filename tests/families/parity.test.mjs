@@ -1,4 +1,4 @@
-// The service against transformers.js 4.3.1 on the same bundle files (tests/fixtures/tiny-nllb): the tokenizer
+// The service against transformers.js 4.3.1 on the same bundle files (tests/fixtures/MODEL): the tokenizer
 // encodes and decodes a varied corpus alike, greedy generate with the target's forced first token gives the same
 // tokens and text for several sources and every pair, and the graphs decode as the PyTorch model they were
 // exported from (reference.json). SERVICE_URL serves the bundle as MODEL with no repeat or length guard;
@@ -18,7 +18,10 @@ env.localModelPath = MODELS_DIR;
 const bundle = join(MODELS_DIR, MODEL);
 const tokenizerJson = JSON.parse(await readFile(join(bundle, 'tokenizer.json'), 'utf8'));
 const pieceOf = (id) => tokenizerJson.model.vocab[id][0];
-const codes = { en: 'eng_Latn', fr: 'fra_Latn', hi: 'hin_Deva' };
+const codes = {
+  'tiny-nllb': { en: 'eng_Latn', fr: 'fra_Latn', hi: 'hin_Deva' },
+  'tiny-mbart': { en: 'en_XX', fr: 'fr_XX', hi: 'hi_IN' },
+}[MODEL];
 const model = await AutoModelForSeq2SeqLM.from_pretrained(MODEL, { dtype: 'fp32' });
 
 // A fresh tokenizer per use: _build_translation_inputs rewrites its post-processor for the source language.

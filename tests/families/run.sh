@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The model families against transformers.js 4.3.1 (npm), which implements each family's generation conventions
-# and tokenizer.json: the built service serves tests/fixtures/tiny-nllb on 127.0.0.1 with its repeat and length
-# guards off (transformers.js has neither), and parity.test.mjs holds its tokens and texts to transformers.js's.
+# and tokenizer.json: the built service serves the contract bundles (tests/fixtures/tiny-nllb, tiny-mbart) on
+# 127.0.0.1 with their repeat and length guards off (transformers.js has neither), and parity.test.mjs holds its
+# tokens and texts to transformers.js's, bundle by bundle.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,16 +21,20 @@ npm install --prefix "$work/tjs" --no-audit --no-fund --loglevel=error @huggingf
 dotnet build src/Seq2SeqService -c Release -v quiet --nologo >/dev/null
 dll="$PWD/src/Seq2SeqService/bin/Release/net10.0/linux-x64/Seq2SeqService.dll"
 
-# transformers.js reads the json files from the model folder and the graphs from onnx/.
-model=tiny-nllb
-mkdir -p "$work/models/$model/onnx"
-for f in tests/fixtures/$model/*.json; do ln -s "$PWD/$f" "$work/models/$model/"; done
-for f in tests/fixtures/$model/*.onnx; do ln -s "$PWD/$f" "$work/models/$model/onnx/"; done
+models=(tiny-nllb tiny-mbart)
+settings=()
+for i in "${!models[@]}"; do
+    model=${models[$i]}
+    # transformers.js reads the json files from the model folder and the graphs from onnx/.
+    mkdir -p "$work/models/$model/onnx"
+    for f in tests/fixtures/$model/*.json; do ln -s "$PWD/$f" "$work/models/$model/"; done
+    for f in tests/fixtures/$model/*.onnx; do ln -s "$PWD/$f" "$work/models/$model/onnx/"; done
+    settings+=("Service__Models__Bundles__${i}__Path=$PWD/tests/fixtures/$model" "Service__Models__Bundles__${i}__RepeatGuard=0"
+        "Service__Models__Bundles__${i}__MaxLengthFactor=100")
+done
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-Service__Models__Bundles__0__Path="$PWD/tests/fixtures/$model" Service__Models__Bundles__0__RepeatGuard=0 \
-Service__Models__Bundles__0__MaxLengthFactor=100 \
-    dotnet "$dll" --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
+env "${settings[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
 pid=$!
 node -e "
   const url = 'http://127.0.0.1:$port/health/ready', deadline = Date.now() + 180000;
@@ -42,5 +47,8 @@ node -e "
     }
   })();" || { cat "$work/service.log"; exit 1; }
 
-SERVICE_URL="http://127.0.0.1:$port" TJS_DIR="$work/tjs" MODELS_DIR="$work/models" MODEL=$model REPO="$PWD" \
-    node --test "$PWD/tests/families/parity.test.mjs" || { grep -v " INF " "$work/service.log" | tail -50; exit 1; }
+for model in "${models[@]}"; do
+    echo "# $model"
+    SERVICE_URL="http://127.0.0.1:$port" TJS_DIR="$work/tjs" MODELS_DIR="$work/models" MODEL=$model REPO="$PWD" \
+        node --test "$PWD/tests/families/parity.test.mjs" || { grep -v " INF " "$work/service.log" | tail -50; exit 1; }
+done

@@ -34,20 +34,18 @@ public static class KnownFamilies
     /// M2M100 and NLLB-200 (one architecture): pre-LayerNorm Transformer, positions offset past the padding id, a
     /// tokenizer.json whose template writes the source language's token; the target's token is forced first.
     /// </summary>
-    public static ModelFamily M2M100 { get; } = new()
-    {
-        Name = "m2m100",
-        Architecture = "transformer",
-        ModelTypes = ["m2m_100"],
-        Architectures = ["M2M100ForConditionalGeneration"],
-        Schema = BartStyle(new("vocab_size")),
-        Runner = FamilyRunner.CachedDecoder,
-        Tokenizer = FamilyTokenizer.HuggingFaceJson,
-        LanguageTokens = [Families.LanguageTokens.Nllb, Families.LanguageTokens.M2M100],
-    };
+    public static ModelFamily M2M100 { get; } = Multilingual("m2m100", "m2m_100", "M2M100ForConditionalGeneration",
+        Families.LanguageTokens.Nllb, Families.LanguageTokens.M2M100);
+
+    /// <summary>
+    /// mBART-50 (and mBART): M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over the
+    /// embeddings, GELU, final_logits_bias; languages as en_XX, the source's written by the template, the target's
+    /// forced first.
+    /// </summary>
+    public static ModelFamily MBart { get; } = Multilingual("mbart", "mbart", "MBartForConditionalGeneration", Families.LanguageTokens.MBart);
 
     /// <summary>Every registered family: the registry bundles are loaded through.</summary>
-    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100]);
+    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart]);
 
     /// <summary>The keys of the families that follow BART's config (Marian, M2M100): head size d_model / heads.</summary>
     private static TransformerSchema BartStyle(ConfigKey vocabSize) => new()
@@ -59,5 +57,18 @@ public static class KnownFamilies
         DecoderAttentionHeads = new("decoder_attention_heads"),
         VocabSize = vocabSize,
         MaxPositions = new("max_position_embeddings"),
+    };
+
+    /// <summary>A Transformer of BART's config keys in Optimum's layout whose tokenizer.json spells its languages.</summary>
+    private static ModelFamily Multilingual(string name, string modelType, string architecture, params LanguageTokens[] languages) => new()
+    {
+        Name = name,
+        Architecture = "transformer",
+        ModelTypes = [modelType],
+        Architectures = [architecture],
+        Schema = BartStyle(new("vocab_size")),
+        Runner = FamilyRunner.CachedDecoder,
+        Tokenizer = FamilyTokenizer.HuggingFaceJson,
+        LanguageTokens = languages,
     };
 }

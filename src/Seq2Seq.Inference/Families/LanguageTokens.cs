@@ -20,5 +20,9 @@ public sealed record LanguageTokens(string Name, Regex Pattern, Func<string, str
     public static LanguageTokens M2M100 { get; } = new("M2M100", new Regex("^__[a-z]{2,3}__$", RegexOptions.CultureInvariant),
         token => token.Length == 6 ? token[2..4] : null);
 
+    /// <summary>mBART's en_XX, fr_XX, hi_IN: the ISO 639-1 code before the region.</summary>
+    public static LanguageTokens MBart { get; } = new("mBART", new Regex("^[a-z]{2}_[A-Z]{2}$", RegexOptions.CultureInvariant),
+        token => token[..2]);
+
     public override string ToString() => Name;
 }

@@ -22,6 +22,8 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     [InlineData(RepoPaths.RecurrentBundle, 4)]
     [InlineData(RepoPaths.TinyNllbBundle, 1)]
     [InlineData(RepoPaths.TinyNllbBundle, 4)]
+    [InlineData(RepoPaths.TinyMBartBundle, 1)]
+    [InlineData(RepoPaths.TinyMBartBundle, 4)]
     public void Batched_generation_equals_each_sentence_alone(string bundle, int beams)
     {
         Sentences.Should().HaveCount(200);
@@ -47,6 +49,8 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     [InlineData(RepoPaths.RecurrentBundle, 4)]
     [InlineData(RepoPaths.TinyNllbBundle, 1)]
     [InlineData(RepoPaths.TinyNllbBundle, 4)]
+    [InlineData(RepoPaths.TinyMBartBundle, 1)]
+    [InlineData(RepoPaths.TinyMBartBundle, 4)]
     public void Rows_joining_a_running_batch_decode_as_alone(string bundle, int beams)
     {
         var model = models[bundle];

@@ -1,17 +1,19 @@
-"""Writes tests/fixtures/tiny-nllb: an M2M100 contract bundle with NLLB's conventions and tiny random weights.
+"""Writes the multilingual contract bundles, tiny random weights in the published architectures:
+tests/fixtures/tiny-nllb (M2M100 with NLLB's conventions) and tests/fixtures/tiny-mbart (mBART-50's).
 
-- tokenizer.json as Hugging Face's NllbConverter lays one out: <s> <pad> </s> <unk> first, the SentencePiece pieces
-  (here the en/fr/hi Unigram model of tests/fixtures/spm, its precompiled charsmap included), then the language
-  codes eng_Latn, fra_Latn, hin_Deva and <mask>, all special added tokens; sources are written
-  `eng_Latn X </s>` by the post-processor (the source language's code replaces eng_Latn per request).
-- config.json / generation_config.json of model_type m2m_100: decoder_start_token_id = eos = 2, pad = 1; the
-  target language is the forced first token, chosen per request.
+- tokenizer.json as Hugging Face's NllbConverter and MBart50Converter lay one out: <s> <pad> </s> <unk> first, the
+  SentencePiece pieces (here the en/fr/hi Unigram model of tests/fixtures/spm, its precompiled charsmap included),
+  then the language codes (eng_Latn fra_Latn hin_Deva, or en_XX fr_XX hi_IN) and <mask>, all special added tokens;
+  sources are written `eng_Latn X </s>` (`en_XX X </s>`) by the post-processor, whose language code the source's
+  replaces per request.
+- config.json / generation_config.json of model_type m2m_100 or mbart: decoder_start_token_id = eos = 2, pad = 1;
+  the target language is the forced first token, chosen per request.
 - encoder_model.onnx and decoder_model_merged.onnx in Optimum's layout (onnx_export.export_all, as for Marian).
 - reference.json: greedy outputs of the PyTorch model (the whole prefix recomputed each step, no cache) for random
   sources (a language code, pieces, </s>) and forced targets, which tests/families holds transformers.js's
   generate on the exported graphs to: the graphs compute what the modeling code does.
 
-usage (from the repository root): /usr/bin/python3 models/training/tiny_m2m100.py [--out tests/fixtures/tiny-nllb]
+usage (from the repository root): /usr/bin/python3 models/training/tiny_multilingual.py {nllb,mbart}
 """
 import argparse
 import json
@@ -21,56 +23,63 @@ import torch
 
 from bundle_files import bundle_sizes, write_json
 from m2m100 import M2M100, M2M100Size
+from mbart import MBart
 from onnx_export import export_all
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-LANGUAGES = ["eng_Latn", "fra_Latn", "hin_Deva"]
+FAMILIES = {
+    "nllb": dict(model=M2M100, languages=["eng_Latn", "fra_Latn", "hin_Deva"], model_type="m2m_100",
+                 architecture="M2M100ForConditionalGeneration", activation="relu", tokenizer_class="NllbTokenizer"),
+    "mbart": dict(model=MBart, languages=["en_XX", "fr_XX", "hi_IN"], model_type="mbart",
+                  architecture="MBartForConditionalGeneration", activation="gelu", tokenizer_class="MBart50Tokenizer"),
+}
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
 MAX_LENGTH = 24
 REFERENCE_CASES = 6
 
 
-def tokenizer_json(spm_json):
+def tokenizer_json(spm_json, languages):
     pieces = [p for p in spm_json["model"]["vocab"]
               if p[0] not in ("<unk>", "<s>", "</s>") and not p[0].startswith(">>")]
-    vocab = [[s, 0.0] for s in SPECIALS] + pieces + [[code, 0.0] for code in LANGUAGES] + [["<mask>", 0.0]]
+    vocab = [[s, 0.0] for s in SPECIALS] + pieces + [[code, 0.0] for code in languages] + [["<mask>", 0.0]]
     added = [{"id": i, "content": token, "single_word": False, "lstrip": False, "rstrip": False,
               "normalized": False, "special": True}
-             for i, (token, _) in enumerate(vocab) if token in SPECIALS or token in LANGUAGES or token == "<mask>"]
+             for i, (token, _) in enumerate(vocab) if token in SPECIALS or token in languages or token == "<mask>"]
     ids = {token: i for i, (token, _) in enumerate(vocab)}
     special = lambda token: {"id": token, "ids": [ids[token]], "tokens": [token]}
-    normalizer = spm_json["normalizer"]
+    source = languages[0]
     return {
         "version": "1.0", "truncation": None, "padding": None, "added_tokens": added,
-        "normalizer": normalizer,
+        "normalizer": spm_json["normalizer"],
         "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
         "post_processor": {
             "type": "TemplateProcessing",
-            "single": [{"SpecialToken": {"id": "eng_Latn", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+            "single": [{"SpecialToken": {"id": source, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
                        {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "pair": [{"SpecialToken": {"id": "eng_Latn", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+            "pair": [{"SpecialToken": {"id": source, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
                      {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "special_tokens": {"eng_Latn": special("eng_Latn"), "</s>": special("</s>")},
+            "special_tokens": {source: special(source), "</s>": special("</s>")},
         },
         "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
         "model": {"type": "Unigram", "unk_id": 3, "vocab": vocab, "byte_fallback": False},
     }, ids
 
 
-def config_json(cfg):
+def config_json(cfg, family, name):
     return {
-        "_name_or_path": "seq2seqservice-tiny-nllb",
-        "activation_dropout": 0.0, "activation_function": "relu", "architectures": ["M2M100ForConditionalGeneration"],
+        "_name_or_path": f"seq2seqservice-{name}",
+        "activation_dropout": 0.0, "activation_function": family["activation"],
+        "architectures": [family["architecture"]],
         "attention_dropout": 0.0, "bos_token_id": 0, "d_model": cfg.d_model,
         "decoder_attention_heads": cfg.decoder_attention_heads, "decoder_ffn_dim": cfg.decoder_ffn_dim,
         "decoder_layerdrop": 0.0, "decoder_layers": cfg.decoder_layers, "decoder_start_token_id": cfg.eos_token_id,
         "dropout": 0.0, "encoder_attention_heads": cfg.encoder_attention_heads, "encoder_ffn_dim": cfg.encoder_ffn_dim,
         "encoder_layerdrop": 0.0, "encoder_layers": cfg.encoder_layers, "eos_token_id": cfg.eos_token_id,
         "init_std": 0.02, "is_encoder_decoder": True, "max_length": MAX_LENGTH,
-        "max_position_embeddings": cfg.max_position_embeddings, "model_type": "m2m_100",
+        "max_position_embeddings": cfg.max_position_embeddings, "model_type": family["model_type"],
         "num_hidden_layers": cfg.encoder_layers, "pad_token_id": cfg.pad_token_id, "scale_embedding": True,
-        "tokenizer_class": "NllbTokenizer", "torch_dtype": "float32", "transformers_version": "4.46.0",
+        "tokenizer_class": family["tokenizer_class"], "torch_dtype": "float32", "transformers_version": "4.46.0",
         "use_cache": True, "vocab_size": cfg.vocab_size,
     }
 
@@ -80,10 +89,11 @@ def generation_config_json(cfg):
             "max_length": MAX_LENGTH, "pad_token_id": cfg.pad_token_id, "transformers_version": "4.46.0"}
 
 
-def tokenizer_config_json():
-    return {"additional_special_tokens": LANGUAGES, "bos_token": "<s>", "eos_token": "</s>", "mask_token": "<mask>",
-            "model_max_length": 128, "pad_token": "<pad>", "src_lang": "eng_Latn", "tgt_lang": "fra_Latn",
-            "tokenizer_class": "NllbTokenizer", "unk_token": "<unk>"}
+def tokenizer_config_json(family):
+    languages = family["languages"]
+    return {"additional_special_tokens": languages, "bos_token": "<s>", "eos_token": "</s>", "mask_token": "<mask>",
+            "model_max_length": 128, "pad_token": "<pad>", "src_lang": languages[0], "tgt_lang": languages[1],
+            "tokenizer_class": family["tokenizer_class"], "unk_token": "<unk>"}
 
 
 def greedy_reference(model, source_ids, forced, cfg):
@@ -101,41 +111,44 @@ def greedy_reference(model, source_ids, forced, cfg):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=os.path.join(REPO, "tests", "fixtures", "tiny-nllb"))
+    ap.add_argument("family", choices=sorted(FAMILIES))
     ap.add_argument("--seed", type=int, default=26)
     ap.add_argument("--std", type=float, default=0.6)
     args = ap.parse_args()
+    family, name = FAMILIES[args.family], f"tiny-{args.family}"
+    out = os.path.join(REPO, "tests", "fixtures", name)
+    languages = family["languages"]
     with open(os.path.join(REPO, "tests", "fixtures", "spm", "unigram.tokenizer.json"), encoding="utf-8") as f:
-        tokenizer, ids = tokenizer_json(json.load(f))
-    cfg = M2M100Size(vocab_size=len(tokenizer["model"]["vocab"]))
-    model = M2M100(cfg)
+        tokenizer, ids = tokenizer_json(json.load(f), languages)
+    cfg = M2M100Size(vocab_size=len(tokenizer["model"]["vocab"]), activation_function=family["activation"])
+    model = family["model"](cfg)
     model.init_random(torch.Generator().manual_seed(args.seed), args.std)
     model.eval()
 
-    os.makedirs(args.out, exist_ok=True)
-    paths = export_all(model, args.out)
+    os.makedirs(out, exist_ok=True)
+    paths = export_all(model, out)
     for role in ("decoder_model", "decoder_with_past_model"):
         os.remove(paths[role])
-    write_json(os.path.join(args.out, "tokenizer.json"), tokenizer)
-    write_json(os.path.join(args.out, "config.json"), config_json(cfg))
-    write_json(os.path.join(args.out, "generation_config.json"), generation_config_json(cfg))
-    write_json(os.path.join(args.out, "tokenizer_config.json"), tokenizer_config_json())
-    write_json(os.path.join(args.out, "special_tokens_map.json"),
-               {"additional_special_tokens": LANGUAGES, "bos_token": "<s>", "eos_token": "</s>",
+    write_json(os.path.join(out, "tokenizer.json"), tokenizer)
+    write_json(os.path.join(out, "config.json"), config_json(cfg, family, name))
+    write_json(os.path.join(out, "generation_config.json"), generation_config_json(cfg))
+    write_json(os.path.join(out, "tokenizer_config.json"), tokenizer_config_json(family))
+    write_json(os.path.join(out, "special_tokens_map.json"),
+               {"additional_special_tokens": languages, "bos_token": "<s>", "eos_token": "</s>",
                 "mask_token": "<mask>", "pad_token": "<pad>", "unk_token": "<unk>"})
 
     generator = torch.Generator().manual_seed(args.seed + 1)
-    first_piece, last_piece = len(SPECIALS), ids[LANGUAGES[0]]
+    first_piece, last_piece = len(SPECIALS), ids[languages[0]]
     cases = []
     for i in range(REFERENCE_CASES):
         length = int(torch.randint(3, 12, (1,), generator=generator))
         body = torch.randint(first_piece, last_piece, (length,), generator=generator).tolist()
-        source = [ids[LANGUAGES[i % len(LANGUAGES)]]] + body + [cfg.eos_token_id]
-        for target in LANGUAGES[:2]:
+        source = [ids[languages[i % len(languages)]]] + body + [cfg.eos_token_id]
+        for target in languages[:2]:
             cases.append({"input_ids": source, "forced_bos_token_id": ids[target],
                           "output_ids": greedy_reference(model, source, ids[target], cfg)})
-    write_json(os.path.join(args.out, "reference.json"), {"max_length": MAX_LENGTH, "cases": cases})
-    print(json.dumps({"bundle": args.out, "vocab_size": cfg.vocab_size, "bytes": bundle_sizes(args.out)}, indent=1))
+    write_json(os.path.join(out, "reference.json"), {"max_length": MAX_LENGTH, "cases": cases})
+    print(json.dumps({"bundle": out, "vocab_size": cfg.vocab_size, "bytes": bundle_sizes(out)}, indent=1))
 
 
 if __name__ == "__main__":
