@@ -38,9 +38,9 @@ public static class KnownFamilies
         Families.LanguageTokens.Nllb, Families.LanguageTokens.M2M100);
 
     /// <summary>
-    /// mBART-50 (and mBART): M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over the
-    /// embeddings, GELU, final_logits_bias; languages as en_XX, the source's written by the template, the target's
-    /// forced first.
+    /// mBART-50: M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over the embeddings, GELU,
+    /// final_logits_bias; languages as en_XX, the source's written by the template, the target's forced first. (The
+    /// first mBART starts its decoder from the target's token instead, which a request's pair does not set.)
     /// </summary>
     public static ModelFamily MBart { get; } = Multilingual("mbart", "mbart", "MBartForConditionalGeneration", Families.LanguageTokens.MBart);
 

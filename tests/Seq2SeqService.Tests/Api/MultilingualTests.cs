@@ -113,6 +113,18 @@ public sealed class MultilingualTests(MultilingualTests.Host host) : IClassFixtu
     }
 
     [Fact]
+    public async Task LibreTranslate_source_auto_detects_among_the_languages_of_the_bundle()
+    {
+        const string hindi = "मैं घर जा रहा हूँ।";
+
+        var (status, body, _) = await Client.PostAndReadAsync("/translate", Json(new { q = hindi, source = "auto", target = "en" }));
+
+        status.Should().Be(HttpStatusCode.OK);
+        body.GetProperty("detectedLanguage").GetProperty("language").GetString().Should().Be("hi");
+        body.GetProperty("translatedText").GetString().Should().Be(Expected(hindi, "hi", "en"));
+    }
+
+    [Fact]
     public async Task LibreTranslate_refuses_an_unserved_target_in_its_own_shape()
     {
         var (status, body, _) = await Client.PostAndReadAsync("/translate", Json(new { q = English, source = "en", target = "de" }));
