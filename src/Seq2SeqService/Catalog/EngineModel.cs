@@ -48,12 +48,13 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
 
     public ITranslationModel? ForPair(string source, string target)
     {
-        if (model.Languages is not { } languages)
+        // Its own pair is itself, so that requests naming it batch with those that name none.
+        if (ITranslationModel.IsOwnPair(this, source, target))
         {
-            return ITranslationModel.IsOwnPair(this, source, target) ? this : null;
+            return this;
         }
 
-        return source == target || !languages.Contains(source) || !languages.Contains(target) ? null
+        return model.Languages is not { } languages || source == target || !languages.Contains(source) || !languages.Contains(target) ? null
             : _pairs.GetOrAdd((source, target), pair => new LanguagePairModel(this, pair.Source, pair.Target,
                 languages.SourceTokenizer(pair.Source), Defaults with { ForcedBosTokenId = languages.TargetTokenId(pair.Target) }));
     }

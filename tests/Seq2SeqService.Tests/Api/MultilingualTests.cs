@@ -1,6 +1,8 @@
 using System.Net;
 using Seq2Seq.Inference;
 using Seq2Seq.Inference.Generation;
+using Microsoft.Extensions.DependencyInjection;
+using Seq2SeqService.Catalog;
 using Seq2SeqService.Tests.Infrastructure;
 using static Seq2SeqService.Tests.Compatible.CompatibleHost;
 
@@ -62,6 +64,18 @@ public sealed class MultilingualTests(MultilingualTests.Host host) : IClassFixtu
         status.Should().Be(HttpStatusCode.OK);
         body.GetProperty("model").GetString().Should().Be(Bundles.TinyNllb);
         body.GetProperty("translations")[0].GetProperty("text").GetString().Should().Be(Expected(text, source, target));
+    }
+
+    [Fact]
+    public void A_pair_is_one_model_to_the_scheduler_and_the_bundles_own_pair_is_the_bundle()
+    {
+        var catalog = host.Factory.Services.GetRequiredService<IModelCatalog>();
+        catalog.TryGet(Bundles.TinyNllb, out var nllb).Should().BeTrue();
+
+        nllb.ForPair("en", "fr").Should().BeSameAs(nllb, "rows naming the bundle's own pair batch with those naming none");
+        nllb.ForPair("en", "hi").Should().BeSameAs(nllb.ForPair("en", "hi")).And.NotBeSameAs(nllb);
+        nllb.ForPair("en", "hi")!.Defaults.ForcedBosTokenId.Should().Be(host.Engine.Languages!.TargetTokenId("hi"));
+        nllb.ForPair("en", "de").Should().BeNull();
     }
 
     [Fact]
