@@ -10,7 +10,7 @@ namespace Seq2SeqService.Documents;
 
 /// <summary>What an upload asks for, checked and read by the API that took it.</summary>
 public sealed record DocumentRequest(byte[] File, string FileName, DocumentFormat Format, DocumentText Text,
-    string Model, string Owner, string Api);
+    string Model, string Owner, string Api, string? SourceLanguage = null, string? TargetLanguage = null);
 
 /// <summary>
 /// Translates uploaded documents in the background, one after another, through
@@ -43,6 +43,8 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
             FileName = request.FileName,
             Format = request.Format.Name,
             Model = request.Model,
+            SourceLanguage = request.SourceLanguage,
+            TargetLanguage = request.TargetLanguage,
             Api = request.Api,
             Created = now,
             Expires = now + options.Value.TimeToLive,
@@ -181,7 +183,8 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
         while (true)
         {
             var outcome = await translation.TranslateAsync(
-                new TranslationCommand(chunk, job.Model, Splitting: format.Splitting, Fragments: true, Api: job.Api),
+                new TranslationCommand(chunk, job.Model, Splitting: format.Splitting, Fragments: true, Api: job.Api,
+                    SourceLanguage: job.SourceLanguage, TargetLanguage: job.TargetLanguage),
                 stopping, progress);
             switch (outcome.Error?.Kind)
             {

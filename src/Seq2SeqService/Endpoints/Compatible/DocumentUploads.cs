@@ -51,12 +51,13 @@ public static class DocumentUploads
         string? source, string target, string api)
     {
         var translator = context.RequestServices.GetRequiredService<CompatibleTranslator>();
-        var (model, _, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
+        var (model, resolvedSource, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
         try
         {
             return await worker.SubmitAsync(
                 new DocumentRequest(upload.File!, upload.FileName, upload.Format!, upload.Text!, model,
-                    (ApiCaller.Of(context) ?? ApiCaller.Anonymous).Name, api), context.RequestAborted);
+                    (ApiCaller.Of(context) ?? ApiCaller.Anonymous).Name, api, resolvedSource, LanguagePairs.Normalize(target)),
+                context.RequestAborted);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
