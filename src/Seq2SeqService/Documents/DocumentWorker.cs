@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Options;
 using Seq2SeqService.Application;
@@ -16,10 +15,11 @@ public sealed record DocumentRequest(byte[] File, string FileName, DocumentForma
 /// Translates uploaded documents in the background, one after another, through
 /// <see cref="TranslationService.TranslateAsync"/>: each chunk of whole paragraphs is one request, admitted and
 /// scheduled beside the interactive ones, so a document never holds the decoder longer than a large request would.
-/// Jobs left unfinished by a stopped process are resumed at start; expired ones are removed every minute.
+/// Jobs come from the <see cref="IDocumentQueue"/>, which replicas sharing a store share: jobs left unfinished by a
+/// stopped process are taken again (at its next start, or by another replica); expired ones are removed every minute.
 /// </summary>
-public sealed class DocumentWorker(IDocumentStore store, TranslationService translation, TimeProvider time,
-    IOptions<DocumentOptions> options, ILogger<DocumentWorker> log) : BackgroundService
+public sealed class DocumentWorker(IDocumentStore store, IDocumentQueue queue, TranslationService translation,
+    TimeProvider time, IOptions<DocumentOptions> options, ILogger<DocumentWorker> log) : BackgroundService
 {
     /// <summary>
     /// Characters of paragraphs per request: small enough that progress moves and interactive requests get the
@@ -29,8 +29,10 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
 
     private static readonly TimeSpan CleanupPeriod = TimeSpan.FromMinutes(1);
 
-    private readonly Channel<string> _pending = Channel.CreateUnbounded<string>();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<DocumentJob>> _waiting = new();
+    /// <summary>How often a wait for a job's end reads the store anyway, should the queue's announcement be lost.</summary>
+    private static readonly TimeSpan FinishedRecheck = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new();
 
     public async Task<DocumentJob> SubmitAsync(DocumentRequest request, CancellationToken cancellation)
     {
@@ -49,39 +51,57 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
             BilledCharacters = request.Text.Characters,
         };
         await store.CreateAsync(job, request.File, cancellation);
-        _pending.Writer.TryWrite(job.Id);
+        await queue.EnqueueAsync(job.Id, cancellation);
         return job;
     }
 
-    /// <summary>The job once done or failed (as the store has it), for APIs that answer an upload with the result.</summary>
+    /// <summary>
+    /// The job once done or failed (as the store has it), whichever replica translated it, for APIs that answer an
+    /// upload with the result.
+    /// </summary>
     public async Task<DocumentJob?> WhenFinishedAsync(string id, CancellationToken cancellation)
     {
-        var finished = _waiting.GetOrAdd(id, _ => new TaskCompletionSource<DocumentJob>(TaskCreationOptions.RunContinuationsAsynchronously));
-        // Checked after registering, so a job that finished in between is not waited for forever.
-        if (await store.GetAsync(id, cancellation) is not { Status: DocumentStatus.Queued or DocumentStatus.Translating })
+        while (true)
         {
-            _waiting.TryRemove(id, out _);
-            return await store.GetAsync(id, cancellation);
-        }
+            var finished = _waiting.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            // Checked after registering, so a job that finished in between is not waited for forever.
+            var job = await store.GetAsync(id, cancellation);
+            if (job is not { Status: DocumentStatus.Queued or DocumentStatus.Translating })
+            {
+                _waiting.TryRemove(id, out _);
+                return job;
+            }
 
-        return await finished.Task.WaitAsync(cancellation);
+            try
+            {
+                await finished.Task.WaitAsync(FinishedRecheck, time, cancellation);
+            }
+            catch (TimeoutException)
+            {
+                // Read the store again.
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        foreach (var job in await store.UnfinishedAsync(stopping))
-        {
-            _pending.Writer.TryWrite(job.Id);
-        }
-
+        // Subscribed as the host starts, before any upload can wait.
+        queue.Finished += Finished;
         var cleanup = CleanupAsync(stopping);
         try
         {
-            await foreach (var id in _pending.Reader.ReadAllAsync(stopping))
+            while (true)
             {
+                await using var lease = await queue.TakeAsync(stopping);
+                var id = lease.Id;
+                using var working = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
                 try
                 {
-                    await TranslateAsync(id, stopping);
+                    await TranslateAsync(id, working.Token);
+                }
+                catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !stopping.IsCancellationRequested)
+                {
+                    // Another replica may be translating it now; the queue logged why.
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -96,11 +116,25 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
                         }, null, stopping);
                     }
                 }
+
+                // Stopping or a lost claim leaves the job on the queue, to be taken again; any other end takes it off.
+                if (!working.IsCancellationRequested)
+                {
+                    await lease.FinishAsync(stopping);
+                }
             }
         }
         finally
         {
             await cleanup;
+        }
+    }
+
+    private void Finished(string id)
+    {
+        if (_waiting.TryRemove(id, out var waiting))
+        {
+            waiting.TrySetResult();
         }
     }
 
@@ -206,11 +240,6 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
         else
         {
             await store.CompleteAsync(job, translated, stopping);
-        }
-
-        if (_waiting.TryRemove(job.Id, out var waiting))
-        {
-            waiting.TrySetResult(job);
         }
     }
 

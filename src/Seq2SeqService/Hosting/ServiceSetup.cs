@@ -60,9 +60,7 @@ public static class ServiceSetup
         services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
         services.AddHostedService<IdleMemoryRelease>();
-        services.AddSingleton<IDocumentStore, DiskDocumentStore>();
-        services.AddSingleton<DocumentWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<DocumentWorker>());
+        services.AddDocuments();
         services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
