@@ -61,9 +61,11 @@ public sealed class RedisDocumentQueue : IDocumentQueue, IDisposable
         _redis = redis;
         _lease = options.Value.RedisLease;
         _log = log;
+        // Not awaited: a Redis that is not up yet must not stop the service from starting; the multiplexer keeps
+        // the subscriptions and sends them whenever it (re)connects.
         var subscriber = redis.GetSubscriber();
-        subscriber.Subscribe(QueuedChannel, (_, _) => Wake());
-        subscriber.Subscribe(FinishedChannel, (_, id) => Finished?.Invoke(id.ToString()));
+        subscriber.Subscribe(QueuedChannel, (_, _) => Wake(), CommandFlags.FireAndForget);
+        subscriber.Subscribe(FinishedChannel, (_, id) => Finished?.Invoke(id.ToString()), CommandFlags.FireAndForget);
     }
 
     public event Action<string>? Finished;
