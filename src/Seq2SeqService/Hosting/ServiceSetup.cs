@@ -84,6 +84,7 @@ public static class ServiceSetup
         var api = app.MapGroup("").RequireCors(BrowserPolicy.ApiCors);
         api.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
         api.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();
+        api.MapDocumentEndpoints();
         api.MapCompatibleApis();
         api.MapModelsEndpoints();
         app.MapHealthEndpoints();

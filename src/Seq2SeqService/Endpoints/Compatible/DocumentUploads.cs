@@ -52,6 +52,14 @@ public static class DocumentUploads
     {
         var translator = context.RequestServices.GetRequiredService<CompatibleTranslator>();
         var (model, _, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
+        return await SubmitAsync(context, worker, upload, model, api);
+    }
+
+    /// <summary>Submits a read <paramref name="upload"/> for <paramref name="model"/>, owned by the request's caller.</summary>
+    /// <exception cref="TranslationFailedException">The store cannot take the document.</exception>
+    public static async Task<DocumentJob> SubmitAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
+        string model, string api)
+    {
         try
         {
             return await worker.SubmitAsync(
