@@ -23,6 +23,7 @@ public static class DocumentStoreSetup
         services.AddSingleton<IDocumentQueue>(sp => UsesRedis(sp)
             ? ActivatorUtilities.CreateInstance<RedisDocumentQueue>(sp)
             : ActivatorUtilities.CreateInstance<ProcessDocumentQueue>(sp));
+        services.AddSingleton<DocumentCompletions>();
         services.AddSingleton<DocumentWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<DocumentWorker>());
         return services;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -29,11 +28,6 @@ public sealed class DocumentWorker(IDocumentStore store, IDocumentQueue queue, T
 
     private static readonly TimeSpan CleanupPeriod = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a wait for a job's end reads the store anyway, should the queue's announcement be lost.</summary>
-    private static readonly TimeSpan FinishedRecheck = TimeSpan.FromSeconds(5);
-
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new();
-
     public async Task<DocumentJob> SubmitAsync(DocumentRequest request, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
@@ -55,38 +49,8 @@ public sealed class DocumentWorker(IDocumentStore store, IDocumentQueue queue, T
         return job;
     }
 
-    /// <summary>
-    /// The job once done or failed (as the store has it), whichever replica translated it, for APIs that answer an
-    /// upload with the result.
-    /// </summary>
-    public async Task<DocumentJob?> WhenFinishedAsync(string id, CancellationToken cancellation)
-    {
-        while (true)
-        {
-            var finished = _waiting.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            // Checked after registering, so a job that finished in between is not waited for forever.
-            var job = await store.GetAsync(id, cancellation);
-            if (job is not { Status: DocumentStatus.Queued or DocumentStatus.Translating })
-            {
-                _waiting.TryRemove(id, out _);
-                return job;
-            }
-
-            try
-            {
-                await finished.Task.WaitAsync(FinishedRecheck, time, cancellation);
-            }
-            catch (TimeoutException)
-            {
-                // Read the store again.
-            }
-        }
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        // Subscribed as the host starts, before any upload can wait.
-        queue.Finished += Finished;
         var cleanup = CleanupAsync(stopping);
         try
         {
@@ -127,14 +91,6 @@ public sealed class DocumentWorker(IDocumentStore store, IDocumentQueue queue, T
         finally
         {
             await cleanup;
-        }
-    }
-
-    private void Finished(string id)
-    {
-        if (_waiting.TryRemove(id, out var waiting))
-        {
-            waiting.TrySetResult();
         }
     }
 
