@@ -55,4 +55,56 @@ public sealed class RedisReplicaTests
         download.StatusCode.Should().Be(HttpStatusCode.OK);
         Encoding.UTF8.GetString(await download.Content.ReadAsByteArrayAsync(deadline.Token)).Should().Contain("chat");
     }
+
+    [Fact]
+    public async Task A_document_whose_replica_dies_mid_translation_is_finished_by_another_once_the_lease_lapses()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Service:Documents:Redis"] = redis.ConnectionString,
+            ["Service:Documents:RedisLeaseSeconds"] = "2",
+        };
+        var a = await ServiceProcess.StartAsync(settings);
+        var (id, key) = await UploadAsync(a, string.Concat(Enumerable.Repeat("The cat is sleeping on the sofa.\n\n", 600)));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+
+        // A has stored the progress of a chunk and has more to do: it dies in the middle of the document.
+        await StatusAsync(a, id, key, s => s.GetProperty("status").GetString() == "translating" &&
+                                           s.GetProperty("progress").GetDouble() is > 0 and < 1, deadline.Token);
+        await a.DisposeAsync();
+        await using var b = await ServiceProcess.StartAsync(settings);
+
+        var done = await StatusAsync(b, id, key, s => s.GetProperty("status").GetString() is "done" or "error", deadline.Token);
+        done.GetProperty("status").GetString().Should().Be("done");
+        var result = await b.Http.GetAsync($"/documents/{id}/result?key={key}", deadline.Token);
+        result.StatusCode.Should().Be(HttpStatusCode.OK);
+        var french = await result.Content.ReadAsStringAsync(deadline.Token);
+        french.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(600).And.OnlyContain(p => p.Contains("chat"));
+    }
+
+    private static async Task<(string Id, string Key)> UploadAsync(ServiceProcess service, string text)
+    {
+        var upload = await service.Http.PostAsync("/documents", DocumentHost.Upload("long.txt", text, ("target", "fr")));
+        upload.StatusCode.Should().Be(HttpStatusCode.Accepted, await upload.Content.ReadAsStringAsync());
+        var handle = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        return (handle.GetProperty("id").GetString()!, handle.GetProperty("key").GetString()!);
+    }
+
+    /// <summary>Polls the native status until <paramref name="reached"/> holds; the status then.</summary>
+    private static async Task<JsonElement> StatusAsync(ServiceProcess service, string id, string key,
+        Func<JsonElement, bool> reached, CancellationToken deadline)
+    {
+        while (true)
+        {
+            var status = await service.Http.GetFromJsonAsync<JsonElement>($"/documents/{id}?key={key}", deadline);
+            if (reached(status))
+            {
+                return status;
+            }
+
+            // As a client polls: a pause between calls, not a wait for anything.
+            await Task.Delay(20, deadline);
+        }
+    }
 }
