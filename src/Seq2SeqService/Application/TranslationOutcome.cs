@@ -58,7 +58,10 @@ public sealed record TranslationCandidate(string Text, FinishReason FinishReason
     /// <summary>Each sentence's source, translation and scores, in order.</summary>
     public IReadOnlyList<SentenceScore> Sentences { get; init; } = [];
 
-    /// <summary>The command's marks of this text, moved onto <see cref="Text"/>; empty when it sent none.</summary>
+    /// <summary>
+    /// The command's marks of this text, moved onto <see cref="Text"/> (docs/documents.md#formatting-kept), in the
+    /// command's order, nested as they were, a mark over whitespace only left out; empty when it sent none.
+    /// </summary>
     public IReadOnlyList<TextMark> Marks { get; init; } = [];
 }
 

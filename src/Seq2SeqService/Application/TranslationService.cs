@@ -29,6 +29,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
     {
         var errors = new Dictionary<string, string[]>();
         CheckTexts(command.Texts, command.Fragments, errors);
+        MarkCarrier.Check(command.Texts, command.Marks, errors);
         CheckServiceLimits(command.Options, errors);
         var model = ModelSelection.Resolve(catalog, command.Model, errors);
         if (model is not null)
@@ -72,10 +73,11 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             }
         }
 
+        var carried = CarriedMarks.Of(command, model);
         if (segments.Count == 0)
         {
             return TranslationOutcome.Success(new TranslationResult(model.Name,
-                TranslationAssembler.Assemble(texts, [], settings), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, []));
+                TranslationAssembler.Assemble(texts, [], settings, carried), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, []));
         }
 
         var deadline = RequestDeadline.Of(command.Options?.TimeoutMs, batching.Value.RequestTimeoutSeconds);
@@ -83,7 +85,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         var order = progress is null ? null : new SentenceOrder(texts, progress);
         var job = new TranslationJob(model, settings, segments, cancellation, work)
         {
-            ReturnAttention = command.Options?.ReturnAttention == true,
+            ReturnAttention = command.Options?.ReturnAttention == true || command.Marks is not null && model.ProvidesAttention,
             Deadline = timer?.Token ?? CancellationToken.None,
             SegmentFinished = order is null ? null : order.Finished,
             TextAppended = order is null || JobRows.RowsOf(settings) != 1 ? null : order.TextAppended,
@@ -119,7 +121,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
             return Failure(TranslationErrorKind.Cancelled, "The request was cancelled.");
         }
 
-        var translations = TranslationAssembler.Assemble(texts, outputs, settings);
+        var translations = TranslationAssembler.Assemble(texts, outputs, settings, carried);
         metrics.Generated(model.Name, command.Api, translations.Sum(t => t.Candidates.Sum(c => (long)c.OutputTokens)));
         return TranslationOutcome.Success(new TranslationResult(model.Name, translations, job.QueueTime,
             job.EncodeTime, job.DecodeTime, job.BatchSizes));

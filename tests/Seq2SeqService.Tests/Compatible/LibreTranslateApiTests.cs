@@ -65,7 +65,7 @@ public sealed class LibreTranslateApiTests(LibreTranslateApiTests.Host host) : I
     }
 
     [Fact]
-    public async Task Html_translates_text_nodes_and_keeps_the_markup()
+    public async Task Html_translates_each_runs_text_whole_and_keeps_the_markup()
     {
         const string html = "<p class=\"a>b\">Hello <b>world</b>!</p><!-- note --><script>var s = 'x';</script> &amp; more";
 
@@ -74,7 +74,7 @@ public sealed class LibreTranslateApiTests(LibreTranslateApiTests.Host host) : I
 
         status.Should().Be(HttpStatusCode.OK);
         body.GetProperty("translatedText").GetString().Should().Be(
-            "<p class=\"a>b\">&lt;0&gt;Hello <b>&lt;0&gt;world</b>!</p><!-- note --><script>var s = 'x';</script> &lt;0&gt;&amp; more");
+            "<p class=\"a>b\">&lt;0&gt;Hello <b>world</b>!</p><!-- note --><script>var s = 'x';</script> &lt;0&gt;&amp; more");
     }
 
     [Fact]

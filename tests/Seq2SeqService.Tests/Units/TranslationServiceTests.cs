@@ -39,6 +39,19 @@ public sealed class TranslationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Marks_that_leave_their_text_or_cross_or_miss_a_text_are_an_invalid_request()
+    {
+        var outside = await ErrorOf(new TranslationCommand(["ab", "cd"], Marks: [[], [new TextMark(1, 2, "b")]]));
+        var crossing = await ErrorOf(new TranslationCommand(["abcd"], Marks: [[new TextMark(0, 2, "b"), new TextMark(1, 2, "i")]]));
+        var missing = await ErrorOf(new TranslationCommand(["ab", "cd"], Marks: [[]]));
+
+        outside.Fields!.Keys.Should().Equal("marks[1]");
+        crossing.Fields!.Keys.Should().Equal("marks[0]");
+        missing.Fields!.Keys.Should().Equal("marks");
+        _queue.Admitted.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Invalid_texts_model_and_options_are_all_reported_by_input_path()
     {
         var error = await ErrorOf(new TranslationCommand(["ok", " "], "nope", new GenerationOptions { NumBeams = 9 }));

@@ -21,8 +21,9 @@ public sealed class TranslationFailedException(TranslationError error) : Excepti
 /// <summary>
 /// Translation by language codes, as both compatible APIs ask for it: resolves the language pair to a model
 /// (detecting the source among the languages that have a model for the target when none is given), keeps
-/// blank texts as they are, and with markup translates only text nodes. The texts and text nodes of a
-/// request go to the translation service together, so they share batches.
+/// blank texts as they are, and with markup translates only text, a run of text with its inline elements as whole
+/// sentences (<see cref="InlineMarkup"/>). The texts and text runs of a request go to the translation service
+/// together, so they share batches.
 /// </summary>
 public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService service)
 {
@@ -42,42 +43,40 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
             throw new TranslationFailedException(TranslationError.Invalid(limits));
         }
 
-        var documents = texts.Select(t => markup ? Markup.Split(t) : [new MarkupPart(t, true)]).ToList();
+        var documents = texts.Select(t => markup ? InlineMarkup.Blocks(Markup.Split(t)) : [new MarkupBlock(t, t, [])]).ToList();
         var (model, resolvedSource, detected) = Resolve(
-            () => string.Join("\n", documents.SelectMany(d => d).Where(p => p.IsText).Select(p => p.Raw)), source, target);
+            () => string.Join("\n", documents.SelectMany(d => d).Select(b => b.Text).OfType<string>()), source, target);
 
         var cores = new List<string>();
-        foreach (var part in documents.SelectMany(d => d).Where(p => p.IsText))
+        var marks = new List<IReadOnlyList<TextMark>>();
+        foreach (var block in documents.SelectMany(d => d))
         {
-            var core = TextOf(part, markup).Trim();
-            if (core.Any(char.IsLetterOrDigit))
+            if (Core(block) is var (core, lead, _))
             {
                 cores.Add(core);
+                marks.Add([.. block.Marks.Select(m => Within(m, lead, core.Length))]);
             }
         }
 
-        // One job for the whole request, however many text nodes its markup holds: its work is estimated and admitted
-        // once, so fanning a request out into nodes cannot pass the per-request work limit.
-        var translation = cores.Count == 0 ? null : await TranslateAsync(model, cores, api, cancellation);
+        // One job for the whole request, however many text runs its markup holds: its work is estimated and admitted
+        // once, so fanning a request out into runs cannot pass the per-request work limit.
+        var translation = cores.Count == 0 ? null
+            : await TranslateAsync(model, cores, marks.Any(m => m.Count > 0) ? marks : null, api, cancellation);
         var next = 0;
         var results = documents.Select(document =>
         {
             var text = new StringBuilder();
-            foreach (var part in document)
+            foreach (var block in document)
             {
-                var raw = TextOf(part, markup);
-                var core = raw.Trim();
-                if (!part.IsText || !core.Any(char.IsLetterOrDigit))
+                if (Core(block) is not var (_, lead, trail))
                 {
-                    text.Append(part.Raw);
+                    text.Append(block.Raw);
                     continue;
                 }
 
                 // The model drops surrounding whitespace, which in markup separates words from tags.
-                var lead = raw[..(raw.Length - raw.TrimStart().Length)];
-                var trail = raw[raw.TrimEnd().Length..];
-                var output = translation!.Texts[next++].Best.Text;
-                text.Append(lead).Append(markup ? Markup.Encode(output) : output).Append(trail);
+                var output = translation!.Texts[next++].Best;
+                text.Append(lead).Append(markup ? InlineMarkup.Render(output.Text, output.Marks) : output.Text).Append(trail);
             }
 
             return text.ToString();
@@ -115,15 +114,34 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         return (model, source, detected);
     }
 
-    private async Task<TranslationResult> TranslateAsync(string model, IReadOnlyList<string> cores, string api,
-        CancellationToken cancellation)
+    private async Task<TranslationResult> TranslateAsync(string model, IReadOnlyList<string> cores,
+        IReadOnlyList<IReadOnlyList<TextMark>>? marks, string api, CancellationToken cancellation)
     {
         var outcome = await service.TranslateAsync(
-            new TranslationCommand(cores, model, Fragments: true, Api: api), cancellation);
+            new TranslationCommand(cores, model, Fragments: true, Api: api, Marks: marks), cancellation);
         return outcome.Succeeded ? outcome.Result : throw new TranslationFailedException(outcome.Error);
     }
 
-    private static string TextOf(MarkupPart part, bool markup) => markup ? Markup.Decode(part.Raw) : part.Raw;
+    /// <summary>A block's text without its surrounding whitespace, and that whitespace; null for markup and for text
+    /// without a letter or digit, which stay as written.</summary>
+    private static (string Core, string Lead, string Trail)? Core(MarkupBlock block)
+    {
+        if (block.Text is not { } text || !text.Any(char.IsLetterOrDigit))
+        {
+            return null;
+        }
+
+        var core = text.Trim();
+        var lead = text[..(text.Length - text.TrimStart().Length)];
+        return (core, lead, text[(lead.Length + core.Length)..]);
+    }
+
+    /// <summary>A mark of a block's text moved onto its core, which starts <paramref name="lead"/>'s length in.</summary>
+    private static TextMark Within(TextMark mark, string lead, int length)
+    {
+        var start = Math.Clamp(mark.Start - lead.Length, 0, length);
+        return mark with { Start = start, Length = Math.Clamp(mark.Start + mark.Length - lead.Length, 0, length) - start };
+    }
 
     private static TranslationFailedException Invalid(string message) =>
         new(new TranslationError(TranslationErrorKind.InvalidRequest, message));
