@@ -110,6 +110,7 @@ public static class OptionsRules
     {
         checks.Range(nameof(options.MaxFileBytes), options.MaxFileBytes, 1, 1L << 30);
         checks.Range(nameof(options.TimeToLiveMinutes), options.TimeToLiveMinutes, 1, 60 * 24 * 30);
+        checks.Range(nameof(options.RedisLeaseSeconds), options.RedisLeaseSeconds, 0.5, 3600);
     }
 
     public static void Server(ServerOptions options, SettingChecks checks)
