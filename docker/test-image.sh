@@ -6,7 +6,8 @@
 # 10 s with exit code 0. Then it plays docker/k8s's Deployment with its ConfigMap through `podman kube play`
 # (one replica, the image just built, a hostPort on 127.0.0.1, and slirp4netns networking) and checks that
 # the pod gets ready, translates and runs as uid 1654 on a read-only root filesystem, before
-# `podman kube down`. Without systemd podman runs no probes, so the script asks.
+# `podman kube down`. Without systemd podman runs no probes, so the script asks. Before the pod, two containers
+# of the image share one redis-server as replicas share documents (docker/test-replicas.sh).
 #
 # Our machines reach no container registry and run no Docker engine, so the script installs podman from
 # apt and builds local stand-ins for mcr.microsoft.com/dotnet/sdk:10.0 and runtime-deps:10.0 from a
@@ -81,6 +82,7 @@ cleanup() {
         podman logs --tail 40 "$container" >&2
     fi
     podman rm -f --time 0 "$container" >/dev/null 2>&1
+    stop_replicas
     if [[ -n $kube_yaml ]]; then
         if [[ $status -ne 0 ]]; then
             log "pod log (last 40 lines):"
@@ -97,6 +99,8 @@ cleanup() {
     if [[ $status -eq 0 ]]; then log "PASS"; else log "FAILED (exit $status)"; fi
     exit "$status"
 }
+# shellcheck source=docker/test-replicas.sh
+source "$repo/docker/test-replicas.sh"
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -435,6 +439,10 @@ step "runs as uid $app_uid" check_user
 step "no shared .NET runtime" check_self_contained
 step "SIGTERM stop" check_sigterm
 step "log free of telemetry" check_clean_log "$container"
+step "replicas + redis-server: start" start_replicas
+step "replicas: wait for /health/ready" wait_replicas_ready
+step "replicas share documents" check_replicas_share_documents
+step "replicas: stop" stop_replicas
 step "k8s test manifest" kube_manifest
 step "podman kube play" kube_play
 step "pod: wait for /health/ready" wait_ready

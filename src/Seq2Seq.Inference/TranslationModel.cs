@@ -13,8 +13,9 @@ namespace Seq2Seq.Inference;
 public sealed class TranslationModel : IDisposable
 {
     private TranslationModel(string name, ModelFamily family, BundleFiles files, ModelConfig config, GenerationSettings defaults,
-        IModelRunner runner, DraftModel? draft, ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage)
+        IModelRunner runner, DraftModel? draft, ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage, BundleLanguages? languages)
     {
+        Languages = languages;
         Family = family;
         Draft = draft;
         Tokenizer = tokenizer;
@@ -48,10 +49,16 @@ public sealed class TranslationModel : IDisposable
     /// <summary>The tokenizer of the bundle's family.</summary>
     public ITokenizer Tokenizer { get; }
 
-    /// <summary>tokenizer_config.json's source_lang, when the bundle states it.</summary>
+    /// <summary>The languages of a multilingual bundle (any ordered pair of them is served); null for one pair.</summary>
+    public BundleLanguages? Languages { get; }
+
+    /// <summary>
+    /// tokenizer_config.json's source_lang, when the bundle states it: what requests that name no language are
+    /// translated from (a multilingual bundle's language token, as its ISO code).
+    /// </summary>
     public string? SourceLanguage { get; }
 
-    /// <summary>tokenizer_config.json's target_lang, when the bundle states it.</summary>
+    /// <summary>tokenizer_config.json's target_lang, when the bundle states it (as <see cref="SourceLanguage"/>).</summary>
     public string? TargetLanguage { get; }
 
     /// <summary>The most source tokens (eos included) one input may have.</summary>
@@ -82,9 +89,10 @@ public sealed class TranslationModel : IDisposable
         var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
         if (File.Exists(tokenizerConfig))
         {
+            // Marian's tokenizers name the pair source_lang/target_lang; NLLB's and M2M100's src_lang/tgt_lang.
             var json = JsonFile.Read(tokenizerConfig);
-            source = json.OptionalString("source_lang");
-            target = json.OptionalString("target_lang");
+            source = json.OptionalString("source_lang") ?? json.OptionalString("src_lang");
+            target = json.OptionalString("target_lang") ?? json.OptionalString("tgt_lang");
         }
 
         // The tokenizer loads beside the sessions: both are CPU-bound and independent (start-up time).
@@ -133,9 +141,30 @@ public sealed class TranslationModel : IDisposable
             throw;
         }
 
+        BundleLanguages? languages;
+        try
+        {
+            languages = BundleLanguages.Read(family.LanguageTokens, tokenizer, Path.Combine(folder, family.Tokenizer.File));
+        }
+        catch
+        {
+            runner.Dispose();
+            draftRunner?.Dispose();
+            throw;
+        }
+
+        if (languages is not null)
+        {
+            // The bundle's own pair is the default of requests that name no languages.
+            source = source is null ? null : languages.Convention.IsoOf(source);
+            target = target is null ? null : languages.Convention.IsoOf(target);
+            tokenizer = source is not null && languages.Contains(source) ? languages.SourceTokenizer(source) : tokenizer;
+            defaults = target is not null && languages.Contains(target) ? defaults with { ForcedBosTokenId = languages.TargetTokenId(target) } : defaults;
+        }
+
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
         return new TranslationModel(name, family, files, config, defaults, runner,
-            draftRunner is null ? null : new DraftModel(draftRunner, draftTokens), tokenizer, source, target);
+            draftRunner is null ? null : new DraftModel(draftRunner, draftTokens), tokenizer, source, target, languages);
     }
 
     /// <summary>The int8 graphs to load as a draft, or null when none is asked for or (with Auto) none fits.</summary>

@@ -82,6 +82,18 @@ public class ComposeTests
     }
 
     [Fact]
+    public void Documents_live_in_the_redis_service_the_app_waits_for()
+    {
+        var redis = Defaults(Environment["Service__Documents__Redis"]).Split(':');
+        var service = Compose.At("services", redis[0]);
+        service.Text("image").Should().StartWith("redis:");
+        redis[1].Should().Be("6379", "the port redis-server listens on by default");
+        App.Text("depends_on", redis[0], "condition").Should().Be("service_healthy");
+        service.Items("healthcheck", "test").Select(n => n.Text()).Should().Contain("ping");
+        service.Text("read_only").Should().Be("true");
+    }
+
+    [Fact]
     public void Prometheus_is_optional_and_scrapes_the_service_metrics()
     {
         var prometheus = Compose.At("services", "prometheus");

@@ -11,8 +11,9 @@ public class KubernetesTests
     private static readonly IReadOnlyList<YamlMappingNode> Manifests = Yaml.Single($"{Folder}/kustomization.yaml")
         .Items("resources").SelectMany(r => Yaml.Documents($"{Folder}/{r.Text()}")).ToList();
 
-    private static YamlMappingNode OfKind(string kind) =>
-        Manifests.Should().ContainSingle(m => m.Text("kind") == kind).Subject;
+    /// <summary>The one manifest of <paramref name="kind"/> labelled as part of <paramref name="app"/>.</summary>
+    private static YamlMappingNode OfKind(string kind, string app = "seq2seq") =>
+        Manifests.Should().ContainSingle(m => m.Text("kind") == kind && m.Text("metadata", "labels", "app.kubernetes.io/name") == app).Subject;
 
     private static readonly YamlMappingNode Deployment = OfKind("Deployment");
     private static readonly YamlNode Pod = Deployment.At("spec", "template", "spec");
@@ -116,6 +117,24 @@ public class KubernetesTests
         var preStop = int.Parse(Container.Text("lifecycle", "preStop", "sleep", "seconds"));
         var drain = ServiceConfiguration.Bind<BatchingOptions>(BatchingOptions.Section, Config).DrainTimeoutSeconds;
         int.Parse(Pod.Text("terminationGracePeriodSeconds")).Should().BeGreaterThan((int)(preStop + drain));
+    }
+
+    [Fact]
+    public void Replicas_share_documents_through_the_redis_service()
+    {
+        int.Parse(Deployment.Text("spec", "replicas")).Should().BeGreaterThanOrEqualTo(2);
+        var redis = Config["Service__Documents__Redis"].Split(':');
+        var service = OfKind("Service", "seq2seq-redis");
+        service.Text("metadata", "name").Should().Be(redis[0]);
+        var port = service.Items("spec", "ports").Should().ContainSingle().Subject;
+        port.Text("port").Should().Be(redis[1]);
+
+        var deployment = OfKind("Deployment", "seq2seq-redis");
+        service.Strings("spec", "selector").Should().NotBeEmpty()
+            .And.BeSubsetOf(deployment.Strings("spec", "template", "metadata", "labels"));
+        var container = deployment.Items("spec", "template", "spec", "containers").Should().ContainSingle().Subject;
+        container.Items("ports").Should().ContainSingle(p => p.Text("name") == port.Text("targetPort") && p.Text("containerPort") == redis[1]);
+        container.Text("securityContext", "readOnlyRootFilesystem").Should().Be("true");
     }
 
     [Fact]

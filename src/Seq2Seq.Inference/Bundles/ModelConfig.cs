@@ -21,6 +21,13 @@ public sealed record ModelConfig
     /// <summary>Where <see cref="DecoderHeadSize"/> comes from, for messages: its key, or how the family derives it.</summary>
     public string HeadSizeSource { get; init; } = "";
 
+    /// <summary>
+    /// Bytes one decoder row's cache holds per position: a key and a value of every decoder layer, in float32. The
+    /// self-attention past has one position per generated token, the cross-attention cache one per source token.
+    /// 0 for a recurrent bundle, whose state does not grow with the text.
+    /// </summary>
+    public long CacheBytesPerPosition => 2L * DecoderLayers * DecoderAttentionHeads * DecoderHeadSize * sizeof(float);
+
     /// <summary>Size of the decoder's output vocabulary.</summary>
     public required int VocabSize { get; init; }
 

@@ -1,4 +1,5 @@
 using Seq2Seq.Tokenizers;
+using Seq2Seq.Tokenizers.HuggingFace;
 using Seq2Seq.Tokenizers.Marian;
 
 namespace Seq2Seq.Inference.Families;
@@ -15,4 +16,8 @@ public sealed record FamilyTokenizer(string File, string Companions, Func<string
     /// same model (as in our bundles), not for opus-mt's.
     /// </summary>
     public static FamilyTokenizer MarianPair { get; } = new("vocab.json", "source.spm and target.spm", MarianTokenizer.Load);
+
+    /// <summary>One Hugging Face tokenizer.json for sources and outputs (NLLB, M2M100, T5, BART as the hub's fast tokenizers ship them).</summary>
+    public static FamilyTokenizer HuggingFaceJson { get; } = new("tokenizer.json", "no other file",
+        folder => TokenizerJson.Load(Path.Combine(folder, "tokenizer.json")));
 }

@@ -12,17 +12,8 @@ public static class KnownFamilies
         Architecture = "transformer",
         ModelTypes = ["marian"],
         Architectures = ["MarianMTModel"],
-        Schema = new TransformerSchema
-        {
-            DModel = new("d_model"),
-            EncoderLayers = new("encoder_layers"),
-            DecoderLayers = new("decoder_layers"),
-            EncoderAttentionHeads = new("encoder_attention_heads"),
-            DecoderAttentionHeads = new("decoder_attention_heads"),
-            // Marian's decoder may have its own, smaller vocabulary.
-            VocabSize = new("decoder_vocab_size", "vocab_size"),
-            MaxPositions = new("max_position_embeddings"),
-        },
+        // Marian's decoder may have its own, smaller vocabulary.
+        Schema = BartStyle(new("decoder_vocab_size", "vocab_size")),
         Runner = FamilyRunner.CachedDecoder,
         Tokenizer = FamilyTokenizer.MarianPair,
     };
@@ -39,6 +30,45 @@ public static class KnownFamilies
         Tokenizer = FamilyTokenizer.MarianPair,
     };
 
+    /// <summary>
+    /// M2M100 and NLLB-200 (one architecture): pre-LayerNorm Transformer, positions offset past the padding id, a
+    /// tokenizer.json whose template writes the source language's token; the target's token is forced first.
+    /// </summary>
+    public static ModelFamily M2M100 { get; } = Multilingual("m2m100", "m2m_100", "M2M100ForConditionalGeneration",
+        Families.LanguageTokens.Nllb, Families.LanguageTokens.M2M100);
+
+    /// <summary>
+    /// mBART-50: M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over the embeddings, GELU,
+    /// final_logits_bias; languages as en_XX, the source's written by the template, the target's forced first. (The
+    /// first mBART starts its decoder from the target's token instead, which a request's pair does not set.)
+    /// </summary>
+    public static ModelFamily MBart { get; } = Multilingual("mbart", "mbart", "MBartForConditionalGeneration", Families.LanguageTokens.MBart);
+
     /// <summary>Every registered family: the registry bundles are loaded through.</summary>
-    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention]);
+    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart]);
+
+    /// <summary>The keys of the families that follow BART's config (Marian, M2M100): head size d_model / heads.</summary>
+    private static TransformerSchema BartStyle(ConfigKey vocabSize) => new()
+    {
+        DModel = new("d_model"),
+        EncoderLayers = new("encoder_layers"),
+        DecoderLayers = new("decoder_layers"),
+        EncoderAttentionHeads = new("encoder_attention_heads"),
+        DecoderAttentionHeads = new("decoder_attention_heads"),
+        VocabSize = vocabSize,
+        MaxPositions = new("max_position_embeddings"),
+    };
+
+    /// <summary>A Transformer of BART's config keys in Optimum's layout whose tokenizer.json spells its languages.</summary>
+    private static ModelFamily Multilingual(string name, string modelType, string architecture, params LanguageTokens[] languages) => new()
+    {
+        Name = name,
+        Architecture = "transformer",
+        ModelTypes = [modelType],
+        Architectures = [architecture],
+        Schema = BartStyle(new("vocab_size")),
+        Runner = FamilyRunner.CachedDecoder,
+        Tokenizer = FamilyTokenizer.HuggingFaceJson,
+        LanguageTokens = languages,
+    };
 }

@@ -28,5 +28,11 @@ public sealed record ModelFamily
 
     public required FamilyTokenizer Tokenizer { get; init; }
 
+    /// <summary>
+    /// How its multilingual bundles spell languages, tried in order; empty for a family whose bundles serve one
+    /// pair (<see cref="BundleLanguages"/>).
+    /// </summary>
+    public IReadOnlyList<LanguageTokens> LanguageTokens { get; init; } = [];
+
     public override string ToString() => $"{Name} (model_type {string.Join(", ", ModelTypes)})";
 }

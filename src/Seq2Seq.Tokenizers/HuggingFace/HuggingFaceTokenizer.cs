@@ -32,7 +32,27 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         UnkId = model.UnkId ?? -1;
         EosId = IdOf("</s>");
         PadId = IdOf("<pad>");
+        SpecialTokens = [.. addedTokens.Where(t => t.Special).Select(t => t.Content)];
     }
+
+    private HuggingFaceTokenizer(HuggingFaceTokenizer other, IReadOnlyList<TemplatePart> template)
+    {
+        _rawAddedTokens = other._rawAddedTokens;
+        _normalizedAddedTokens = other._normalizedAddedTokens;
+        _normalizer = other._normalizer;
+        _preTokenizer = other._preTokenizer;
+        _model = other._model;
+        _decoder = other._decoder;
+        _addedById = other._addedById;
+        _template = template;
+        (VocabSize, UnkId, EosId, PadId, SpecialTokens) = (other.VocabSize, other.UnkId, other.EosId, other.PadId, other.SpecialTokens);
+    }
+
+    /// <summary>The added tokens marked special, in tokenizer.json's order (language codes among them).</summary>
+    public IReadOnlyList<string> SpecialTokens { get; }
+
+    /// <summary>The special tokens the post-processor's template writes around a text, in order.</summary>
+    public IReadOnlyList<string> TemplateTokens => [.. _template.Where(p => p.SpecialTokens is not null).SelectMany(p => p.SpecialTokens!)];
 
     public int VocabSize { get; }
 
@@ -98,6 +118,26 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         return _decoder is null ? string.Join(' ', tokens) : string.Concat(_decoder.Decode(tokens));
     }
 
+    /// <summary>
+    /// This tokenizer with the template's special token <paramref name="replaced"/> written as the added token
+    /// <paramref name="token"/> instead: how NLLB, M2M100 and mBART sources name their language, whichever one the
+    /// file was saved with (Hugging Face's tokenizers rewrite their post-processor for src_lang the same way).
+    /// </summary>
+    /// <exception cref="ArgumentException">The template has no <paramref name="replaced"/>, or <paramref name="token"/> is no added token.</exception>
+    public HuggingFaceTokenizer WithTemplateToken(string replaced, string token)
+    {
+        var id = _addedById.Values.FirstOrDefault(t => t.Content == token)?.Id
+            ?? throw new ArgumentException($"'{token}' is not an added token.", nameof(token));
+        if (!TemplateTokens.Contains(replaced))
+        {
+            throw new ArgumentException($"The post-processor's template has no '{replaced}'.", nameof(replaced));
+        }
+
+        return new HuggingFaceTokenizer(this, [.. _template.Select(part => part.SpecialTokens is { } tokens && tokens.Contains(replaced)
+            ? new TemplatePart([.. tokens.Select((t, i) => t == replaced ? id : part.SpecialIds![i])], [.. tokens.Select(t => t == replaced ? token : t)])
+            : part)]);
+    }
+
     private void EncodeText(string text, List<int> ids, List<string> pieces)
     {
         var segments = new List<TextSegment>();
@@ -146,8 +186,10 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         }
     }
 
-    private int IdOf(string token) =>
-        _addedById.Values.FirstOrDefault(t => t.Content == token)?.Id ?? _model.TokenToId(token) ?? -1;
+    /// <summary>The id of an added token or a piece of the model; null when the vocabulary has no such token.</summary>
+    public int? TokenToId(string token) => _addedById.Values.FirstOrDefault(t => t.Content == token)?.Id ?? _model.TokenToId(token);
+
+    private int IdOf(string token) => TokenToId(token) ?? -1;
 }
 
 /// <summary>One item of a TemplateProcessing "single" template: the input text, or special tokens.</summary>

@@ -21,6 +21,8 @@ namespace Seq2SeqService.Application;
 /// Inline marks of each text (one list per text, in <paramref name="Texts"/>' order), carried to the target words
 /// they align with and returned in <see cref="TranslationCandidate.Marks"/>; none when null.
 /// </param>
+/// <param name="SourceLanguage">The texts' language (ISO 639-1); the model's own when null.</param>
+/// <param name="TargetLanguage">The language to translate into (ISO 639-1); the model's own when null.</param>
 public sealed record TranslationCommand(IReadOnlyList<string> Texts, string? Model = null, GenerationOptions? Options = null,
     SentenceSplitting? Splitting = null, bool Fragments = false, string Api = ServiceMetrics.NativeApi,
-    IReadOnlyList<IReadOnlyList<TextMark>>? Marks = null);
+    IReadOnlyList<IReadOnlyList<TextMark>>? Marks = null, string? SourceLanguage = null, string? TargetLanguage = null);

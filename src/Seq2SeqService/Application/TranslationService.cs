@@ -31,7 +31,7 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         CheckTexts(command.Texts, command.Fragments, errors);
         MarkCarrier.Check(command.Texts, command.Marks, errors);
         CheckServiceLimits(command.Options, errors);
-        var model = ModelSelection.Resolve(catalog, command.Model, errors);
+        var model = ModelSelection.Resolve(catalog, command.Model, errors, command.SourceLanguage, command.TargetLanguage);
         if (model is not null)
         {
             CheckMaxNewTokens(command.Options, model, errors);

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Seq2Seq.Inference;
 using Seq2Seq.Inference.Generation;
+using Seq2Seq.Tokenizers;
 using Seq2SeqService.Options;
 using Seq2SeqService.Scheduling;
 using Seq2SeqService.Segmentation;
@@ -10,6 +12,8 @@ namespace Seq2SeqService.Catalog;
 public sealed class EngineModel(string name, TranslationModel model, SentenceSplitting splitting, LengthGuard lengthGuard, int repeatGuard)
     : ITranslationModel, IDisposable
 {
+    private readonly ConcurrentDictionary<(string Source, string Target), LanguagePairModel> _pairs = new();
+
     public string Name { get; } = name;
 
     public SentenceSplitting Splitting { get; } = splitting;
@@ -30,6 +34,8 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
 
     public bool ProvidesAttention => model.Runner.ProvidesAttention;
 
+    public long CacheBytesPerPosition => model.Config.CacheBytesPerPosition;
+
     public GenerationSettings Defaults { get; } = model.DefaultSettings with
     {
         RepeatGuardSize = repeatGuard,
@@ -38,9 +44,26 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
             id => id < model.Tokenizer.VocabSize ? PieceFolding.Key(model.Tokenizer.IdToPiece(id)) : $"\0{id}"),
     };
 
-    public SourceTokens Tokenize(string text)
+    public IReadOnlyList<string> Languages => model.Languages?.Codes ?? [];
+
+    public SourceTokens Tokenize(string text) => Tokenize(model.Tokenizer, text);
+
+    public ITranslationModel? ForPair(string source, string target)
     {
-        var tokens = model.Tokenizer.Encode(text);
+        // Its own pair is itself, so that requests naming it batch with those that name none.
+        if (ITranslationModel.IsOwnPair(this, source, target))
+        {
+            return this;
+        }
+
+        return model.Languages is not { } languages || source == target || !languages.Contains(source) || !languages.Contains(target) ? null
+            : _pairs.GetOrAdd((source, target), pair => new LanguagePairModel(this, pair.Source, pair.Target,
+                languages.SourceTokenizer(pair.Source), Defaults with { ForcedBosTokenId = languages.TargetTokenId(pair.Target) }));
+    }
+
+    internal static SourceTokens Tokenize(ITokenizer tokenizer, string text)
+    {
+        var tokens = tokenizer.Encode(text);
         return new SourceTokens(tokens.Ids, tokens.Pieces);
     }
 

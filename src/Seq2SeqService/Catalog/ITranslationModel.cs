@@ -30,4 +30,21 @@ public interface ITranslationModel : IBatchModel
 
     /// <summary>The default length limit of a sentence's translation; none when null.</summary>
     LengthGuard? LengthGuard => null;
+
+    /// <summary>
+    /// The languages of a multilingual model, any ordered pair of which it translates (ISO 639-1 codes); empty for a
+    /// model of one pair (<see cref="SourceLanguage"/> → <see cref="TargetLanguage"/>).
+    /// </summary>
+    IReadOnlyList<string> Languages => [];
+
+    /// <summary>
+    /// This model translating <paramref name="source"/> → <paramref name="target"/> (lower-case ISO codes): itself
+    /// when that is its own pair, a view of it that writes and forces those languages when it is multilingual,
+    /// null when it does not translate the pair.
+    /// </summary>
+    ITranslationModel? ForPair(string source, string target) => IsOwnPair(this, source, target) ? this : null;
+
+    /// <summary>Whether <paramref name="source"/> → <paramref name="target"/> is the pair <paramref name="model"/> states.</summary>
+    static bool IsOwnPair(ITranslationModel model, string source, string target) =>
+        source == model.SourceLanguage?.ToLowerInvariant() && target == model.TargetLanguage?.ToLowerInvariant();
 }

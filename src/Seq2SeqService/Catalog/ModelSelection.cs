@@ -1,21 +1,50 @@
 namespace Seq2SeqService.Catalog;
 
-/// <summary>Finds the model a request names, or records why it cannot.</summary>
+/// <summary>Finds the model a request names, or the one for the language pair it asks for, or records why it cannot.</summary>
 public static class ModelSelection
 {
-    public static ITranslationModel? Resolve(IModelCatalog catalog, string? name, IDictionary<string, string[]> errors)
+    /// <summary>
+    /// The model named <paramref name="name"/> (the default when null) translating <paramref name="source"/> →
+    /// <paramref name="target"/> (ISO 639-1 codes; a side left null is the model's own). Without a name, the first
+    /// loaded model that translates the pair.
+    /// </summary>
+    public static ITranslationModel? Resolve(IModelCatalog catalog, string? name, IDictionary<string, string[]> errors,
+        string? source = null, string? target = null)
     {
-        if (name is null)
+        ITranslationModel? named = null;
+        if (name is not null && !catalog.TryGet(name, out named))
         {
-            return catalog.Default;
+            errors["model"] = [$"'{Errors.Echo.Truncate(name)}' is not a loaded model; loaded: {string.Join(", ", catalog.Models.Select(m => m.Name))}."];
+            return null;
         }
 
-        if (catalog.TryGet(name, out var model))
+        if (source is null && target is null)
         {
-            return model;
+            return named ?? catalog.Default;
         }
 
-        errors["model"] = [$"'{Errors.Echo.Truncate(name)}' is not a loaded model; loaded: {string.Join(", ", catalog.Models.Select(m => m.Name))}."];
+        foreach (var model in named is null ? catalog.Models : [named])
+        {
+            if (Code(source ?? model.SourceLanguage) is { } from && Code(target ?? model.TargetLanguage) is { } to &&
+                model.ForPair(from, to) is { } pair)
+            {
+                return pair;
+            }
+        }
+
+        var asked = $"{Errors.Echo.Truncate(source ?? "(its source)")} → {Errors.Echo.Truncate(target ?? "(its target)")}";
+        errors[target is null ? "source_language" : "target_language"] =
+            [named is null
+                ? $"no loaded model translates {asked}; served: {Served(catalog.Models)}."
+                : $"model '{named.Name}' does not translate {asked}; served: {Served([named])}."];
         return null;
     }
+
+    /// <summary>What each model translates, for messages: its pair, or any two of its languages.</summary>
+    public static string Served(IEnumerable<ITranslationModel> models) => string.Join("; ", models.Select(m =>
+        m.Languages.Count > 0 ? $"{m.Name}: any two of {string.Join(", ", m.Languages)}"
+        : m.SourceLanguage is not null && m.TargetLanguage is not null ? $"{m.Name}: {m.SourceLanguage} → {m.TargetLanguage}"
+        : $"{m.Name}: no stated languages"));
+
+    private static string? Code(string? language) => language?.Trim().ToLowerInvariant();
 }

@@ -27,6 +27,11 @@ public sealed record ModelsResponse(
 /// The default length limit of a sentence's translation, <c>factor × source tokens + offset</c> (bounded by
 /// <c>max_new_tokens</c>); a request's <c>max_new_tokens</c> replaces it. Null when the model has none.
 /// </param>
+/// <param name="Languages" example="[]">
+/// A multilingual model's languages (ISO 639-1), any two of which it translates between when a request names them
+/// (<c>source_language</c>, <c>target_language</c>); empty for a model of one pair.
+/// </param>
+/// <param name="Pairs">Every language pair the model translates, its own first.</param>
 public sealed record ModelInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("architecture")] string Architecture,
@@ -37,7 +42,16 @@ public sealed record ModelInfo(
     [property: JsonPropertyName("target_language")] string? TargetLanguage,
     [property: JsonPropertyName("limits")] ModelLimits Limits,
     [property: JsonPropertyName("generation_defaults")] GenerationOptions GenerationDefaults,
-    [property: JsonPropertyName("length_guard")] LengthGuardInfo? LengthGuard);
+    [property: JsonPropertyName("length_guard")] LengthGuardInfo? LengthGuard,
+    [property: JsonPropertyName("languages")] IReadOnlyList<string> Languages,
+    [property: JsonPropertyName("pairs")] IReadOnlyList<LanguagePairInfo> Pairs);
+
+/// <summary>A language pair a model translates.</summary>
+/// <param name="Source" example="en">ISO 639-1 code of the texts' language.</param>
+/// <param name="Target" example="fr">ISO 639-1 code of the translation's language.</param>
+public sealed record LanguagePairInfo(
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("target")] string Target);
 
 /// <summary>A model's length guard.</summary>
 /// <param name="Factor" example="2">Tokens allowed per source token.</param>

@@ -22,6 +22,20 @@ public sealed class TranslateRequest
     public string? Model { get; set; }
 
     /// <summary>
+    /// The texts' language as an ISO 639-1 code, for a multilingual model (see <c>languages</c> in GET /models);
+    /// the model's own source language when omitted. Without <c>model</c>, the first model that translates the
+    /// pair answers.
+    /// </summary>
+    /// <example>en</example>
+    [JsonPropertyName("source_language")]
+    public string? SourceLanguage { get; set; }
+
+    /// <summary>The language to translate into (ISO 639-1); the model's own target language when omitted.</summary>
+    /// <example>fr</example>
+    [JsonPropertyName("target_language")]
+    public string? TargetLanguage { get; set; }
+
+    /// <summary>
     /// Answer as Server-Sent Events, each sentence as soon as it is translated, then the whole response (as
     /// <c>Accept: text/event-stream</c> asks too; docs/api.md#streaming).
     /// </summary>

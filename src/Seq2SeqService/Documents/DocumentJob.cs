@@ -36,6 +36,12 @@ public sealed partial record DocumentJob
 
     public required string Model { get; init; }
 
+    /// <summary>The pair it is translated as, for a multilingual model; the model's own when null.</summary>
+    public string? SourceLanguage { get; init; }
+
+    /// <summary>See <see cref="SourceLanguage"/>.</summary>
+    public string? TargetLanguage { get; init; }
+
     /// <summary>The API it came through, as metrics label it.</summary>
     public required string Api { get; init; }
 

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Seq2SeqService.Options;
 using Seq2SeqService.Application;
@@ -9,16 +7,17 @@ namespace Seq2SeqService.Documents;
 
 /// <summary>What an upload asks for, checked and read by the API that took it.</summary>
 public sealed record DocumentRequest(byte[] File, string FileName, DocumentFormat Format, TranslatableDocument Text,
-    string Model, string Owner, string Api);
+    string Model, string Owner, string Api, string? SourceLanguage = null, string? TargetLanguage = null);
 
 /// <summary>
 /// Translates uploaded documents in the background, one after another, through
 /// <see cref="TranslationService.TranslateAsync"/>: each chunk of whole paragraphs is one request, admitted and
 /// scheduled beside the interactive ones, so a document never holds the decoder longer than a large request would.
-/// Jobs left unfinished by a stopped process are resumed at start; expired ones are removed every minute.
+/// Jobs come from the <see cref="IDocumentQueue"/>, which replicas sharing a store share: jobs left unfinished by a
+/// stopped process are taken again (at its next start, or by another replica); expired ones are removed every minute.
 /// </summary>
-public sealed class DocumentWorker(IDocumentStore store, TranslationService translation, TimeProvider time,
-    IOptions<DocumentOptions> options, ILogger<DocumentWorker> log) : BackgroundService
+public sealed class DocumentWorker(IDocumentStore store, IDocumentQueue queue, TranslationService translation,
+    TimeProvider time, IOptions<DocumentOptions> options, ILogger<DocumentWorker> log) : BackgroundService
 {
     /// <summary>
     /// Characters of paragraphs per request: small enough that progress moves and interactive requests get the
@@ -27,9 +26,6 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
     public const int ChunkCharacters = 4096;
 
     private static readonly TimeSpan CleanupPeriod = TimeSpan.FromMinutes(1);
-
-    private readonly Channel<string> _pending = Channel.CreateUnbounded<string>();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<DocumentJob>> _waiting = new();
 
     public async Task<DocumentJob> SubmitAsync(DocumentRequest request, CancellationToken cancellation)
     {
@@ -42,45 +38,35 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
             FileName = request.FileName,
             Format = request.Format.Name,
             Model = request.Model,
+            SourceLanguage = request.SourceLanguage,
+            TargetLanguage = request.TargetLanguage,
             Api = request.Api,
             Created = now,
             Expires = now + options.Value.TimeToLive,
             BilledCharacters = request.Text.Characters,
         };
         await store.CreateAsync(job, request.File, cancellation);
-        _pending.Writer.TryWrite(job.Id);
+        await queue.EnqueueAsync(job.Id, cancellation);
         return job;
-    }
-
-    /// <summary>The job once done or failed (as the store has it), for APIs that answer an upload with the result.</summary>
-    public async Task<DocumentJob?> WhenFinishedAsync(string id, CancellationToken cancellation)
-    {
-        var finished = _waiting.GetOrAdd(id, _ => new TaskCompletionSource<DocumentJob>(TaskCreationOptions.RunContinuationsAsynchronously));
-        // Checked after registering, so a job that finished in between is not waited for forever.
-        if (await store.GetAsync(id, cancellation) is not { Status: DocumentStatus.Queued or DocumentStatus.Translating })
-        {
-            _waiting.TryRemove(id, out _);
-            return await store.GetAsync(id, cancellation);
-        }
-
-        return await finished.Task.WaitAsync(cancellation);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        foreach (var job in await store.UnfinishedAsync(stopping))
-        {
-            _pending.Writer.TryWrite(job.Id);
-        }
-
         var cleanup = CleanupAsync(stopping);
         try
         {
-            await foreach (var id in _pending.Reader.ReadAllAsync(stopping))
+            while (true)
             {
+                await using var lease = await queue.TakeAsync(stopping);
+                var id = lease.Id;
+                using var working = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
                 try
                 {
-                    await TranslateAsync(id, stopping);
+                    await TranslateAsync(id, working.Token);
+                }
+                catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !stopping.IsCancellationRequested)
+                {
+                    // Another replica may be translating it now; the queue logged why.
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -94,6 +80,12 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
                             ErrorMessage = "The document could not be translated; upload it again.",
                         }, null, stopping);
                     }
+                }
+
+                // Stopping or a lost claim leaves the job on the queue, to be taken again; any other end takes it off.
+                if (!working.IsCancellationRequested)
+                {
+                    await lease.FinishAsync(stopping);
                 }
             }
         }
@@ -139,7 +131,8 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
         foreach (var (start, count) in Chunks(paragraphs))
         {
             var command = new TranslationCommand(paragraphs.Skip(start).Take(count).ToList(), job.Model,
-                Splitting: format.Splitting, Fragments: true, Api: job.Api, Marks: text.Marks?.Skip(start).Take(count).ToList());
+                Splitting: format.Splitting, Fragments: true, Api: job.Api, Marks: text.Marks?.Skip(start).Take(count).ToList(),
+                SourceLanguage: job.SourceLanguage, TargetLanguage: job.TargetLanguage);
             var outcome = await TranslateChunkAsync(command, progress, stopping);
             if (outcome is null)
             {
@@ -205,11 +198,6 @@ public sealed class DocumentWorker(IDocumentStore store, TranslationService tran
         else
         {
             await store.CompleteAsync(job, translated, stopping);
-        }
-
-        if (_waiting.TryRemove(job.Id, out var waiting))
-        {
-            waiting.TrySetResult(job);
         }
     }
 

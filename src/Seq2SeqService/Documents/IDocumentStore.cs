@@ -2,8 +2,8 @@ namespace Seq2SeqService.Documents;
 
 /// <summary>
 /// Where document jobs, their files and their translations live between the upload, the worker and the download.
-/// The embedded default is <see cref="DiskDocumentStore"/>; a store shared by replicas (Redis, issue #25) implements
-/// the same calls. Ids reaching a store have passed <see cref="DocumentJob.IsId"/>.
+/// The embedded default is <see cref="DiskDocumentStore"/>; <see cref="RedisDocumentStore"/> is the one replicas
+/// share. Ids reaching a store have passed <see cref="DocumentJob.IsId"/>.
 /// </summary>
 public interface IDocumentStore
 {

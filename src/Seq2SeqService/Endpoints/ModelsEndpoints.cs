@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Seq2SeqService.Application;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Contracts;
+using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Options;
 using Seq2SeqService.Segmentation;
 
@@ -32,7 +33,9 @@ public static class ModelsEndpoints
                 Math.Min(limits.MaxBeams, Seq2Seq.Inference.Generation.GenerationSettings.MaxBeams),
                 limits.MaxTexts, limits.MaxTextLength),
             DefaultsOf(m),
-            m.LengthGuard is { } guard ? new LengthGuardInfo(guard.Factor, guard.Offset) : null)).ToList());
+            m.LengthGuard is { } guard ? new LengthGuardInfo(guard.Factor, guard.Offset) : null,
+            m.Languages,
+            [.. LanguagePairs.Of(m).Select(p => new LanguagePairInfo(p.Source, p.Target))])).ToList());
     }
 
     private static GenerationOptions DefaultsOf(ITranslationModel model)

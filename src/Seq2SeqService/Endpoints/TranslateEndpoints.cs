@@ -51,7 +51,8 @@ public static class TranslateEndpoints
             return Problems.InvalidFields(errors);
         }
 
-        var command = new TranslationCommand(TranslateInput.TextsOf(request), request.Model, request.Options);
+        var command = new TranslationCommand(TranslateInput.TextsOf(request), request.Model, request.Options,
+            SourceLanguage: request.SourceLanguage, TargetLanguage: request.TargetLanguage);
         IResult Answer(TranslationOutcome outcome) => outcome.Succeeded
             ? TypedResults.Ok(ResponseOf(outcome.Result, request, context, arrived))
             : ProblemFor(outcome.Error, request, context);

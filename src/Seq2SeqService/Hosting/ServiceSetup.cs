@@ -60,9 +60,7 @@ public static class ServiceSetup
         services.AddSingleton<TranslationService>();
         services.AddHostedService<BatchScheduler>();
         services.AddHostedService<IdleMemoryRelease>();
-        services.AddSingleton<IDocumentStore, DiskDocumentStore>();
-        services.AddSingleton<DocumentWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<DocumentWorker>());
+        services.AddDocuments();
         services.AddServiceHealthChecks();
         services.AddServiceErrors();
         services.AddServiceOpenApi();
@@ -86,6 +84,7 @@ public static class ServiceSetup
         var api = app.MapGroup("").RequireCors(BrowserPolicy.ApiCors);
         api.MapGroup("").RequireApiKey(NativeDialect.Translation).MapTranslateEndpoints();
         api.MapGroup("").RequireApiKey(NativeDialect.Unbilled).MapTokenizeEndpoints();
+        api.MapDocumentEndpoints();
         api.MapCompatibleApis();
         api.MapModelsEndpoints();
         app.MapHealthEndpoints();

@@ -12,7 +12,7 @@ namespace Seq2SeqService.Input;
 /// </summary>
 public static class TranslateInput
 {
-    private static readonly string[] Fields = ["text", "texts", "model", "stream", "options"];
+    private static readonly string[] Fields = ["text", "texts", "model", "source_language", "target_language", "stream", "options"];
 
     /// <summary>Each option's property and JSON name, taken from <see cref="GenerationOptions"/> itself.</summary>
     public static readonly IReadOnlyList<(PropertyInfo Property, string Name)> OptionFields =
@@ -32,6 +32,8 @@ public static class TranslateInput
             Text = fields.String("text"),
             Texts = fields.StringArray("texts"),
             Model = fields.String("model"),
+            SourceLanguage = fields.String("source_language"),
+            TargetLanguage = fields.String("target_language"),
             Stream = fields.Bool("stream"),
             Options = fields.Object("options") is { } options ? ReadOptions(options) : null,
         };

@@ -28,6 +28,21 @@ public sealed class DocumentOptions
 
     public TimeSpan TimeToLive => TimeSpan.FromMinutes(TimeToLiveMinutes);
 
+    /// <summary>
+    /// A StackExchange.Redis connection string (<c>redis:6379</c>, <c>host:port,password=...</c>). Set: jobs, files,
+    /// their queue and translations live in Redis, shared by every replica that names the same one, instead of
+    /// <see cref="Folder"/>. Empty: the disk store.
+    /// </summary>
+    public string Redis { get; set; } = "";
+
+    /// <summary>
+    /// With <see cref="Redis"/>: how long a replica's claim on a job lasts unless renewed (it is renewed every third
+    /// of it while the replica translates); a job whose replica stopped is taken by another once its claim lapses.
+    /// </summary>
+    public double RedisLeaseSeconds { get; set; } = 30;
+
+    public TimeSpan RedisLease => TimeSpan.FromSeconds(RedisLeaseSeconds);
+
     /// <summary><see cref="Folder"/>, with empty resolved to the temp folder's.</summary>
     public string EffectiveFolder => Folder.Length > 0 ? Folder : Path.Combine(Path.GetTempPath(), "seq2seq-documents");
 }

@@ -82,6 +82,7 @@ public static class OptionsRules
     public static void Batching(BatchingOptions options, SettingChecks checks)
     {
         checks.Range(nameof(options.MaxBatchSequences), options.MaxBatchSequences, 1, 1024);
+        checks.Range(nameof(options.MaxCacheMegabytes), options.MaxCacheMegabytes, 1, 1 << 20);
         checks.Range(nameof(options.Lanes), options.Lanes, 0, 64);
         checks.Range(nameof(options.RequestTimeoutSeconds), options.RequestTimeoutSeconds, 0, 86_400);
         checks.Range(nameof(options.MaxTokensPerRequest), options.MaxTokensPerRequest, 1, long.MaxValue);
@@ -111,6 +112,7 @@ public static class OptionsRules
         checks.Range(nameof(options.MaxUnpackedBytes), options.MaxUnpackedBytes, 1, 1L << 32);
         checks.Range(nameof(options.MaxPackageEntries), options.MaxPackageEntries, 1, 1_000_000);
         checks.Range(nameof(options.TimeToLiveMinutes), options.TimeToLiveMinutes, 1, 60 * 24 * 30);
+        checks.Range(nameof(options.RedisLeaseSeconds), options.RedisLeaseSeconds, 0.5, 3600);
     }
 
     public static void Server(ServerOptions options, SettingChecks checks)

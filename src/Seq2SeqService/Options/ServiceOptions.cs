@@ -74,9 +74,18 @@ public sealed class BatchingOptions
 
     /// <summary>
     /// Most decoder rows (a sentence's beams or samples each count) running at once per model; a request with
-    /// nothing running always gets its first row, beyond this.
+    /// nothing running always gets its first row, beyond this (within <see cref="MaxCacheMegabytes"/>).
     /// </summary>
     public int MaxBatchSequences { get; set; } = 64;
+
+    /// <summary>
+    /// Most decoder cache, in MiB, that a model's running rows are estimated to hold (each row: its source and as many
+    /// generated positions, times the model's cache bytes per position, times its beams or samples). Unlike
+    /// <see cref="MaxBatchSequences"/> it also bounds the first rows of requests with nothing running, so under
+    /// overload the caches stop growing with the queue; a row that does not fit waits for running rows to end, and
+    /// runs alone when nothing else does. Models whose state does not grow with the text are not bounded by it.
+    /// </summary>
+    public int MaxCacheMegabytes { get; set; } = 32;
 
     /// <summary>
     /// Decoder steps that run at the same time, over all models, each on its own thread (with

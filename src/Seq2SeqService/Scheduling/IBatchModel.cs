@@ -11,6 +11,12 @@ public interface IBatchModel : ISourceTokenizer
     /// <summary>The bundle's own defaults (generation_config.json).</summary>
     GenerationSettings Defaults { get; }
 
+    /// <summary>
+    /// Bytes of decoder cache a row holds per position (source token or generated token); 0 when its state does not
+    /// grow with the text, so admission bounds its rows by count alone.
+    /// </summary>
+    long CacheBytesPerPosition => 0;
+
     /// <summary>Runs one batch; rows whose token is cancelled come back as <see langword="null"/>.</summary>
     BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping);
 

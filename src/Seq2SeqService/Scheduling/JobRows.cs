@@ -61,6 +61,12 @@ internal sealed class JobRows(TranslationJob job)
     /// <summary>Decoder rows one segment occupies: its beams, or its samples.</summary>
     public int RowCost { get; } = RowsOf(job.Settings);
 
+    /// <summary>
+    /// The decoder cache a segment's rows are estimated to hold near their end: the source's positions (cross
+    /// attention) and as many generated ones (a translation is about as long as its source), for each row.
+    /// </summary>
+    public long CacheBytes(int segment) => 2L * Job.Segments[segment].InputIds.Count * RowCost * Job.Model.CacheBytesPerPosition;
+
     /// <summary>Decoder rows one sequence occupies with these settings: its beams, or its samples.</summary>
     public static int RowsOf(GenerationSettings settings) =>
         settings.NumBeams > 1 ? settings.NumBeams : settings.DoSample ? settings.NumReturnSequences : 1;

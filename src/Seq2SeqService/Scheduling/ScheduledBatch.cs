@@ -27,6 +27,9 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
     /// <summary>Decoder rows (beams and samples counted) running or planned here.</summary>
     public int ActiveRows => Rows.Sum(r => r.Cost);
 
+    /// <summary>The estimated decoder cache of the rows running or planned here.</summary>
+    public long CacheBytes => Rows.Sum(r => r.CacheBytes);
+
     /// <summary>Whether newcomers may join it at its next step, as last seen between its steps.</summary>
     public bool Joinable { get; private set; }
 

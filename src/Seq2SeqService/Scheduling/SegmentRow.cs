@@ -15,6 +15,9 @@ internal sealed class SegmentRow(JobRows job, int segment) : BatchSequence(job.J
     /// <summary>Decoder rows it occupies: its beams, or its samples.</summary>
     public int Cost => Job.RowCost;
 
+    /// <summary>Its decoder cache as admission estimates it (<see cref="JobRows.CacheBytes"/>).</summary>
+    public long CacheBytes => Job.CacheBytes(Segment);
+
     public override bool WantsText => Job.Job.TextAppended is not null;
 
     public override void TextAppended(string text) => Job.Job.TextAppended?.Invoke(Segment, text);

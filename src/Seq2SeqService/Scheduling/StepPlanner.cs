@@ -54,7 +54,9 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
             }
 
             var jobs = _jobs.Where(j => j.Job.Model == model).ToList();
-            var picked = RowAdmission.Select(jobs, options.MaxBatchSequences - ofModel.Sum(b => b.ActiveRows));
+            var cacheBytes = ofModel.Sum(b => b.CacheBytes);
+            var picked = RowAdmission.Select(jobs, options.MaxBatchSequences - ofModel.Sum(b => b.ActiveRows),
+                ((long)options.MaxCacheMegabytes << 20) - cacheBytes, ofModel.Any(b => b.Rows.Count > 0));
             foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))
             {
                 var rows = group.ToList();

@@ -26,7 +26,11 @@ async function send(path, body, accept) {
     headers.Authorization = `Bearer ${key}`;
   }
   const init = { method: 'GET', headers };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // The browser writes the multipart Content-Type with its boundary.
+    init.method = 'POST';
+    init.body = body;
+  } else if (body !== undefined) {
     init.method = 'POST';
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -39,7 +43,7 @@ async function send(path, body, accept) {
   }
 }
 
-/** GET when body is undefined, otherwise POST of body as JSON; resolves to the parsed JSON answer. */
+/** GET when body is undefined, otherwise POST of body (FormData as multipart, anything else as JSON); resolves to the parsed JSON answer. */
 export async function call(path, body) {
   return answerOf(await send(path, body, 'application/json, application/problem+json'));
 }
@@ -80,6 +84,15 @@ export async function stream(path, body, onSentence) {
       }
     }
   }
+}
+
+/** GET of a file; resolves to it as a Blob. */
+export async function download(path) {
+  const response = await send(path, undefined, '*/*');
+  if (!response.ok) {
+    return answerOf(response);
+  }
+  return response.blob();
 }
 
 async function answerOf(response) {

@@ -1,7 +1,8 @@
-// The page: pick a model, type, translate; options, candidates, timings, attention, errors, API key.
+// The page: pick a model, type, translate; options, candidates, timings, attention, errors, API key; a file area (documents.js).
 import { ApiError, apiKey, call, stream } from './api.js';
 import { describe } from './errors.js';
 import { drawHeatmap } from './heatmap.js';
+import { setUpDocuments } from './documents.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('translate-form');
@@ -284,3 +285,4 @@ $('key-form').addEventListener('submit', (event) => {
 });
 
 guarded(loadModels);
+setUpDocuments(guarded, () => modelSelect.value);

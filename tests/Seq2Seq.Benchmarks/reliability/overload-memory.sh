@@ -7,7 +7,7 @@
 set -euo pipefail
 build=$1 seconds=${2:-60} after=${3:-120} capacity=${4:-256}
 here=$(cd "$(dirname "$0")" && pwd)
-port=$((20000 + RANDOM % 10000))
+source "$here/start-service.sh"
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; [[ -z "${LOG:-}" ]] || cp "$work/server.log" "$LOG"; rm -rf "$work"' EXIT
 cat > "$work/sentences" <<'TEXT'
@@ -22,12 +22,7 @@ He forgot his keys at the office.
 My brother will bring his dog to the party on Saturday.
 Could you tell me where the nearest pharmacy is?
 TEXT
-dotnet "$build/Seq2SeqService.dll" --urls "http://127.0.0.1:$port" --Service:Queue:Capacity="$capacity" > "$work/server.log" 2>&1 &
-server=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.1
-done
+start_service --Service:Queue:Capacity="$capacity"
 rss() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$server/status"; }
 echo "ready: RSS $(rss) MiB"
 node "$here/overload.mjs" "http://127.0.0.1:$port/translate" $((4 * capacity)) "$seconds" "$work/sentences" > "$work/load.json" &

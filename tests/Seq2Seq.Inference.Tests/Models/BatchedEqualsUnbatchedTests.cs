@@ -20,6 +20,10 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     [InlineData(RepoPaths.DefaultBundle, 4)]
     [InlineData(RepoPaths.RecurrentBundle, 1)]
     [InlineData(RepoPaths.RecurrentBundle, 4)]
+    [InlineData(RepoPaths.TinyNllbBundle, 1)]
+    [InlineData(RepoPaths.TinyNllbBundle, 4)]
+    [InlineData(RepoPaths.TinyMBartBundle, 1)]
+    [InlineData(RepoPaths.TinyMBartBundle, 4)]
     public void Batched_generation_equals_each_sentence_alone(string bundle, int beams)
     {
         Sentences.Should().HaveCount(200);
@@ -43,6 +47,10 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     [InlineData(RepoPaths.DefaultBundle, 4)]
     [InlineData(RepoPaths.RecurrentBundle, 1)]
     [InlineData(RepoPaths.RecurrentBundle, 4)]
+    [InlineData(RepoPaths.TinyNllbBundle, 1)]
+    [InlineData(RepoPaths.TinyNllbBundle, 4)]
+    [InlineData(RepoPaths.TinyMBartBundle, 1)]
+    [InlineData(RepoPaths.TinyMBartBundle, 4)]
     public void Rows_joining_a_running_batch_decode_as_alone(string bundle, int beams)
     {
         var model = models[bundle];

@@ -7,11 +7,13 @@ internal static class RepoPaths
     public const string TinyBundle = "tiny-marian";
     public const string RecurrentBundle = "gru-tatoeba-en-fr";
     public const string TinyRecurrentBundle = "tiny-gru";
+    public const string TinyNllbBundle = "tiny-nllb";
+    public const string TinyMBartBundle = "tiny-mbart";
 
     public static string Root { get; } = FindRoot();
 
     public static string Bundle(string name) =>
-        name is TinyBundle or TinyRecurrentBundle ? Path.Combine(Root, "tests", "fixtures", name) : Path.Combine(Root, "models", name);
+        name is TinyBundle or TinyRecurrentBundle or TinyNllbBundle or TinyMBartBundle ? Path.Combine(Root, "tests", "fixtures", name) : Path.Combine(Root, "models", name);
 
     public static string Golden(string bundle, string file) => Path.Combine(Root, "tests", "fixtures", "golden", bundle, file);
 

@@ -9,6 +9,7 @@ public static class Bundles
     public const string Tiny = "tiny-marian";
     public const string Recurrent = "gru-tatoeba-en-fr";
     public const string TinyRecurrent = "tiny-gru";
+    public const string TinyNllb = "tiny-nllb";
 
     public static string RepoRoot { get; } = FindRepoRoot();
 

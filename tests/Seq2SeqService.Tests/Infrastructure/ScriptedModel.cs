@@ -32,6 +32,8 @@ public sealed class ScriptedModel(string name = "scripted", int maxInputTokens =
 
     public int MaxInputTokens { get; } = maxInputTokens;
 
+    public long CacheBytesPerPosition { get; init; }
+
     public GenerationSettings Defaults { get; } = new()
     {
         MaxNewTokens = 32,

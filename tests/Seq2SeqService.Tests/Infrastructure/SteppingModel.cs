@@ -36,6 +36,8 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
 
     public bool ProvidesAttention => _inner.ProvidesAttention;
 
+    public long CacheBytesPerPosition => _inner.CacheBytesPerPosition;
+
     public GenerationSettings Defaults => _inner.Defaults;
 
     /// <summary>Rows left in the batch that stepped last.</summary>

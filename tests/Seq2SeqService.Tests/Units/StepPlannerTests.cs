@@ -19,16 +19,20 @@ public sealed class StepPlannerTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private StepPlanner Planner(int maxRows = 8, long maxTokens = 1_000_000) => new(
+    private StepPlanner Planner(int maxRows = 8, long maxTokens = 1_000_000, int maxCacheMegabytes = 32) => new(
         new ServiceMetrics(_services.GetRequiredService<IMeterFactory>(), new RequestQueue(MsOptions.Create(new QueueOptions()))),
-        new BatchingOptions { MaxBatchSequences = maxRows, Lanes = 1, MaxTokensPerRequest = maxTokens },
+        new BatchingOptions { MaxBatchSequences = maxRows, Lanes = 1, MaxTokensPerRequest = maxTokens, MaxCacheMegabytes = maxCacheMegabytes },
         NullLogger.Instance);
 
     private TranslationJob Job(CancellationToken cancellation, params string[] texts) => Job(cancellation, null, texts);
 
-    private TranslationJob Job(CancellationToken cancellation, Action<int, SequenceOutput>? segmentFinished, params string[] texts)
+    private TranslationJob Job(CancellationToken cancellation, Action<int, SequenceOutput>? segmentFinished, params string[] texts) =>
+        Job(_model, cancellation, segmentFinished, texts);
+
+    private static TranslationJob Job(SteppingModel model, CancellationToken cancellation, Action<int, SequenceOutput>? segmentFinished,
+        params string[] texts)
     {
-        var job = new TranslationJob(_model, _model.Defaults, [.. texts.Select(t => new Segment(t, _model.Tokenize(t).Ids))], cancellation, work: 0)
+        var job = new TranslationJob(model, model.Defaults, [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids))], cancellation, work: 0)
         {
             SegmentFinished = segmentFinished,
         };
@@ -73,6 +77,33 @@ public sealed class StepPlannerTests : IDisposable
 
         (await longJob.Completion).Should().ContainSingle().Which.Candidates[0].Text.Should().Be("<0>a b c d e f g h");
         planner.IsIdle.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Once_the_running_rows_hold_the_cache_budget_a_newcomer_waits_for_a_row_to_end()
+    {
+        // 128 KiB a position: "a b c" (three words and the end token) is estimated at 2 × 4 × 128 KiB, 1 MiB a row.
+        var model = new SteppingModel(joins: true, new ScriptedModel { CacheBytesPerPosition = 128 << 10 });
+        var planner = Planner(maxCacheMegabytes: 1);
+        var first = Job(model, CancellationToken.None, null, "a b c");
+        var second = Job(model, CancellationToken.None, null, "d e f");
+        planner.Accept(first);
+        planner.Accept(second);
+
+        StepOnce(planner);
+        model.ActiveRows.Should().Be(1, "the second request's first row is over the budget while the first runs");
+        while (!first.IsFinished)
+        {
+            StepOnce(planner);
+            model.ActiveRows.Should().BeLessThanOrEqualTo(1);
+        }
+
+        while (StepOnce(planner) > 0)
+        {
+        }
+
+        (await second.Completion).Should().ContainSingle().Which.Candidates[0].Text.Should().Be("<0>d e f");
+        model.MostRows.Should().Be(1);
     }
 
     [Fact]

@@ -61,7 +61,9 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         // One job for the whole request, however many text runs its markup holds: its work is estimated and admitted
         // once, so fanning a request out into runs cannot pass the per-request work limit.
         var translation = cores.Count == 0 ? null
-            : await TranslateAsync(model, cores, marks.Any(m => m.Count > 0) ? marks : null, api, cancellation);
+            : await TranslateAsync(new TranslationCommand(cores, model, Fragments: true, Api: api,
+                Marks: marks.Any(m => m.Count > 0) ? marks : null,
+                SourceLanguage: resolvedSource, TargetLanguage: LanguagePairs.Normalize(target)), cancellation);
         var next = 0;
         var results = documents.Select(document =>
         {
@@ -114,11 +116,9 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         return (model, source, detected);
     }
 
-    private async Task<TranslationResult> TranslateAsync(string model, IReadOnlyList<string> cores,
-        IReadOnlyList<IReadOnlyList<TextMark>>? marks, string api, CancellationToken cancellation)
+    private async Task<TranslationResult> TranslateAsync(TranslationCommand command, CancellationToken cancellation)
     {
-        var outcome = await service.TranslateAsync(
-            new TranslationCommand(cores, model, Fragments: true, Api: api, Marks: marks), cancellation);
+        var outcome = await service.TranslateAsync(command, cancellation);
         return outcome.Succeeded ? outcome.Result : throw new TranslationFailedException(outcome.Error);
     }
 

@@ -51,12 +51,24 @@ public static class DocumentUploads
         string? source, string target, string api)
     {
         var translator = context.RequestServices.GetRequiredService<CompatibleTranslator>();
-        var (model, _, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
+        var (model, resolvedSource, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
+        return await SubmitForModelAsync(context, worker, upload, model, api, resolvedSource, LanguagePairs.Normalize(target));
+    }
+
+    /// <summary>
+    /// Submits a read <paramref name="upload"/> for <paramref name="model"/> (and, for a multilingual one, the pair it
+    /// is to translate), owned by the request's caller.
+    /// </summary>
+    /// <exception cref="TranslationFailedException">The store cannot take the document.</exception>
+    public static async Task<DocumentJob> SubmitForModelAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
+        string model, string api, string? sourceLanguage = null, string? targetLanguage = null)
+    {
         try
         {
             return await worker.SubmitAsync(
                 new DocumentRequest(upload.File!, upload.FileName, upload.Format!, upload.Text!, model,
-                    (ApiCaller.Of(context) ?? ApiCaller.Anonymous).Name, api), context.RequestAborted);
+                    (ApiCaller.Of(context) ?? ApiCaller.Anonymous).Name, api, sourceLanguage, targetLanguage),
+                context.RequestAborted);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

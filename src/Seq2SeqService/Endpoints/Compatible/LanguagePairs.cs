@@ -12,10 +12,20 @@ public sealed class LanguagePairs
 
     public LanguagePairs(IModelCatalog catalog)
     {
-        _pairs = catalog.Models
-            .Where(m => !string.IsNullOrWhiteSpace(m.SourceLanguage) && !string.IsNullOrWhiteSpace(m.TargetLanguage))
-            .Select(m => (Normalize(m.SourceLanguage!), Normalize(m.TargetLanguage!), m.Name))
-            .ToList();
+        _pairs = [.. catalog.Models.SelectMany(m => Of(m).Select(p => (p.Source, p.Target, m.Name)))];
+    }
+
+    /// <summary>
+    /// Every pair <paramref name="model"/> translates: its own stated pair first, then, for a multilingual model,
+    /// every other ordered pair of two of its languages.
+    /// </summary>
+    public static IEnumerable<(string Source, string Target)> Of(ITranslationModel model)
+    {
+        var own = string.IsNullOrWhiteSpace(model.SourceLanguage) || string.IsNullOrWhiteSpace(model.TargetLanguage)
+            ? ((string, string)?)null
+            : (Normalize(model.SourceLanguage), Normalize(model.TargetLanguage));
+        var all = from source in model.Languages from target in model.Languages where source != target select (source, target);
+        return (own is { } pair ? all.Prepend(pair) : all).Distinct();
     }
 
     /// <summary>Source languages in catalog order.</summary>

@@ -7,20 +7,29 @@ namespace Seq2SeqService.Endpoints.Compatible;
 /// The native API's key handling: <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-API-Key</c>, refusals as
 /// application/problem+json (401 for the key, 429 for the rate and the quota).
 /// </summary>
-/// <param name="billedFields">Body fields whose characters count against the quota (none for /tokenize).</param>
-public sealed class NativeDialect(params string[] billedFields) : IApiDialect
+/// <param name="bill">Counts the characters charged against the quota.</param>
+public sealed class NativeDialect(Func<HttpContext, ValueTask<long>> bill) : IApiDialect
 {
+    /// <summary>Bills the characters of the named body fields (none for /tokenize).</summary>
+    public NativeDialect(params string[] billedFields)
+        : this(context => DialectHelpers.CharactersAsync(context, billedFields))
+    {
+    }
+
     /// <summary>POST /translate: <c>text</c> and <c>texts</c> are billed.</summary>
     public static NativeDialect Translation { get; } = new("text", "texts");
 
     /// <summary>Endpoints that translate nothing.</summary>
     public static NativeDialect Unbilled { get; } = new();
 
+    /// <summary>POST /documents: the paragraphs of the uploaded document, as the compatible APIs bill theirs.</summary>
+    public static NativeDialect Document { get; } = new(DocumentUploads.BillableCharactersAsync);
+
     public ValueTask<string?> ReadKeyAsync(HttpContext context) =>
         ValueTask.FromResult(DialectHelpers.AuthorizationCredential(context, "Bearer") ??
                              (context.Request.Headers.TryGetValue("X-API-Key", out var key) ? key.ToString() : null));
 
-    public ValueTask<long> BillableCharactersAsync(HttpContext context) => DialectHelpers.CharactersAsync(context, billedFields);
+    public ValueTask<long> BillableCharactersAsync(HttpContext context) => bill(context);
 
     public IResult Unauthorized(bool keyPresented) => new WithHeaderResult(
         Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized", keyPresented

@@ -43,7 +43,8 @@ public static class LibreTranslateFileEndpoints
     /// 400 bad input or unsupported format, 403 key, 413 file too large, 429 rate or quota, and the text API's
     /// statuses when the translation fails.
     /// </remarks>
-    public static async Task<IResult> TranslateFileAsync(HttpContext context, DocumentWorker worker)
+    public static async Task<IResult> TranslateFileAsync(HttpContext context, DocumentWorker worker,
+        DocumentCompletions completions)
     {
         var upload = await DocumentUploads.ReadAsync(context);
         var fields = await DialectHelpers.FieldsAsync(context);
@@ -63,7 +64,7 @@ public static class LibreTranslateFileEndpoints
             var submitted = await DocumentUploads.SubmitAsync(context, worker, upload,
                 source.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : source, fields.Get("target")!,
                 LibreTranslateEndpoints.Group);
-            var job = await worker.WhenFinishedAsync(submitted.Id, context.RequestAborted);
+            var job = await completions.WhenFinishedAsync(submitted.Id, context.RequestAborted);
             if (job is { Status: DocumentStatus.Error })
             {
                 throw new TranslationFailedException(new TranslationError(job.ErrorKind ?? TranslationErrorKind.Failed,

@@ -1,0 +1,155 @@
+"""Writes the multilingual contract bundles, tiny random weights in the published architectures:
+tests/fixtures/tiny-nllb (M2M100 with NLLB's conventions) and tests/fixtures/tiny-mbart (mBART-50's).
+
+- tokenizer.json as Hugging Face's NllbConverter and MBart50Converter lay one out: <s> <pad> </s> <unk> first, the
+  SentencePiece pieces (here the en/fr/hi Unigram model of tests/fixtures/spm, its precompiled charsmap included),
+  then the language codes (eng_Latn fra_Latn hin_Deva, or en_XX fr_XX hi_IN) and <mask>, all special added tokens;
+  sources are written `eng_Latn X </s>` (`en_XX X </s>`) by the post-processor, whose language code the source's
+  replaces per request.
+- config.json / generation_config.json of model_type m2m_100 or mbart: decoder_start_token_id = eos = 2, pad = 1;
+  the target language is the forced first token, chosen per request.
+- encoder_model.onnx and decoder_model_merged.onnx in Optimum's layout (onnx_export.export_all, as for Marian).
+- reference.json: greedy outputs of the PyTorch model (the whole prefix recomputed each step, no cache) for random
+  sources (a language code, pieces, </s>) and forced targets, which tests/families holds transformers.js's
+  generate on the exported graphs to: the graphs compute what the modeling code does.
+
+usage (from the repository root): /usr/bin/python3 models/training/tiny_multilingual.py {nllb,mbart}
+"""
+import argparse
+import json
+import os
+
+import torch
+
+from bundle_files import bundle_sizes, write_json
+from m2m100 import M2M100, M2M100Size
+from mbart import MBart
+from onnx_export import export_all
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+FAMILIES = {
+    "nllb": dict(model=M2M100, languages=["eng_Latn", "fra_Latn", "hin_Deva"], model_type="m2m_100",
+                 architecture="M2M100ForConditionalGeneration", activation="relu", tokenizer_class="NllbTokenizer"),
+    "mbart": dict(model=MBart, languages=["en_XX", "fr_XX", "hi_IN"], model_type="mbart",
+                  architecture="MBartForConditionalGeneration", activation="gelu", tokenizer_class="MBart50Tokenizer"),
+}
+SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
+MAX_LENGTH = 24
+REFERENCE_CASES = 6
+
+
+def tokenizer_json(spm_json, languages):
+    pieces = [p for p in spm_json["model"]["vocab"]
+              if p[0] not in ("<unk>", "<s>", "</s>") and not p[0].startswith(">>")]
+    vocab = [[s, 0.0] for s in SPECIALS] + pieces + [[code, 0.0] for code in languages] + [["<mask>", 0.0]]
+    added = [{"id": i, "content": token, "single_word": False, "lstrip": False, "rstrip": False,
+              "normalized": False, "special": True}
+             for i, (token, _) in enumerate(vocab) if token in SPECIALS or token in languages or token == "<mask>"]
+    ids = {token: i for i, (token, _) in enumerate(vocab)}
+    special = lambda token: {"id": token, "ids": [ids[token]], "tokens": [token]}
+    source = languages[0]
+    return {
+        "version": "1.0", "truncation": None, "padding": None, "added_tokens": added,
+        "normalizer": spm_json["normalizer"],
+        "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"SpecialToken": {"id": source, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                       {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+            "pair": [{"SpecialToken": {"id": source, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                     {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+            "special_tokens": {source: special(source), "</s>": special("</s>")},
+        },
+        "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
+        "model": {"type": "Unigram", "unk_id": 3, "vocab": vocab, "byte_fallback": False},
+    }, ids
+
+
+def config_json(cfg, family, name):
+    return {
+        "_name_or_path": f"seq2seqservice-{name}",
+        "activation_dropout": 0.0, "activation_function": family["activation"],
+        "architectures": [family["architecture"]],
+        "attention_dropout": 0.0, "bos_token_id": 0, "d_model": cfg.d_model,
+        "decoder_attention_heads": cfg.decoder_attention_heads, "decoder_ffn_dim": cfg.decoder_ffn_dim,
+        "decoder_layerdrop": 0.0, "decoder_layers": cfg.decoder_layers, "decoder_start_token_id": cfg.eos_token_id,
+        "dropout": 0.0, "encoder_attention_heads": cfg.encoder_attention_heads, "encoder_ffn_dim": cfg.encoder_ffn_dim,
+        "encoder_layerdrop": 0.0, "encoder_layers": cfg.encoder_layers, "eos_token_id": cfg.eos_token_id,
+        "init_std": 0.02, "is_encoder_decoder": True, "max_length": MAX_LENGTH,
+        "max_position_embeddings": cfg.max_position_embeddings, "model_type": family["model_type"],
+        "num_hidden_layers": cfg.encoder_layers, "pad_token_id": cfg.pad_token_id, "scale_embedding": True,
+        "tokenizer_class": family["tokenizer_class"], "torch_dtype": "float32", "transformers_version": "4.46.0",
+        "use_cache": True, "vocab_size": cfg.vocab_size,
+    }
+
+
+def generation_config_json(cfg):
+    return {"bos_token_id": 0, "decoder_start_token_id": cfg.eos_token_id, "eos_token_id": cfg.eos_token_id,
+            "max_length": MAX_LENGTH, "pad_token_id": cfg.pad_token_id, "transformers_version": "4.46.0"}
+
+
+def tokenizer_config_json(family):
+    languages = family["languages"]
+    return {"additional_special_tokens": languages, "bos_token": "<s>", "eos_token": "</s>", "mask_token": "<mask>",
+            "model_max_length": 128, "pad_token": "<pad>", "src_lang": languages[0], "tgt_lang": languages[1],
+            "tokenizer_class": family["tokenizer_class"], "unk_token": "<unk>"}
+
+
+def greedy_reference(model, source_ids, forced, cfg):
+    """Hugging Face's greedy generate with forced_bos_token_id: the decoder starts from decoder_start_token_id,
+    the first generated token is forced, and decoding stops at eos or max_length tokens (the start counted)."""
+    src = torch.tensor([source_ids])
+    mask = torch.ones_like(src)
+    out = [cfg.eos_token_id, forced]
+    with torch.no_grad():
+        while len(out) < MAX_LENGTH and out[-1] != cfg.eos_token_id:
+            logits = model(src, mask, torch.tensor([out]))
+            out.append(int(logits[0, -1].argmax()))
+    return out[1:]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("family", choices=sorted(FAMILIES))
+    ap.add_argument("--seed", type=int, default=26)
+    ap.add_argument("--std", type=float, default=0.6)
+    args = ap.parse_args()
+    family, name = FAMILIES[args.family], f"tiny-{args.family}"
+    out = os.path.join(REPO, "tests", "fixtures", name)
+    languages = family["languages"]
+    with open(os.path.join(REPO, "tests", "fixtures", "spm", "unigram.tokenizer.json"), encoding="utf-8") as f:
+        tokenizer, ids = tokenizer_json(json.load(f), languages)
+    cfg = M2M100Size(vocab_size=len(tokenizer["model"]["vocab"]), activation_function=family["activation"])
+    model = family["model"](cfg)
+    model.init_random(torch.Generator().manual_seed(args.seed), args.std)
+    model.eval()
+
+    os.makedirs(out, exist_ok=True)
+    paths = export_all(model, out)
+    for role in ("decoder_model", "decoder_with_past_model"):
+        os.remove(paths[role])
+    write_json(os.path.join(out, "tokenizer.json"), tokenizer)
+    write_json(os.path.join(out, "config.json"), config_json(cfg, family, name))
+    write_json(os.path.join(out, "generation_config.json"), generation_config_json(cfg))
+    write_json(os.path.join(out, "tokenizer_config.json"), tokenizer_config_json(family))
+    write_json(os.path.join(out, "special_tokens_map.json"),
+               {"additional_special_tokens": languages, "bos_token": "<s>", "eos_token": "</s>",
+                "mask_token": "<mask>", "pad_token": "<pad>", "unk_token": "<unk>"})
+
+    generator = torch.Generator().manual_seed(args.seed + 1)
+    first_piece, last_piece = len(SPECIALS), ids[languages[0]]
+    cases = []
+    for i in range(REFERENCE_CASES):
+        length = int(torch.randint(3, 12, (1,), generator=generator))
+        body = torch.randint(first_piece, last_piece, (length,), generator=generator).tolist()
+        source = [ids[languages[i % len(languages)]]] + body + [cfg.eos_token_id]
+        for target in languages[:2]:
+            cases.append({"input_ids": source, "forced_bos_token_id": ids[target],
+                          "output_ids": greedy_reference(model, source, ids[target], cfg)})
+    write_json(os.path.join(out, "reference.json"), {"max_length": MAX_LENGTH, "cases": cases})
+    print(json.dumps({"bundle": out, "vocab_size": cfg.vocab_size, "bytes": bundle_sizes(out)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+using Seq2Seq.Tokenizers;
+using Seq2SeqService.Scheduling;
+using Seq2SeqService.Segmentation;
+
+namespace Seq2SeqService.Catalog;
+
+/// <summary>
+/// A multilingual model translating one of its pairs: sources are written with the source language's token and
+/// the target's token is forced first (in <see cref="Defaults"/>, so rows of different targets never share a
+/// batch). Everything else is the model's; the model is disposed by the catalog, not by its views.
+/// </summary>
+public sealed class LanguagePairModel(EngineModel model, string source, string target, ITokenizer sourceTokenizer,
+    GenerationSettings defaults) : ITranslationModel
+{
+    public string Name => model.Name;
+
+    public string Variant => model.Variant;
+
+    public string? SourceLanguage => source;
+
+    public string? TargetLanguage => target;
+
+    public string Architecture => model.Architecture;
+
+    public bool ProvidesAttention => model.ProvidesAttention;
+
+    public int DraftTokens => model.DraftTokens;
+
+    public SentenceSplitting Splitting => model.Splitting;
+
+    public LengthGuard? LengthGuard => model.LengthGuard;
+
+    public int MaxInputTokens => model.MaxInputTokens;
+
+    public GenerationSettings Defaults => defaults;
+
+    public IReadOnlyList<string> Languages => model.Languages;
+
+    public ITranslationModel? ForPair(string source, string target) => model.ForPair(source, target);
+
+    public SourceTokens Tokenize(string text) => EngineModel.Tokenize(sourceTokenizer, text);
+
+    public IRunningBatch Start(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping) =>
+        model.Start(sequences, settings, stopping);
+
+    public BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping) =>
+        model.Generate(sequences, settings, stopping);
+}

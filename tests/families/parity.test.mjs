@@ -1,0 +1,126 @@
+// The service against transformers.js 4.3.1 on the same bundle files (tests/fixtures/MODEL): the tokenizer
+// encodes and decodes a varied corpus alike, greedy generate with the target's forced first token gives the same
+// tokens and text for several sources and every pair, and the graphs decode as the PyTorch model they were
+// exported from (reference.json). SERVICE_URL serves the bundle as MODEL with no repeat or length guard;
+// TJS_DIR holds the npm package, MODELS_DIR/MODEL the bundle in transformers.js's layout.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const { SERVICE_URL, TJS_DIR, MODELS_DIR, MODEL, REPO } = process.env;
+const require = createRequire(`${TJS_DIR}/`);
+const { env, AutoTokenizer, AutoModelForSeq2SeqLM, Tensor } = await import(require.resolve('@huggingface/transformers'));
+env.allowRemoteModels = false;
+env.localModelPath = MODELS_DIR;
+
+const bundle = join(MODELS_DIR, MODEL);
+const tokenizerJson = JSON.parse(await readFile(join(bundle, 'tokenizer.json'), 'utf8'));
+const pieceOf = (id) => tokenizerJson.model.vocab[id][0];
+const codes = {
+  'tiny-nllb': { en: 'eng_Latn', fr: 'fra_Latn', hi: 'hin_Deva' },
+  'tiny-mbart': { en: 'en_XX', fr: 'fr_XX', hi: 'hi_IN' },
+}[MODEL];
+const model = await AutoModelForSeq2SeqLM.from_pretrained(MODEL, { dtype: 'fp32' });
+
+// A fresh tokenizer per use: _build_translation_inputs rewrites its post-processor for the source language.
+const tokenizer = () => AutoTokenizer.from_pretrained(MODEL);
+
+async function post(path, body) {
+  const response = await fetch(`${SERVICE_URL}${path}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(json));
+  return json;
+}
+
+const int64 = (ids) => new Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]);
+
+const lines = (await readFile(join(REPO, 'tests/fixtures/spm/lines.txt'), 'utf8')).split('\n').filter((l) => l.length > 0);
+const corpus = [
+  ...lines.filter((_, i) => i % 8 === 0),
+  'Crème brûlée, naïve café — Ça coûte 12,50 € à Noël.',
+  'Ｆｕｌｌｗｉｄｔｈ ＡＢＣ and ligatures ﬁ ﬂ, ² ½ Ⅻ',
+  'Emoji 🙂👍🏽 and a family 👨‍👩‍👧 in text 🇫🇷.',
+  '汉字和日本語のテキスト、한국어 문장。',
+  'मैं घर जा रहा हूँ। क्या आप हिंदी बोलते हैं?',
+  '  leading,   inner     runs\tand tabs\u00a0nbsp  trailing  ',
+  'Special tokens in text: </s> <pad> <unk> fra_Latn eng_Latn<mask>hin_Deva <s>',
+  'e\u0301 decomposed, ﬀ, ℌ, ㍿, ﾊﾝｶｸ',
+  'x',
+];
+
+// transformers.js 4.3.1's Precompiled normalizer (its bundled @huggingface/tokenizers 0.2.0) does not read the
+// charsmap: it deletes and spaces these characters by fixed rules, then applies NFKC. Hugging Face's tokenizers
+// (and SentencePiece, and ours) map them by the charsmap, grapheme by grapheme; ZWJ is dropped, not spaced, and a
+// mapped character takes a combining mark after it along. Lines with them may differ, and only they may.
+const ownRules = /[\u0001-\u0009\u000A-\u000D\u000E-\u001F\u007F\u008F\u009F\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/;
+
+test('the tokenizer encodes a varied corpus as transformers.js does', async () => {
+  const reference = await tokenizer();
+  const differences = [];
+  let compared = 0;
+  for (const text of corpus) {
+    const ours = (await post('/tokenize', { text, model: MODEL })).ids;
+    const theirs = reference.encode(text);
+    compared += ownRules.test(text) ? 0 : 1;
+    if (JSON.stringify(ours) !== JSON.stringify(theirs)) differences.push({ text, ours, theirs });
+  }
+  console.log(`${corpus.length} lines, ${compared} without characters of transformers.js's own rules; ` +
+    `${differences.length} differ, all with such characters`);
+  assert.ok(compared > 250, `only ${compared} lines compared strictly`);
+  assert.deepEqual(differences.filter((d) => !ownRules.test(d.text)), []);
+});
+
+test('outputs decode to the text transformers.js decodes, special tokens skipped', async () => {
+  const reference = await tokenizer();
+  for (const text of corpus.slice(-9).map((t) => t.trim())) {
+    // One sentence, so that the text is one output's: the service joins a text's sentences.
+    const ours = await post('/translate', { text, model: MODEL, options: { return_attention: true, split_sentences: '0' } });
+    const pieces = ours.translations[0].attention.target_tokens;
+    const targetIds = pieces.map((p) => tokenizerJson.added_tokens.find((t) => t.content === p)?.id
+      ?? tokenizerJson.model.vocab.findIndex((v) => v[0] === p));
+    assert.equal(ours.translations[0].text, reference.decode(targetIds, { skip_special_tokens: true }), text);
+  }
+});
+
+const sources = [
+  ['en', 'The cat is sleeping on the sofa.'],
+  ['en', 'Do you want to come with me tomorrow?'],
+  ['fr', 'Je ne sais pas ce que tu veux dire.'],
+  ['hi', 'मैं घर जा रहा हूँ।'],
+];
+
+for (const [source, text] of sources) {
+  for (const target of Object.keys(codes).filter((t) => t !== source)) {
+    test(`greedy ${source}→${target} gives transformers.js's tokens: ${text}`, async () => {
+      const reference = await tokenizer();
+      const kwargs = { src_lang: codes[source], tgt_lang: codes[target] };
+      const inputs = reference._build_translation_inputs(text, {}, kwargs);
+      const output = await model.generate({ ...inputs, forced_bos_token_id: kwargs.forced_bos_token_id, num_beams: 1, do_sample: false });
+      const theirs = Array.from(output.data, Number).slice(1);
+
+      const ours = await post('/translate', {
+        text, model: MODEL, source_language: source, target_language: target, options: { return_attention: true },
+      });
+      const translation = ours.translations[0];
+      assert.deepEqual(translation.attention.source_tokens, Array.from(inputs.input_ids.data, (id) => pieceOf(Number(id))));
+      assert.equal(translation.attention.target_tokens[0], codes[target]);
+      assert.deepEqual(translation.attention.target_tokens, theirs.map(pieceOf));
+      assert.equal(translation.text, reference.decode(theirs, { skip_special_tokens: true }));
+    });
+  }
+}
+
+test('transformers.js decodes the graphs as the PyTorch model they were exported from', async () => {
+  const reference = JSON.parse(await readFile(join(bundle, 'reference.json'), 'utf8'));
+  for (const c of reference.cases) {
+    const output = await model.generate({
+      input_ids: int64(c.input_ids), attention_mask: int64(c.input_ids.map(() => 1)),
+      forced_bos_token_id: c.forced_bos_token_id, max_length: reference.max_length, num_beams: 1, do_sample: false,
+    });
+    assert.deepEqual(Array.from(output.data, Number).slice(1), c.output_ids);
+  }
+});
