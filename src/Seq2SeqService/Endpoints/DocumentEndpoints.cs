@@ -44,9 +44,9 @@ public static class DocumentEndpoints
     /// <remarks>
     /// Multipart: <c>file</c> (a format of <c>DocumentFormat.All</c>, docs/documents.md), and either <c>model</c> (a
     /// loaded model's name) or <c>target</c> with an optional <c>source</c> (language codes; the source is detected
-    /// when omitted); with none of them, the default model. Answers 202 with the job's id, its document key and where to follow it. The document's translated
-    /// characters are charged to the key's quota now. Errors (problem+json): 400 bad input or unsupported format,
-    /// 401 key, 413 file too large, 429 rate or quota, 503 the store cannot take it (retry after Retry-After).
+    /// when omitted); with none of them, the default model. Answers 202 with the job's id, its document key and where
+    /// to follow it. The document's translated characters are charged to the key's quota now. Errors (problem+json):
+    /// 400 bad input or unsupported format, 401 key, 413 file too large, 429 rate or quota, 503 the store cannot take it (retry after Retry-After).
     /// </remarks>
     public static async Task<IResult> UploadAsync(HttpContext context, DocumentWorker worker, IModelCatalog catalog)
     {
