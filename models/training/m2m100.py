@@ -34,6 +34,7 @@ class M2M100Size:
     pad_token_id: int = 1
     eos_token_id: int = 2
     activation_function: str = "relu"
+    dropout: float = 0.0
 
     def to_dict(self):
         return asdict(self)
@@ -77,12 +78,14 @@ class EncoderLayer(nn.Module):
         self.fc2 = nn.Linear(cfg.encoder_ffn_dim, d)
         self.final_layer_norm = nn.LayerNorm(d)
         self.act = ACTIVATIONS[cfg.activation_function]
+        self.dropout = cfg.dropout
 
     def forward(self, h, mask):
+        drop = lambda t: F.dropout(t, self.dropout, self.training)
         x = self.self_attn_layer_norm(h)
         k, v = self.self_attn.project_kv(x)
-        h = h + self.self_attn(x, k, v, mask)
-        return h + self.fc2(self.act(self.fc1(self.final_layer_norm(h))))
+        h = h + drop(self.self_attn(x, k, v, mask))
+        return h + drop(self.fc2(self.act(self.fc1(self.final_layer_norm(h)))))
 
 
 class DecoderLayer(nn.Module):
@@ -97,18 +100,20 @@ class DecoderLayer(nn.Module):
         self.fc2 = nn.Linear(cfg.decoder_ffn_dim, d)
         self.final_layer_norm = nn.LayerNorm(d)
         self.act = ACTIVATIONS[cfg.activation_function]
+        self.dropout = cfg.dropout
 
     def forward(self, h, self_mask, enc_mask, past_self, cross_kv):
+        drop = lambda t: F.dropout(t, self.dropout, self.training)
         x = self.self_attn_layer_norm(h)
         k, v = self.self_attn.project_kv(x)
         if past_self is not None:
             k = torch.cat([past_self[0], k], dim=2)
             v = torch.cat([past_self[1], v], dim=2)
-        h = h + self.self_attn(x, k, v, self_mask)
+        h = h + drop(self.self_attn(x, k, v, self_mask))
         cross, probs = self.encoder_attn(self.encoder_attn_layer_norm(h), cross_kv[0], cross_kv[1], enc_mask,
                                          return_weights=True)
-        h = h + cross
-        return h + self.fc2(self.act(self.fc1(self.final_layer_norm(h)))), (k, v), probs
+        h = h + drop(cross)
+        return h + drop(self.fc2(self.act(self.fc1(self.final_layer_norm(h))))), (k, v), probs
 
 
 class Encoder(nn.Module):
@@ -119,9 +124,11 @@ class Encoder(nn.Module):
         self.layers = nn.ModuleList([EncoderLayer(cfg) for _ in range(cfg.encoder_layers)])
         self.layer_norm = nn.LayerNorm(cfg.d_model)
         self.embed_scale = math.sqrt(cfg.d_model)
+        self.dropout = cfg.dropout
 
     def embed(self, input_ids):
-        return self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(input_ids)
+        h = self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(input_ids)
+        return F.dropout(h, self.dropout, self.training)
 
     def forward(self, input_ids, attention_mask):
         h = self.embed(input_ids)
@@ -139,12 +146,14 @@ class Decoder(nn.Module):
         self.layers = nn.ModuleList([DecoderLayer(cfg) for _ in range(cfg.decoder_layers)])
         self.layer_norm = nn.LayerNorm(cfg.d_model)
         self.embed_scale = math.sqrt(cfg.d_model)
+        self.dropout = cfg.dropout
 
     def cross_kv(self, encoder_states):
         return [layer.encoder_attn.project_kv(encoder_states) for layer in self.layers]
 
     def embed(self, input_ids, counted_before):
-        return self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(input_ids, counted_before)
+        h = self.embed_tokens(input_ids) * self.embed_scale + self.embed_positions(input_ids, counted_before)
+        return F.dropout(h, self.dropout, self.training)
 
     def forward(self, input_ids, encoder_attention_mask, cross, past_self=None, self_attention_mask=None,
                 return_cross=False):
@@ -181,6 +190,18 @@ class M2M100(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.model = model or M2M100Model(cfg)
+        self.init_weights()
+
+    def init_weights(self, std=0.02):
+        """Hugging Face's initialization (init_std 0.02): PyTorch's default N(0, 1) embeddings, scaled by
+        sqrt(d_model) and tied to the output projection, start training with logits in the hundreds."""
+        for module in self.modules():
+            if isinstance(module, (nn.Linear, nn.Embedding)):
+                nn.init.normal_(module.weight, 0.0, std)
+            if isinstance(module, nn.Linear) and module.bias is not None:
+                nn.init.zeros_(module.bias)
+        with torch.no_grad():
+            self.model.shared.weight[self.cfg.pad_token_id].zero_()
 
     def init_random(self, generator, std):
         """Weights wide enough that greedy outputs depend on the source and the forced language (small ones

@@ -24,19 +24,23 @@ def write_tsv(path, pairs):
 
 
 def train_spm(train_pairs, prefix, vocab_size, seed, max_sentences=0, normalization="nmt_nfkc"):
-    text_path = prefix + ".train.txt"
     lines = [en for en, _ in train_pairs] + [fr for _, fr in train_pairs]
     if max_sentences:
         random.Random(seed).shuffle(lines)
         lines = lines[:max_sentences]
+    # The spm model holds every id except <pad>, which vocab.json appends as the last id.
+    train_spm_lines(lines, prefix, vocab_size - 1, normalization, eos_id=0, unk_id=1, bos_id=-1, pad_id=-1)
+
+
+def train_spm_lines(lines, prefix, spm_size, normalization, **special_ids):
+    """A unigram model of spm_size pieces over every character of the text; special_ids places eos/unk/bos/pad."""
+    text_path = prefix + ".train.txt"
     with open(text_path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
-    # The spm model holds every id except <pad>, which vocab.json appends as the last id.
     spm.SentencePieceTrainer.train(
-        input=text_path, model_prefix=prefix, model_type="unigram", vocab_size=vocab_size - 1,
-        eos_id=0, unk_id=1, bos_id=-1, pad_id=-1, character_coverage=1.0,
+        input=text_path, model_prefix=prefix, model_type="unigram", vocab_size=spm_size, character_coverage=1.0,
         normalization_rule_name=normalization, num_threads=2,
-        input_sentence_size=0, shuffle_input_sentence=True, minloglevel=1)
+        input_sentence_size=0, shuffle_input_sentence=True, minloglevel=1, **special_ids)
     os.remove(text_path)
 
 

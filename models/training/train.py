@@ -15,11 +15,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from m2m100 import M2M100, M2M100Size
 from marian import MarianMT, MarianSize
 from onnx_weights import load_bundle
 from rnn_model import GruAttention, GruSize
 
-ARCHS = {"marian": (MarianMT, MarianSize), "gru": (GruAttention, GruSize)}
+ARCHS = {"marian": (MarianMT, MarianSize), "gru": (GruAttention, GruSize), "m2m100": (M2M100, M2M100Size)}
 
 
 def new_size(args, data):
@@ -27,6 +28,12 @@ def new_size(args, data):
         return GruSize(vocab_size=data["vocab_size"], embed_dim=args.d_model, encoder_hidden=args.enc_hidden,
                        encoder_layers=args.layers, decoder_hidden=args.dec_hidden, dropout=args.dropout,
                        pad_token_id=data["pad_id"], eos_token_id=data["eos_id"])
+    if args.arch == "m2m100":
+        return M2M100Size(vocab_size=data["vocab_size"], d_model=args.d_model, encoder_layers=args.layers,
+                          decoder_layers=args.layers, encoder_attention_heads=args.heads,
+                          decoder_attention_heads=args.heads, encoder_ffn_dim=args.ffn, decoder_ffn_dim=args.ffn,
+                          max_position_embeddings=args.max_positions, pad_token_id=data["pad_id"],
+                          eos_token_id=data["eos_id"], dropout=args.dropout)
     return MarianSize(vocab_size=data["vocab_size"], d_model=args.d_model, encoder_layers=args.layers,
                       decoder_layers=args.layers, encoder_attention_heads=args.heads,
                       decoder_attention_heads=args.heads, encoder_ffn_dim=args.ffn, decoder_ffn_dim=args.ffn,
@@ -53,7 +60,9 @@ def make_batches(src, tgt, max_tokens, seed, epoch):
     return batches
 
 
-def collate(idx, src, tgt, pad_id):
+def collate(idx, src, tgt, pad_id, start_id=None, forced_first=False):
+    """start_id: the decoder start token (pad for Marian, eos for M2M100/NLLB). forced_first: targets begin with
+    their language token, which generation forces rather than predicts, so it is fed but left out of the loss."""
     s = [src[i] for i in idx]
     t = [tgt[i] for i in idx]
     b, ls, lt = len(idx), max(map(len, s)), max(map(len, t))
@@ -64,8 +73,10 @@ def collate(idx, src, tgt, pad_id):
         input_ids[r, :len(a)] = torch.tensor(a)
         attention_mask[r, :len(a)] = 1
         labels[r, :len(c)] = torch.tensor(c)
-    # Decoder input = labels shifted right behind the start token (= pad for Marian).
-    dec_in = torch.cat([torch.full((b, 1), pad_id, dtype=torch.long), labels[:, :-1]], dim=1)
+    start = pad_id if start_id is None else start_id
+    dec_in = torch.cat([torch.full((b, 1), start, dtype=torch.long), labels[:, :-1]], dim=1)
+    if forced_first:
+        labels[:, 0] = pad_id
     return input_ids, attention_mask, dec_in, labels
 
 
@@ -93,12 +104,12 @@ def loss_fn(logits, labels, pad_id, smoothing):
 
 
 @torch.no_grad()
-def dev_loss(model, data, pad_id, max_tokens):
+def dev_loss(model, data, pad_id, max_tokens, target_start):
     model.eval()
     src, tgt = data
     total, n = 0.0, 0
     for idx in make_batches(src, tgt, max_tokens, 0, 0):
-        ii, am, di, lab = collate(idx, src, tgt, pad_id)
+        ii, am, di, lab = collate(idx, src, tgt, pad_id, **target_start)
         logits = model(ii, am, di)
         k = int((lab != pad_id).sum())
         total += float(loss_fn(logits, lab, pad_id, 0.0)) * k
@@ -135,7 +146,7 @@ def main():
     ap.add_argument("--max-positions", type=int, default=256)
     ap.add_argument("--enc-hidden", type=int, default=256, help="gru: encoder GRU size per direction")
     ap.add_argument("--dec-hidden", type=int, default=512, help="gru: decoder GRU size")
-    ap.add_argument("--dropout", type=float, default=0.2, help="gru: dropout")
+    ap.add_argument("--dropout", type=float, default=0.2, help="gru and m2m100: dropout")
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--dev-every", type=int, default=500)
@@ -158,6 +169,7 @@ def main():
     if args.limit:
         src, tgt = src[:args.limit], tgt[:args.limit]
     dev = (data["dev"][0], data["dev"][1])
+    target_start = {"start_id": data.get("start_id"), "forced_first": data.get("forced_first", False)}
 
     ckpt_path = os.path.join(args.run, "checkpoint.pt")
     resume = torch.load(ckpt_path) if os.path.exists(ckpt_path) else None
@@ -206,7 +218,7 @@ def main():
         batches = make_batches(src, tgt, args.max_tokens, args.seed, state["epoch"])
         while state["batch_in_epoch"] < len(batches) and not done():
             t0 = time.time()
-            ii, am, di, lab = collate(batches[state["batch_in_epoch"]], src, tgt, pad_id)
+            ii, am, di, lab = collate(batches[state["batch_in_epoch"]], src, tgt, pad_id, **target_start)
             lr = lr_at(state["step"] + 1, progress(state, args), args)
             for g in opt.param_groups:
                 g["lr"] = lr
@@ -231,7 +243,7 @@ def main():
                     train_minutes=round(state["train_seconds"] / 60, 1))
                 win_tokens, win_loss, win_steps, win_start = 0, 0.0, 0, time.time()
             if step % args.dev_every == 0 or done():
-                dl = dev_loss(model, dev, pad_id, args.max_tokens)
+                dl = dev_loss(model, dev, pad_id, args.max_tokens, target_start)
                 state["best_dev"] = dl if state["best_dev"] is None else min(dl, state["best_dev"])
                 log(event="dev", step=step, dev_loss=round(dl, 4), dev_ppl=round(math.exp(dl), 3))
                 win_tokens, win_loss, win_steps, win_start = 0, 0.0, 0, time.time()
