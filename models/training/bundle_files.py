@@ -95,6 +95,18 @@ def load_spm_proto(path):
     return proto
 
 
+def normalizer_json(proto):
+    """The spm model's normalization as tokenizers writes it: its precompiled charsmap, then the whitespace rule."""
+    norm = proto.normalizer_spec
+    normalizers = []
+    if norm.precompiled_charsmap:
+        normalizers.append({"type": "Precompiled",
+                            "precompiled_charsmap": base64.b64encode(norm.precompiled_charsmap).decode("ascii")})
+    if norm.remove_extra_whitespaces:
+        normalizers.append({"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "})
+    return {"type": "Sequence", "normalizers": normalizers}
+
+
 def tokenizer_json(proto, vocab):
     """tokenizers' serialization of the spm model. Ids follow vocab.json (the spm ids, plus <pad> last)."""
     pieces = [[p.piece, p.score] for p in proto.pieces]
@@ -105,20 +117,13 @@ def tokenizer_json(proto, vocab):
                                     "rstrip": False, "normalized": False, "special": True}
     meta = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True, "prepend_scheme": "always",
             "split": True}
-    norm = proto.normalizer_spec
-    normalizers = []
-    if norm.precompiled_charsmap:
-        normalizers.append({"type": "Precompiled",
-                            "precompiled_charsmap": base64.b64encode(norm.precompiled_charsmap).decode("ascii")})
-    if norm.remove_extra_whitespaces:
-        normalizers.append({"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "})
     eos = proto.pieces[vocab["</s>"]].piece
     return {
         "version": "1.0",
         "truncation": None,
         "padding": None,
         "added_tokens": [special(vocab["</s>"], "</s>"), special(vocab["<unk>"], "<unk>"), special(pad_id, "<pad>")],
-        "normalizer": {"type": "Sequence", "normalizers": normalizers},
+        "normalizer": normalizer_json(proto),
         "pre_tokenizer": meta,
         "post_processor": {
             "type": "TemplateProcessing",

@@ -1,7 +1,7 @@
 """Greedy and beam search in PyTorch, exactly as docs/decoding.md defines them (the C# engine implements the
 same rules, and the golden files written from here are its reference)."""
 from dataclasses import asdict, dataclass, field
-from typing import List
+from typing import List, Optional
 
 import torch
 import torch.nn.functional as F
@@ -18,9 +18,14 @@ class DecodeSettings:
     no_repeat_ngram_size: int = 0
     min_length: int = 0
     bad_words_ids: List[List[int]] = field(default_factory=list)
+    forced_bos_token_id: Optional[int] = None
 
     def to_dict(self):
-        return asdict(self)
+        """Without a forced first token, the fields the golden files of the bilingual bundles were written with."""
+        d = asdict(self)
+        if d["forced_bos_token_id"] is None:
+            del d["forced_bos_token_id"]
+        return d
 
 
 NEG_INF = float("-inf")
@@ -53,6 +58,9 @@ def process_logits(logits, seqs, g, s: DecodeSettings, eos_id):
             logits[:, word[0]] = NEG_INF
     if g + 1 < s.min_length:
         logits[:, eos_id] = NEG_INF
+    if g == 0 and s.forced_bos_token_id is not None:
+        logits[:] = NEG_INF
+        logits[:, s.forced_bos_token_id] = 0.0
     return F.log_softmax(logits, dim=-1)
 
 

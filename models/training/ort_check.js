@@ -5,7 +5,7 @@
 //   {"kind": "run", "model": path, "inputs": {name: {"dtype", "dims", "file"}}, "out_dir": path}
 //     raw little-endian tensors in and out; writes <out_dir>/<output>.bin and <out_dir>/outputs.json (dims)
 //   {"kind": "greedy", "encoder": path, "decoder": path, "decoder_with_past": path | null (merged when null),
-//    "sources": [[ids]], "max_new_tokens", "start_id", "eos_id", "banned_ids": [...],
+//    "sources": [[ids]], "max_new_tokens", "start_id", "eos_id", "banned_ids": [...], "forced_ids": [id] | absent,
 //    "layers", "heads", "head_dim", "out": path}
 //     greedy decoding one source at a time through the KV cache; writes {"outputs": [[ids]]}
 //   {"kind": "greedy_recurrent", "encoder": path, "decoder": path, "sources", "max_new_tokens", "start_id",
@@ -67,7 +67,7 @@ async function greedyTask(task) {
   const later = merged ? first : await ort.InferenceSession.create(task.decoder_with_past);
   const banned = new Set(task.banned_ids);
   const outputs = [];
-  for (const src of task.sources) {
+  for (const [row, src] of task.sources.entries()) {
     const ids = int64(src, [1, src.length]);
     const mask = int64(src.map(() => 1), [1, src.length]);
     const { last_hidden_state: hidden } = await encoder.run({ input_ids: ids, attention_mask: mask });
@@ -102,7 +102,7 @@ async function greedyTask(task) {
         }
       }
       past = next;
-      last = argmaxLast(res.logits, banned);
+      last = g === 0 && task.forced_ids ? task.forced_ids[row] : argmaxLast(res.logits, banned);
       out.push(last);
       if (last === task.eos_id) break;
     }

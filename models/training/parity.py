@@ -198,10 +198,14 @@ def check_join(model, paths, ort_package, work, report, sources, pad_id, start_i
                    f"max abs diff {worst:.2e} against each row alone", worst <= TOLERANCE)
 
 
-def check_greedy(model, paths, ort_package, work, report, sources, start_id, eos_id, pad_id, max_new_tokens):
-    """ONNX greedy (node loop) vs PyTorch greedy, one source at a time on both sides."""
-    settings = DecodeSettings(max_new_tokens=max_new_tokens, bad_words_ids=[[pad_id]])
-    expected = [greedy(model, [s], settings, start_id, eos_id, pad_id)[0][0] for s in sources]
+def check_greedy(model, paths, ort_package, work, report, sources, start_id, eos_id, pad_id, max_new_tokens,
+                 forced_ids=None):
+    """ONNX greedy (node loop) vs PyTorch greedy, one source at a time on both sides; forced_ids: each source's
+    forced first token (the target language of a multilingual model)."""
+    forced = forced_ids or [None] * len(sources)
+    expected = [greedy(model, [s], DecodeSettings(max_new_tokens=max_new_tokens, bad_words_ids=[[pad_id]],
+                                                  forced_bos_token_id=f), start_id, eos_id, pad_id)[0][0]
+                for s, f in zip(sources, forced)]
     cfg = model.cfg
     layouts = []
     if "decoder_model_merged" in paths:
@@ -212,7 +216,7 @@ def check_greedy(model, paths, ort_package, work, report, sources, start_id, eos
     for name, dec, dec_past in layouts:
         tasks.append({"kind": "greedy", "encoder": paths["encoder_model"], "decoder": dec,
                       "decoder_with_past": dec_past, "sources": sources, "max_new_tokens": max_new_tokens,
-                      "start_id": start_id, "eos_id": eos_id, "banned_ids": [pad_id],
+                      "start_id": start_id, "eos_id": eos_id, "banned_ids": [pad_id], "forced_ids": forced_ids,
                       "layers": cfg.decoder_layers, "heads": cfg.decoder_attention_heads,
                       "head_dim": cfg.d_model // cfg.decoder_attention_heads,
                       "out": os.path.join(work, f"greedy_{name}.json")})

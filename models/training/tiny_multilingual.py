@@ -41,7 +41,7 @@ REFERENCE_CASES = 6
 
 def tokenizer_json(spm_json, languages):
     pieces = [p for p in spm_json["model"]["vocab"]
-              if p[0] not in ("<unk>", "<s>", "</s>") and not p[0].startswith(">>")]
+              if p[0] not in ("<unk>", "<s>", "</s>", "<pad>") and not p[0].startswith(">>")]
     vocab = [[s, 0.0] for s in SPECIALS] + pieces + [[code, 0.0] for code in languages] + [["<mask>", 0.0]]
     added = [{"id": i, "content": token, "single_word": False, "lstrip": False, "rstrip": False,
               "normalized": False, "special": True}
@@ -66,7 +66,7 @@ def tokenizer_json(spm_json, languages):
     }, ids
 
 
-def config_json(cfg, family, name):
+def config_json(cfg, family, name, max_length=MAX_LENGTH):
     return {
         "_name_or_path": f"seq2seqservice-{name}",
         "activation_dropout": 0.0, "activation_function": family["activation"],
@@ -74,9 +74,9 @@ def config_json(cfg, family, name):
         "attention_dropout": 0.0, "bos_token_id": 0, "d_model": cfg.d_model,
         "decoder_attention_heads": cfg.decoder_attention_heads, "decoder_ffn_dim": cfg.decoder_ffn_dim,
         "decoder_layerdrop": 0.0, "decoder_layers": cfg.decoder_layers, "decoder_start_token_id": cfg.eos_token_id,
-        "dropout": 0.0, "encoder_attention_heads": cfg.encoder_attention_heads, "encoder_ffn_dim": cfg.encoder_ffn_dim,
+        "dropout": cfg.dropout, "encoder_attention_heads": cfg.encoder_attention_heads, "encoder_ffn_dim": cfg.encoder_ffn_dim,
         "encoder_layerdrop": 0.0, "encoder_layers": cfg.encoder_layers, "eos_token_id": cfg.eos_token_id,
-        "init_std": 0.02, "is_encoder_decoder": True, "max_length": MAX_LENGTH,
+        "init_std": 0.02, "is_encoder_decoder": True, "max_length": max_length,
         "max_position_embeddings": cfg.max_position_embeddings, "model_type": family["model_type"],
         "num_hidden_layers": cfg.encoder_layers, "pad_token_id": cfg.pad_token_id, "scale_embedding": True,
         "tokenizer_class": family["tokenizer_class"], "torch_dtype": "float32", "transformers_version": "4.46.0",
@@ -84,9 +84,10 @@ def config_json(cfg, family, name):
     }
 
 
-def generation_config_json(cfg):
+def generation_config_json(cfg, max_length=MAX_LENGTH, num_beams=None):
+    beams = {} if num_beams is None else {"num_beams": num_beams}
     return {"bos_token_id": 0, "decoder_start_token_id": cfg.eos_token_id, "eos_token_id": cfg.eos_token_id,
-            "max_length": MAX_LENGTH, "pad_token_id": cfg.pad_token_id, "transformers_version": "4.46.0"}
+            "max_length": max_length, **beams, "pad_token_id": cfg.pad_token_id, "transformers_version": "4.46.0"}
 
 
 def tokenizer_config_json(family):
@@ -96,14 +97,26 @@ def tokenizer_config_json(family):
             "tokenizer_class": family["tokenizer_class"], "unk_token": "<unk>"}
 
 
-def greedy_reference(model, source_ids, forced, cfg):
+def write_bundle_files(out, cfg, family, name, tokenizer, max_length=MAX_LENGTH, num_beams=None):
+    """Everything but the ONNX graphs."""
+    languages = family["languages"]
+    write_json(os.path.join(out, "tokenizer.json"), tokenizer)
+    write_json(os.path.join(out, "config.json"), config_json(cfg, family, name, max_length))
+    write_json(os.path.join(out, "generation_config.json"), generation_config_json(cfg, max_length, num_beams))
+    write_json(os.path.join(out, "tokenizer_config.json"), tokenizer_config_json(family))
+    write_json(os.path.join(out, "special_tokens_map.json"),
+               {"additional_special_tokens": languages, "bos_token": "<s>", "eos_token": "</s>",
+                "mask_token": "<mask>", "pad_token": "<pad>", "unk_token": "<unk>"})
+
+
+def greedy_reference(model, source_ids, forced, cfg, max_length=MAX_LENGTH):
     """Hugging Face's greedy generate with forced_bos_token_id: the decoder starts from decoder_start_token_id,
     the first generated token is forced, and decoding stops at eos or max_length tokens (the start counted)."""
     src = torch.tensor([source_ids])
     mask = torch.ones_like(src)
     out = [cfg.eos_token_id, forced]
     with torch.no_grad():
-        while len(out) < MAX_LENGTH and out[-1] != cfg.eos_token_id:
+        while len(out) < max_length and out[-1] != cfg.eos_token_id:
             logits = model(src, mask, torch.tensor([out]))
             out.append(int(logits[0, -1].argmax()))
     return out[1:]
@@ -129,13 +142,7 @@ def main():
     paths = export_all(model, out)
     for role in ("decoder_model", "decoder_with_past_model"):
         os.remove(paths[role])
-    write_json(os.path.join(out, "tokenizer.json"), tokenizer)
-    write_json(os.path.join(out, "config.json"), config_json(cfg, family, name))
-    write_json(os.path.join(out, "generation_config.json"), generation_config_json(cfg))
-    write_json(os.path.join(out, "tokenizer_config.json"), tokenizer_config_json(family))
-    write_json(os.path.join(out, "special_tokens_map.json"),
-               {"additional_special_tokens": languages, "bos_token": "<s>", "eos_token": "</s>",
-                "mask_token": "<mask>", "pad_token": "<pad>", "unk_token": "<unk>"})
+    write_bundle_files(out, cfg, family, name, tokenizer)
 
     generator = torch.Generator().manual_seed(args.seed + 1)
     first_piece, last_piece = len(SPECIALS), ids[languages[0]]
