@@ -30,15 +30,18 @@ RUN dotnet publish src/Seq2SeqService/Seq2SeqService.csproj -c Release --no-rest
 # .NET needs and the app user, without a second (shared) .NET runtime.
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0 AS runtime
 
-# The default configuration's bundles, baked in: the Transformer (the default model) and the recurrent one
-# beside it. To serve another, mount its folder (read-only) under /models and point
+# The default configuration's bundles, baked in: the Transformer (the default model), the recurrent one and the
+# multilingual one (en, fr, hi) beside it. To serve another, mount its folder (read-only) under /models and point
 # Service__Models__Bundles__N__Path (and __Name) at it.
 COPY models/marian-tatoeba-en-fr/ /models/marian-tatoeba-en-fr/
 COPY models/gru-tatoeba-en-fr/ /models/gru-tatoeba-en-fr/
+COPY models/m2m100-tatoeba-en-fr-hi/ /models/m2m100-tatoeba-en-fr-hi/
 ENV Service__Models__Bundles__0__Name=marian-tatoeba-en-fr \
     Service__Models__Bundles__0__Path=/models/marian-tatoeba-en-fr \
     Service__Models__Bundles__1__Name=gru-tatoeba-en-fr \
     Service__Models__Bundles__1__Path=/models/gru-tatoeba-en-fr \
+    Service__Models__Bundles__2__Name=m2m100-tatoeba-en-fr-hi \
+    Service__Models__Bundles__2__Path=/models/m2m100-tatoeba-en-fr-hi \
     ASPNETCORE_HTTP_PORTS=8080
 
 # ONNX Runtime's usage telemetry would keep a device id and an event database under

@@ -26,6 +26,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", required=True, help="prep_multilingual.py output folder")
     ap.add_argument("--directions", nargs="+", default=list(DIRECTIONS), choices=DIRECTIONS)
+    ap.add_argument("--max-new-tokens", type=int, default=127,
+                    help="the bundle's max_length - 1: a degenerate repetition stops there, as it does when served")
     args = parse_run_arguments(ap)
     model, weights, state = load_trained(args.run, args.average)
     cfg = model.cfg
@@ -46,7 +48,7 @@ def main():
         ids = [encode(s, source) for s in sources]
         entry = {"sentences": len(sources), "references": sum(map(len, refs)), "runs": {}}
         for beams in args.beams:
-            settings = DecodeSettings(max_new_tokens=cfg.max_position_embeddings - 1, num_beams=beams,
+            settings = DecodeSettings(max_new_tokens=args.max_new_tokens, num_beams=beams,
                                       bad_words_ids=[[cfg.pad_token_id]], forced_bos_token_id=lang_ids[target])
             t0 = time.time()
             outputs = decode_ids(model, ids, settings, cfg.eos_token_id, args.batch_size)

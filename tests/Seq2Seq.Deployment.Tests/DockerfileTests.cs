@@ -136,7 +136,9 @@ public class DockerfileTests
     public void Every_configured_bundle_is_baked_in_where_the_configuration_points()
     {
         var copies = Runtime.All("COPY").Where(c => !c.Arguments.StartsWith("--from")).Select(c => c.CopyPaths()).ToList();
-        copies.Should().HaveCount(2, "the Transformer and the recurrent bundle of the default configuration are baked in");
+        var configured = ServiceConfiguration.AppSettings.Keys.Count(k => Regex.IsMatch(k, @"^Service:Models:Bundles:\d+:Path$"));
+        configured.Should().BeGreaterThan(2, "the Transformer, the recurrent and the multilingual bundle are the default configuration's");
+        copies.Should().HaveCount(configured, "every bundle of the default configuration is baked in");
         for (var i = 0; i < copies.Count; i++)
         {
             var (sources, destination) = copies[i];

@@ -9,6 +9,7 @@ internal static class RepoPaths
     public const string TinyRecurrentBundle = "tiny-gru";
     public const string TinyNllbBundle = "tiny-nllb";
     public const string TinyMBartBundle = "tiny-mbart";
+    public const string MultilingualBundle = "m2m100-tatoeba-en-fr-hi";
 
     public static string Root { get; } = FindRoot();
 

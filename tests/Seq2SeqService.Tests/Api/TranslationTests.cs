@@ -166,7 +166,7 @@ public sealed class TranslationTests
     }
 
     [Fact]
-    public async Task The_default_configuration_serves_both_families()
+    public async Task The_default_configuration_serves_every_family()
     {
         using var factory = new ServiceFactory();
         var models = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/models")).RootElement;
@@ -174,7 +174,7 @@ public sealed class TranslationTests
         models.GetProperty("default").GetString().Should().Be(Bundles.Default);
         models.GetProperty("models").EnumerateArray()
             .Select(m => (m.GetProperty("name").GetString(), m.GetProperty("architecture").GetString()))
-            .Should().Equal((Bundles.Default, "transformer"), (Bundles.Recurrent, "gru-attention"));
+            .Should().Equal((Bundles.Default, "transformer"), (Bundles.Recurrent, "gru-attention"), (Bundles.Multilingual, "transformer"));
         models.GetProperty("models")[1].GetProperty("attention").GetBoolean().Should().BeTrue();
     }
 

@@ -10,11 +10,12 @@ public static class Bundles
     public const string Recurrent = "gru-tatoeba-en-fr";
     public const string TinyRecurrent = "tiny-gru";
     public const string TinyNllb = "tiny-nllb";
+    public const string Multilingual = "m2m100-tatoeba-en-fr-hi";
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>Settings that make a host serve <paramref name="bundle"/>: the default needs none.</summary>
-    public static Dictionary<string, string?> SettingsFor(string bundle) => bundle is Default or Recurrent
+    public static Dictionary<string, string?> SettingsFor(string bundle) => bundle is Default or Recurrent or Multilingual
         ? []
         : new() { ["Service:Models:Bundles:0:Path"] = Path.Combine(RepoRoot, "tests", "fixtures", bundle) };
 
