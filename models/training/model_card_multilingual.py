@@ -7,6 +7,7 @@ import os
 import torch
 
 from bundle_files import bundle_sizes
+from evaluate_multilingual import DIRECTIONS
 from metrics import corpus_chrf
 from model_card_parts import DATA_CREDIT, add_provenance_arguments, read_log, table_rows, write_card
 from splits import read_pairs
@@ -14,6 +15,21 @@ from splits import read_pairs
 HINDI_CREDIT = ("Tatoeba English–Hindi sentence pairs from the same source and under the same license "
                 "(ManyThings.org's `hin-eng` file of 2018-05-26, 2,867 pairs).")
 NAMES = {"en": "English", "fr": "French", "hi": "Hindi"}
+
+
+def merged_results(paths):
+    """One results object: each direction's decodings from every file, directions in DIRECTIONS order."""
+    merged = None
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            res = json.load(f)
+        if merged is None:
+            merged = {**res, "directions": {}}
+        for direction, entry in res["directions"].items():
+            runs = merged["directions"].setdefault(direction, {**entry, "runs": {}})["runs"]
+            runs.update(entry["runs"])
+    merged["directions"] = {d: merged["directions"][d] for d in DIRECTIONS if d in merged["directions"]}
+    return merged
 
 
 def hindi_repeat(data):
@@ -59,7 +75,8 @@ def sample_rows(results, n):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--results", required=True, help="evaluate_multilingual.py output")
+    ap.add_argument("--results", required=True, nargs="+",
+                    help="evaluate_multilingual.py outputs of one run (e.g. greedy and beam search run apart)")
     ap.add_argument("--log", required=True, help="the run's train.log")
     ap.add_argument("--data", required=True, help="prep_multilingual.py output folder")
     ap.add_argument("--bundle", required=True)
@@ -69,8 +86,7 @@ def main():
     add_provenance_arguments(ap)
     args = ap.parse_args()
 
-    with open(args.results, encoding="utf-8") as f:
-        results = json.load(f)
+    results = merged_results(args.results)
     with open(os.path.join(args.bundle, "config.json")) as f:
         cfg = json.load(f)
     events = read_log(args.log)
