@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using static Seq2SeqService.Tests.Documents.DocumentTools;
 
 namespace Seq2SeqService.Tests.Documents;
@@ -46,6 +47,35 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
         Words("italic").Should().MatchRegex("^(petit|petite)$", all);
         runs.Where(r => !r.GetProperty("bold").GetBoolean() && !r.GetProperty("italic").GetBoolean())
             .Select(r => r.GetProperty("text").GetString()).Should().Contain(t => t!.Contains("chien"), all);
+    }
+
+    [Fact]
+    public async Task Docx_footnote_reference_and_picture_inside_a_sentence_stay_after_the_word_they_followed()
+    {
+        var (before, after) = await RoundTripAsync("notes.docx", "docx-notes");
+        var paragraphs = Texts(after.GetProperty("paragraphs"));
+        paragraphs.Should().HaveSameCount(Texts(before.GetProperty("paragraphs")));
+
+        // "The cat[footnote 20] is sleeping on the sofa." and "My dog[picture] is sleeping in the garden."
+        var note = paragraphs.Single(p => p.Contains("[footnote", StringComparison.Ordinal));
+        var id = Regex.Match(note, @"\bchat\[footnote (-?\d+)\] \w", RegexOptions.IgnoreCase);
+        id.Success.Should().BeTrue($"the reference should follow 'chat', not end the paragraph: '{note}'");
+        ShouldBeFrench([after.GetProperty("footnotes").GetProperty(id.Groups[1].Value).GetString()!], ["Thank you very much."]);
+        paragraphs.Should().ContainSingle(p => p.Contains("[picture]", StringComparison.Ordinal))
+            .Which.Should().MatchRegex(@"(?i)\bchien\[picture\] \w");
+    }
+
+    [Fact]
+    public async Task Docx_link_text_and_picture_title_and_description_are_translated_while_link_targets_and_field_codes_are_kept()
+    {
+        var (before, after) = await RoundTripAsync("notes.docx", "docx-notes");
+        var (linksBefore, linksAfter) = (before.GetProperty("links")[0], after.GetProperty("links").EnumerateArray().ToList());
+        linksAfter.Should().ContainSingle().Which.GetProperty("target").GetString().Should().Be("https://example.com/car");
+        ShouldBeFrench([linksAfter[0].GetProperty("text").GetString()!], [linksBefore.GetProperty("text").GetString()!]);
+        Texts(after.GetProperty("fields")).Should().Equal(Texts(before.GetProperty("fields"))).And.ContainMatch("TOC *");
+        var (pictureBefore, pictureAfter) = (before.GetProperty("pictures")[0], after.GetProperty("pictures")[0]);
+        ShouldBeFrench([pictureAfter.GetProperty("title").GetString()!, pictureAfter.GetProperty("descr").GetString()!],
+            [pictureBefore.GetProperty("title").GetString()!, pictureBefore.GetProperty("descr").GetString()!]);
     }
 
     [Fact]
@@ -137,9 +167,9 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     }
 
     /// <summary>A file made by its tool, translated into French through DeepL's calls; both as the tool reads them.</summary>
-    private async Task<(JsonElement Before, JsonElement After)> RoundTripAsync(string fileName)
+    private async Task<(JsonElement Before, JsonElement After)> RoundTripAsync(string fileName, string? kind = null)
     {
-        var kind = Path.GetExtension(fileName)[1..];
+        kind ??= Path.GetExtension(fileName)[1..];
         var source = Make(kind);
         var translated = await host.Documents.DeepLTranslateAsync(fileName, source, "FR");
         return (Read(kind, source), Read(kind, translated));

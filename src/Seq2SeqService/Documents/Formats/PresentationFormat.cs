@@ -9,8 +9,8 @@ using P = OpenXml::DocumentFormat.OpenXml.Presentation;
 namespace Seq2SeqService.Documents;
 
 /// <summary>
-/// PowerPoint (.pptx): the slides' text (titles, text boxes, tables, shapes), their notes and their pictures' alt
-/// text, in slide order. Layouts and masters (their placeholder prompts), text fields (slide numbers, dates),
+/// PowerPoint (.pptx): the slides' text (titles, text boxes, tables, shapes), their notes and their drawings' alt
+/// texts and titles, in slide order. Layouts and masters (their placeholder prompts), text fields (slide numbers, dates),
 /// positions and styles are kept.
 /// </summary>
 internal static class PresentationFormat
@@ -32,10 +32,7 @@ internal static class PresentationFormat
             foreach (var root in new OpenXmlElement?[] { slide.Slide, slide.NotesSlidePart?.NotesSlide }.OfType<OpenXmlElement>())
             {
                 slots.AddRange(OfficeFile.Paragraphs<A.Paragraph>(root, Runs, Shape));
-                foreach (var shape in root.Descendants<P.NonVisualDrawingProperties>().Where(d => d.Description?.Value is { Length: > 0 }))
-                {
-                    slots.Add(TextSlot.Plain(shape.Description!.Value!, t => shape.Description = t));
-                }
+                slots.AddRange(OfficeFile.AltTexts(root.Descendants<P.NonVisualDrawingProperties>()));
             }
         }
 
