@@ -78,10 +78,13 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
             [pictureBefore.GetProperty("title").GetString()!, pictureBefore.GetProperty("descr").GetString()!]);
     }
 
-    [Fact]
-    public async Task Xlsx_strings_come_back_french_while_numbers_dates_formulas_and_sheet_names_are_untouched()
+    /// <summary>python3-openpyxl 3.0 writes inline strings; "xlsx-shared" is its workbook with a shared string table.</summary>
+    [Theory]
+    [InlineData("xlsx")]
+    [InlineData("xlsx-shared")]
+    public async Task Xlsx_inline_and_shared_strings_come_back_french_while_numbers_dates_formulas_and_sheet_names_are_untouched(string kind)
     {
-        var (book, translatedBook) = await RoundTripAsync("prices.xlsx");
+        var (book, translatedBook) = await RoundTripAsync("prices.xlsx", kind);
         var (before, after) = (book.GetProperty("sheets"), translatedBook.GetProperty("sheets"));
         after.EnumerateObject().Select(s => s.Name).Should().Equal("Prices", "Notes");
         var prices = after.GetProperty("Prices");
@@ -92,6 +95,20 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
         foreach (var (sheet, cell) in new[] { ("Prices", "A1"), ("Prices", "B1"), ("Prices", "B2"), ("Notes", "A1") })
         {
             ShouldBeFrench([after.GetProperty(sheet).GetProperty(cell).GetString()!], [before.GetProperty(sheet).GetProperty(cell).GetString()!]);
+        }
+    }
+
+    [Fact]
+    public async Task Xlsx_comments_and_chart_titles_come_back_french_and_the_charted_numbers_untouched()
+    {
+        var (before, after) = await RoundTripAsync("prices.xlsx", "xlsx-notes");
+        var (chartBefore, chartAfter) = (Texts(before.GetProperty("charts")[0]), Texts(after.GetProperty("charts")[0]));
+        ShouldBeFrench(chartAfter, chartBefore);
+        ShouldBeFrench([after.GetProperty("comments").GetProperty("A1").GetString()!], [before.GetProperty("comments").GetProperty("A1").GetString()!]);
+        var (cellsBefore, cellsAfter) = (before.GetProperty("sheets").GetProperty("Prices"), after.GetProperty("sheets").GetProperty("Prices"));
+        foreach (var cell in new[] { "B2", "B3", "B4", "B5" })
+        {
+            cellsAfter.GetProperty(cell).GetInt32().Should().Be(cellsBefore.GetProperty(cell).GetInt32());
         }
     }
 
