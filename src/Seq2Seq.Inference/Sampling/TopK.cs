@@ -8,7 +8,8 @@ namespace Seq2Seq.Inference.Sampling;
 /// <summary>
 /// The k largest values of a row in the order a full sort (value descending, position ascending) would give them,
 /// by a size-k heap: O(n log k) and no copy of the row, where a sort of a 256k vocabulary costs O(n log n) and n
-/// writes per step. Past a quarter of the row a heap costs more than a sort, which then takes over.
+/// writes per step. Past a 32nd of the row the heap's sifting costs more than one key per value, a selection of the
+/// k best keys and a sort of those alone, which then take over.
 /// </summary>
 internal static class TopK
 {
@@ -24,9 +25,9 @@ internal static class TopK
             return;
         }
 
-        if (4 * k > values.Length)
+        if (32 * k > values.Length)
         {
-            SortAll(values, best);
+            SelectByKeys(values, best);
             return;
         }
 
@@ -72,12 +73,14 @@ internal static class TopK
     }
 
     /// <summary>
-    /// Sorts every position by one 64-bit key each, so ties need no comparison delegate: the value's bits, ordered
-    /// like the values and then inverted, above the position.
+    /// Gives every position one 64-bit key, ascending in the full sort's order so ties need no comparison delegate (the
+    /// value's bits, ordered like the values and then inverted, above the position), moves the k smallest keys to the
+    /// front and sorts those.
     /// </summary>
-    private static void SortAll(ReadOnlySpan<float> values, Span<int> best)
+    private static void SelectByKeys(ReadOnlySpan<float> values, Span<int> best)
     {
-        var keys = ArrayPool<long>.Shared.Rent(values.Length);
+        var rented = ArrayPool<long>.Shared.Rent(values.Length);
+        var keys = rented.AsSpan(0, values.Length);
         for (var i = 0; i < values.Length; i++)
         {
             // + 0f makes −0 into +0, which compare equal as floats.
@@ -86,13 +89,73 @@ internal static class TopK
             keys[i] = ((long)~ascending << 32) | (uint)i;
         }
 
-        Array.Sort(keys, 0, values.Length);
+        var head = keys[..best.Length];
+        SelectSmallest(keys, best.Length);
+        head.Sort();
         for (var i = 0; i < best.Length; i++)
         {
-            best[i] = (int)keys[i];
+            best[i] = (int)head[i];
         }
 
-        ArrayPool<long>.Shared.Return(keys);
+        ArrayPool<long>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// Moves the <paramref name="k"/> smallest of the distinct <paramref name="keys"/> to the front, in no particular
+    /// order: Hoare's selection with median-of-three pivots, which a sort of the remaining range replaces after
+    /// more rounds than a fair run of pivots needs, so the worst case is a sort's.
+    /// </summary>
+    private static void SelectSmallest(Span<long> keys, int k)
+    {
+        var lo = 0;
+        var hi = keys.Length - 1;
+        var rounds = 2 * BitOperations.Log2((uint)keys.Length) + 4;
+        while (lo < hi)
+        {
+            if (rounds-- == 0)
+            {
+                keys[lo..(hi + 1)].Sort();
+                return;
+            }
+
+            var (a, b, c) = (keys[lo], keys[lo + (hi - lo) / 2], keys[hi]);
+            var pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+            var i = lo;
+            var j = hi;
+            while (i <= j)
+            {
+                while (keys[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (keys[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (keys[i], keys[j]) = (keys[j], keys[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            // Now keys[lo..j] ≤ pivot ≤ keys[i..hi], and anything between equals the pivot.
+            if (k - 1 <= j)
+            {
+                hi = j;
+            }
+            else if (k - 1 >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                return;
+            }
+        }
     }
 
     private static void Offer(ReadOnlySpan<float> values, Span<int> heap, int position)

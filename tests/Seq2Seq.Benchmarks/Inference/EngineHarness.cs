@@ -46,7 +46,7 @@ internal static class EngineHarness
         }
     }
 
-    private static GenerationOptions Options(string mode) =>
+    internal static GenerationOptions Options(string mode) =>
         mode.StartsWith("topp", StringComparison.Ordinal)
             ? new GenerationOptions { DoSample = true, TopK = 0, TopP = float.Parse(mode["topp".Length..], CultureInfo.InvariantCulture), Seed = 1 }
             : new GenerationOptions { NumBeams = mode == "greedy" ? 1 : int.Parse(mode["beam".Length..], CultureInfo.InvariantCulture) };

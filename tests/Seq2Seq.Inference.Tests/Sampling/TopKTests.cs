@@ -20,6 +20,8 @@ public class TopKTests
     [InlineData(100, 100)]
     [InlineData(4003, 64)]
     [InlineData(4003, 1500)]
+    [InlineData(100_003, 3000)]
+    [InlineData(100_003, 40_000)]
     public void Selection_equals_the_head_of_a_full_sort_ties_included(int length, int k)
     {
         var random = new Random(length * 31 + k);
@@ -37,7 +39,8 @@ public class TopKTests
     [Fact]
     public void Negative_zero_ties_with_zero_as_float_comparison_has_it()
     {
-        float[] values = [-1f, 0f, -0f, 0f, -0f];
+        // 40 values: the heap takes k = 1, the keys k = 4.
+        float[] values = [-1f, 0f, -0f, 0f, -0f, .. Enumerable.Repeat(-1f, 35)];
 
         foreach (var k in new[] { 1, 4 })
         {
