@@ -1,5 +1,5 @@
 using Seq2SeqService.Application;
-using Seq2SeqService.Endpoints.Compatible;
+using Seq2SeqService.Html;
 
 namespace Seq2SeqService.Tests.Compatible;
 
