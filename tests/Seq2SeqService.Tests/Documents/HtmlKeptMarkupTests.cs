@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using static Seq2SeqService.Tests.Documents.DocumentTools;
 
@@ -94,6 +95,21 @@ public sealed class HtmlKeptMarkupTests(HtmlKeptMarkupTests.Host host) : IClassF
 
         Texts(after, "kept").Should().Equal(Texts(before, "kept")).And.Contain(["ls -la", "Ctrl", "Acme Widget", "Blue River"]);
         AssertFrenchBlocksAroundKeptText(before, after);
+    }
+
+    [Fact]
+    public async Task A_page_in_another_encoding_comes_back_in_utf8_saying_so_and_otherwise_as_it_was()
+    {
+        const string page = "<!DOCTYPE html>\n<html><head><meta charset=\"iso-8859-1\"><meta name=\"author\" content=\"Zo\u00e9\"></head>\n" +
+            "<body><p>The cat is sleeping on the sofa.</p><pre>na\u00efve</pre></body></html>\n";
+
+        var translated = await host.Documents.DeepLTranslateAsync("page.html", Encoding.Latin1.GetBytes(page), "FR");
+
+        var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(translated);
+        var paragraph = text.IndexOf("<p>", StringComparison.Ordinal) + 3;
+        text[..paragraph].Should().Be(page[..(page.IndexOf("<p>", StringComparison.Ordinal) + 3)].Replace("iso-8859-1", "utf-8"));
+        text[text.IndexOf("</p>", StringComparison.Ordinal)..].Should().Be(page[page.IndexOf("</p>", StringComparison.Ordinal)..]);
+        IsFrenchFor(text[paragraph..text.IndexOf("</p>", StringComparison.Ordinal)], "The cat is sleeping on the sofa.").Should().BeTrue(text);
     }
 
     /// <summary>Each paragraph with text French, one paragraph as before, holding the kept words it held.</summary>
