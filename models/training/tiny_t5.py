@@ -6,7 +6,9 @@ untied lm_head, d_kv unequal to d_model / num_heads, more decoder than encoder b
   the normalizer), then the sentinels <extra_id_N> counting down, all special added tokens; WhitespaceSplit then
   Metaspace cut words; sources are written `X </s>`.
 - config.json / generation_config.json of model_type t5: decoder_start_token_id = pad = 0, eos = 1, and
-  task_specific_params with T5's prefixes ("summarize: ", "translate English to French: ", ...).
+  task_specific_params with T5's prefixes ("summarize: ", "translate English to French: ", ...). vocab_size is
+  the tokenizer's rounded up to a multiple of 16, as T5's 32128 is its 32100: the padding ids' lm_head rows are
+  zero, so that their logit 0 loses to the pieces' (the trained ones are as unlikely).
 - encoder_model.onnx and decoder_model_merged.onnx (onnx_export.export_all, as for Marian).
 - reference.json: greedy outputs of the PyTorch model (no cache) for random sources, which tests/families holds
   transformers.js's generate on the exported graphs to.
@@ -26,6 +28,7 @@ from tiny_multilingual import MAX_LENGTH, REFERENCE_CASES, REPO, greedy_referenc
 
 SPECIALS = ["<pad>", "</s>", "<unk>"]
 SENTINELS = 10
+VOCAB_MULTIPLE = 16
 TASKS = {
     "summarization": {"early_stopping": True, "length_penalty": 2.0, "max_length": 200, "min_length": 30,
                       "no_repeat_ngram_size": 3, "num_beams": 4, "prefix": "summarize: "},
@@ -90,12 +93,14 @@ def main():
     out = os.path.join(REPO, "tests", "fixtures", "tiny-t5")
     with open(os.path.join(REPO, "tests", "fixtures", "spm", "unigram.tokenizer.json"), encoding="utf-8") as f:
         tokenizer, sentinels = tokenizer_json(json.load(f))
-    cfg = T5Size(vocab_size=len(tokenizer["model"]["vocab"]))
+    pieces = len(tokenizer["model"]["vocab"])
+    cfg = T5Size(vocab_size=-(-pieces // VOCAB_MULTIPLE) * VOCAB_MULTIPLE)
     model = T5(cfg)
     model.init_random(torch.Generator().manual_seed(args.seed), args.std)
     with torch.no_grad():
         # A wider eos row makes some outputs end before max_length (random rows alone never pick eos).
         model.lm_head.weight[cfg.eos_token_id] *= args.eos_scale
+        model.lm_head.weight[pieces:] = 0
     model.eval()
 
     os.makedirs(out, exist_ok=True)
@@ -114,7 +119,7 @@ def main():
                {"additional_special_tokens": sentinels, "eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>"})
 
     generator = torch.Generator().manual_seed(args.seed + 1)
-    first_piece, last_piece = len(SPECIALS), cfg.vocab_size - SENTINELS
+    first_piece, last_piece = len(SPECIALS), pieces - SENTINELS
     cases = []
     for _ in range(REFERENCE_CASES):
         length = int(torch.randint(3, 30, (1,), generator=generator))
