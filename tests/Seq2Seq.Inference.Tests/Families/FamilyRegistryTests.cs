@@ -22,6 +22,7 @@ public sealed class FamilyRegistryTests : IDisposable
         { RepoPaths.TinyBundle, "marian" },
         { RepoPaths.RecurrentBundle, "gru-attention" },
         { RepoPaths.TinyRecurrentBundle, "gru-attention" },
+        { RepoPaths.TinyT5Bundle, "t5" },
     };
 
     [Theory]
@@ -49,13 +50,13 @@ public sealed class FamilyRegistryTests : IDisposable
     [Fact]
     public void An_unknown_model_type_is_refused_naming_it_and_the_supported_families()
     {
-        var path = Edit(RepoPaths.TinyBundle, c => c["model_type"] = "t5");
+        var path = Edit(RepoPaths.TinyBundle, c => c["model_type"] = "pegasus");
 
         var error = Read(path).Which;
 
         error.FilePath.Should().Be(path);
         error.Item.Should().Be("model_type");
-        error.Message.Should().Contain("'t5'");
+        error.Message.Should().Contain("'pegasus'");
         foreach (var family in KnownFamilies.Registry.Families)
         {
             error.Message.Should().Contain(family.Name).And.Contain(family.ModelTypes[0]);
@@ -68,13 +69,13 @@ public sealed class FamilyRegistryTests : IDisposable
         var path = Edit(RepoPaths.TinyBundle, c =>
         {
             c.Remove("model_type");
-            c["architectures"] = new JsonArray("T5ForConditionalGeneration");
+            c["architectures"] = new JsonArray("PegasusForConditionalGeneration");
         });
 
         var error = Read(path).Which;
 
         error.Item.Should().Be("model_type");
-        error.Message.Should().Contain("T5ForConditionalGeneration").And.Contain(KnownFamilies.Marian.Name);
+        error.Message.Should().Contain("PegasusForConditionalGeneration").And.Contain(KnownFamilies.Marian.Name);
     }
 
     [Fact]
