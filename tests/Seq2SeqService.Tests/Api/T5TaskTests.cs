@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Seq2Seq.Inference;
+using Seq2Seq.Inference.Generation;
 using Seq2SeqService.Catalog;
 using Seq2SeqService.Tests.Infrastructure;
 using static Seq2SeqService.Tests.Compatible.CompatibleHost;
