@@ -111,14 +111,15 @@ def tokenizer_config_json(family):
             "tokenizer_class": family["tokenizer_class"], "unk_token": "<unk>"}
 
 
-def greedy_reference(model, source_ids, forced, cfg):
-    """Hugging Face's greedy generate with forced_bos_token_id: the decoder starts from decoder_start_token_id,
-    the first generated token is forced, and decoding stops at eos or max_length tokens (the start counted)."""
+def greedy_reference(model, source_ids, prefix, eos):
+    """Hugging Face's greedy generate: the decoder starts from prefix (decoder_start_token_id, then the forced
+    first token if any), and decoding stops at eos or max_length tokens (the start counted). The whole prefix is
+    recomputed each step, no cache."""
     src = torch.tensor([source_ids])
     mask = torch.ones_like(src)
-    out = [cfg.eos_token_id, forced]
+    out = list(prefix)
     with torch.no_grad():
-        while len(out) < MAX_LENGTH and out[-1] != cfg.eos_token_id:
+        while len(out) < MAX_LENGTH and out[-1] != eos:
             logits = model(src, mask, torch.tensor([out]))
             out.append(int(logits[0, -1].argmax()))
     return out[1:]
@@ -165,7 +166,8 @@ def main():
         source = [ids[languages[i % len(languages)]]] + body + [cfg.eos_token_id]
         for target in languages[:2]:
             cases.append({"input_ids": source, "forced_bos_token_id": ids[target],
-                          "output_ids": greedy_reference(model, source, ids[target], cfg)})
+                          "output_ids": greedy_reference(model, source, [cfg.eos_token_id, ids[target]],
+                                                            cfg.eos_token_id)})
     write_json(os.path.join(out, "reference.json"), {"max_length": MAX_LENGTH, "cases": cases})
     print(json.dumps({"bundle": out, "vocab_size": cfg.vocab_size, "bytes": bundle_sizes(out)}, indent=1))
 

@@ -1,7 +1,7 @@
 // The service against transformers.js 4.3.1 on the same bundle files (tests/fixtures/MODEL): the tokenizer
-// encodes and decodes a varied corpus alike, greedy generate with the target's forced first token gives the same
-// tokens and text for several sources and every pair, and the graphs decode as the PyTorch model they were
-// exported from (reference.json). SERVICE_URL serves the bundle as MODEL with no repeat or length guard;
+// encodes and decodes a varied corpus alike, greedy generate gives the same tokens and text for several sources and
+// every pair (a multilingual bundle's target token forced first) or task (a T5 bundle's prefix written first), and
+// the graphs decode as the PyTorch model they were exported from (reference.json). SERVICE_URL serves the bundle as MODEL with no repeat or length guard;
 // TJS_DIR holds the npm package, MODELS_DIR/MODEL the bundle in transformers.js's layout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +21,10 @@ const pieceOf = (id) => tokenizerJson.model.vocab[id][0];
 const codes = {
   'tiny-nllb': { en: 'eng_Latn', fr: 'fra_Latn', hi: 'hin_Deva' },
   'tiny-mbart': { en: 'en_XX', fr: 'fr_XX', hi: 'hi_IN' },
-}[MODEL];
+}[MODEL] ?? {};
+// T5's tasks: the task_specific_params entries with a prefix, which transformers.js's pipelines write sources after.
+const config = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8'));
+const tasks = Object.entries(config.task_specific_params ?? {}).filter(([, params]) => typeof params.prefix === 'string');
 const model = await AutoModelForSeq2SeqLM.from_pretrained(MODEL, { dtype: 'fp32' });
 
 // A fresh tokenizer per use: _build_translation_inputs rewrites its post-processor for the source language.
@@ -56,7 +59,10 @@ const corpus = [
 // charsmap: it deletes and spaces these characters by fixed rules, then applies NFKC. Hugging Face's tokenizers
 // (and SentencePiece, and ours) map them by the charsmap, grapheme by grapheme; ZWJ is dropped, not spaced, and a
 // mapped character takes a combining mark after it along. Lines with them may differ, and only they may.
-const ownRules = /[\u0001-\u0009\u000A-\u000D\u000E-\u001F\u007F\u008F\u009F\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/;
+// T5's WhitespaceSplit is /\S+/ there: U+0085 is white space to Hugging Face's (Rust's char::is_whitespace) and to ours
+// (.NET's char.IsWhiteSpace), not to JavaScript's \s, so it splits a word here and not there.
+const whitespaceSplit = JSON.stringify(tokenizerJson.pre_tokenizer ?? {}).includes('"WhitespaceSplit"');
+const ownRules = new RegExp(`[\\u0001-\\u0009\\u000A-\\u000D\\u000E-\\u001F\\u007F\\u008F\\u009F\\u00A0\\u1680\\u2000-\\u200F\\u2028\\u2029\\u202F\\u205F\\u2581\\u3000\\uFEFF\\uFFFD${whitespaceSplit ? '\\u0085' : ''}]`);
 
 test('the tokenizer encodes a varied corpus as transformers.js does', async () => {
   const reference = await tokenizer();
@@ -114,12 +120,49 @@ for (const [source, text] of sources) {
   }
 }
 
+for (const [name, { prefix }] of tasks) {
+  const pair = /^translation_([a-z]{2})_to_([a-z]{2})$/.exec(name);
+  for (const [, text] of sources.slice(0, 3)) {
+    test(`greedy ${name} (${pair ? 'by its languages' : 'by task'}) gives transformers.js's tokens: ${text}`, async () => {
+      const reference = await tokenizer();
+      const inputs = reference(prefix + text);
+      const output = await model.generate({ ...inputs, num_beams: 1, do_sample: false });
+      const theirs = Array.from(output.data, Number).slice(1);
+
+      const chosen = pair ? { source_language: pair[1], target_language: pair[2] } : { task: name };
+      const ours = await post('/translate', { text, model: MODEL, ...chosen, options: { return_attention: true } });
+      const translation = ours.translations[0];
+      assert.deepEqual(translation.attention.source_tokens, Array.from(inputs.input_ids.data, (id) => pieceOf(Number(id))));
+      assert.deepEqual(translation.attention.target_tokens, theirs.map(pieceOf));
+      assert.equal(translation.text, reference.decode(theirs, { skip_special_tokens: true }));
+    });
+  }
+}
+
+if (tasks.length > 0) {
+  test('GET /models lists the tasks and their pairs; an unknown task is a 400 naming the tasks', async () => {
+    const listed = (await (await fetch(`${SERVICE_URL}/models`)).json()).models.find((m) => m.name === MODEL);
+    assert.deepEqual(listed.tasks.map((t) => [t.name, t.prefix]), tasks.map(([name, { prefix }]) => [name, prefix]));
+    const pairs = tasks.map(([name]) => /^translation_([a-z]{2})_to_([a-z]{2})$/.exec(name)).filter((m) => m)
+      .map((m) => ({ source: m[1], target: m[2] }));
+    assert.deepEqual(listed.pairs, pairs);
+
+    const response = await fetch(`${SERVICE_URL}/translate`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: 'x', model: MODEL, task: 'paraphrase' }),
+    });
+    assert.equal(response.status, 400);
+    const problem = JSON.stringify(await response.json());
+    for (const [name] of tasks) assert.ok(problem.includes(name), problem);
+  });
+}
+
 test('transformers.js decodes the graphs as the PyTorch model they were exported from', async () => {
   const reference = JSON.parse(await readFile(join(bundle, 'reference.json'), 'utf8'));
   for (const c of reference.cases) {
     const output = await model.generate({
       input_ids: int64(c.input_ids), attention_mask: int64(c.input_ids.map(() => 1)),
-      forced_bos_token_id: c.forced_bos_token_id, max_length: reference.max_length, num_beams: 1, do_sample: false,
+      ...(c.forced_bos_token_id === undefined ? {} : { forced_bos_token_id: c.forced_bos_token_id }), max_length: reference.max_length, num_beams: 1, do_sample: false,
     });
     assert.deepEqual(Array.from(output.data, Number).slice(1), c.output_ids);
   }

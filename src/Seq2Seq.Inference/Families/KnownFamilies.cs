@@ -44,8 +44,37 @@ public static class KnownFamilies
     /// </summary>
     public static ModelFamily MBart { get; } = Multilingual("mbart", "mbart", "MBartForConditionalGeneration", Families.LanguageTokens.MBart);
 
+    /// <summary>
+    /// T5, mT5 and Flan-T5: relative position biases inside the graphs (so no position table, and no length limit
+    /// in config.json but the 512 tokens T5 was trained at), heads of d_kv each rather than d_model / heads, decoder
+    /// start = pad = 0 and eos = 1 from config.json, one tokenizer.json (sources written `X &lt;/s&gt;`), and tasks
+    /// chosen by the prefixes of task_specific_params.
+    /// </summary>
+    public static ModelFamily T5 { get; } = new()
+    {
+        Name = "t5",
+        Architecture = "transformer",
+        ModelTypes = ["t5", "mt5"],
+        Architectures = ["T5ForConditionalGeneration", "MT5ForConditionalGeneration"],
+        Schema = new TransformerSchema
+        {
+            DModel = new("d_model"),
+            EncoderLayers = new("num_layers"),
+            DecoderLayers = new("num_decoder_layers", "num_layers"),
+            EncoderAttentionHeads = new("num_heads"),
+            DecoderAttentionHeads = new("num_heads"),
+            HeadSize = new("d_kv"),
+            VocabSize = new("vocab_size"),
+            MaxPositions = new("n_positions"),
+            DefaultMaxPositions = 512,
+        },
+        Runner = FamilyRunner.CachedDecoder,
+        Tokenizer = FamilyTokenizer.HuggingFaceJson,
+        TaskPrefixes = true,
+    };
+
     /// <summary>Every registered family: the registry bundles are loaded through.</summary>
-    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart]);
+    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart, T5]);
 
     /// <summary>The keys of the families that follow BART's config (Marian, M2M100): head size d_model / heads.</summary>
     private static TransformerSchema BartStyle(ConfigKey vocabSize) => new()

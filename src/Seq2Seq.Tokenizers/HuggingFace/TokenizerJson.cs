@@ -5,7 +5,7 @@ namespace Seq2Seq.Tokenizers.HuggingFace;
 
 /// <summary>
 /// Loads a Hugging Face tokenizer.json. Supported: models Unigram and BPE (without dropout); normalizers Precompiled, NFC, NFD, NFKC,
-/// NFKD, Replace, Strip, Lowercase, Prepend and Sequence; pre-tokenizer Metaspace; decoders Metaspace,
+/// NFKD, Replace, Strip, Lowercase, Prepend and Sequence; pre-tokenizer Metaspace, alone or after WhitespaceSplit; decoders Metaspace,
 /// Replace, ByteFallback, Fuse, Strip and Sequence; post-processor TemplateProcessing. Anything else is
 /// rejected at load with a <see cref="NotSupportedException"/> naming the component.
 /// </summary>
@@ -141,21 +141,22 @@ public static class TokenizerJson
         if (type == "Sequence")
         {
             var steps = Required(element, "pretokenizers").EnumerateArray().ToList();
-            if (steps.Count == 1)
+            var types = steps.Select(s => TypeOf(s, "pre_tokenizer")).ToList();
+            return types switch
             {
-                return ParsePreTokenizer(steps[0]);
-            }
-
-            throw Unsupported("pre_tokenizer", "Sequence of " + string.Join(", ", steps.Select(s => TypeOf(s, "pre_tokenizer"))));
+                [_] => ParsePreTokenizer(steps[0]),
+                ["WhitespaceSplit", "Metaspace"] => ParseMetaspacePreTokenizer(steps[1], whitespaceSplit: true),
+                _ => throw Unsupported("pre_tokenizer", "Sequence of " + string.Join(", ", types)),
+            };
         }
 
-        if (type != "Metaspace")
-        {
-            throw Unsupported("pre_tokenizer", type);
-        }
+        return type == "Metaspace" ? ParseMetaspacePreTokenizer(element, whitespaceSplit: false) : throw Unsupported("pre_tokenizer", type);
+    }
 
+    private static MetaspacePreTokenizer ParseMetaspacePreTokenizer(JsonElement element, bool whitespaceSplit)
+    {
         var (replacement, scheme) = ParseMetaspace(element);
-        return new MetaspacePreTokenizer(replacement, scheme, Optional(element, "split")?.GetBoolean() ?? true);
+        return new MetaspacePreTokenizer(replacement, scheme, Optional(element, "split")?.GetBoolean() ?? true, whitespaceSplit);
     }
 
     private static (char Replacement, PrependScheme Scheme) ParseMetaspace(JsonElement element)

@@ -24,6 +24,8 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     [InlineData(RepoPaths.TinyNllbBundle, 4)]
     [InlineData(RepoPaths.TinyMBartBundle, 1)]
     [InlineData(RepoPaths.TinyMBartBundle, 4)]
+    [InlineData(RepoPaths.TinyT5Bundle, 1)]
+    [InlineData(RepoPaths.TinyT5Bundle, 4)]
     public void Batched_generation_equals_each_sentence_alone(string bundle, int beams)
     {
         Sentences.Should().HaveCount(200);
@@ -51,6 +53,8 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     [InlineData(RepoPaths.TinyNllbBundle, 4)]
     [InlineData(RepoPaths.TinyMBartBundle, 1)]
     [InlineData(RepoPaths.TinyMBartBundle, 4)]
+    [InlineData(RepoPaths.TinyT5Bundle, 1)]
+    [InlineData(RepoPaths.TinyT5Bundle, 4)]
     public void Rows_joining_a_running_batch_decode_as_alone(string bundle, int beams)
     {
         var model = models[bundle];

@@ -9,11 +9,12 @@ internal static class RepoPaths
     public const string TinyRecurrentBundle = "tiny-gru";
     public const string TinyNllbBundle = "tiny-nllb";
     public const string TinyMBartBundle = "tiny-mbart";
+    public const string TinyT5Bundle = "tiny-t5";
 
     public static string Root { get; } = FindRoot();
 
     public static string Bundle(string name) =>
-        name is TinyBundle or TinyRecurrentBundle or TinyNllbBundle or TinyMBartBundle ? Path.Combine(Root, "tests", "fixtures", name) : Path.Combine(Root, "models", name);
+        name is TinyBundle or TinyRecurrentBundle or TinyNllbBundle or TinyMBartBundle or TinyT5Bundle ? Path.Combine(Root, "tests", "fixtures", name) : Path.Combine(Root, "models", name);
 
     public static string Golden(string bundle, string file) => Path.Combine(Root, "tests", "fixtures", "golden", bundle, file);
 

@@ -10,6 +10,7 @@ public static class Bundles
     public const string Recurrent = "gru-tatoeba-en-fr";
     public const string TinyRecurrent = "tiny-gru";
     public const string TinyNllb = "tiny-nllb";
+    public const string TinyT5 = "tiny-t5";
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
