@@ -12,15 +12,13 @@ internal enum PrependScheme
 /// The "Metaspace" pre-tokenizer: spaces become the replacement character (▁), a leading one is added
 /// per <see cref="PrependScheme"/>, and with <c>split</c> the text is cut before every replacement character.
 /// </summary>
-internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme prependScheme, bool split)
+internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme prependScheme, bool split) : IPreTokenizer
 {
     public char Replacement => replacement;
 
     public PrependScheme PrependScheme => prependScheme;
 
-    /// <param name="normalized">one normalized segment of the input (added tokens already taken out)</param>
-    /// <param name="atInputStart">whether the segment begins the original input, for <see cref="PrependScheme.First"/></param>
-    /// <param name="output">receives the non-empty words</param>
+    /// <remarks><paramref name="atInputStart"/> serves <see cref="PrependScheme.First"/>.</remarks>
     public void PreTokenize(string normalized, bool atInputStart, List<string> output)
     {
         if (normalized.Length == 0)
