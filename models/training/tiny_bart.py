@@ -57,7 +57,7 @@ def tokenizer_json(vocab, merges):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=26)
-    ap.add_argument("--std", type=float, default=1.0)
+    ap.add_argument("--std", type=float, default=0.6)
     args = ap.parse_args()
     out = os.path.join(REPO, "tests", "fixtures", "tiny-bart")
     with open(os.path.join(REPO, "tests", "fixtures", "spm", "lines.txt"), encoding="utf-8") as f:
@@ -74,9 +74,9 @@ def main():
     write_json(os.path.join(out, "config.json"), config)
     write_json(os.path.join(out, "generation_config.json"), {**generation_config_json(cfg), "forced_bos_token_id": BOS})
     write_json(os.path.join(out, "tokenizer_config.json"),
-               {"add_prefix_space": False, "bos_token": "<s>", "cls_token": "<s>", "eos_token": "</s>",
-                "mask_token": "<mask>", "model_max_length": 128, "pad_token": "<pad>", "sep_token": "</s>",
-                "tokenizer_class": FAMILY["tokenizer_class"], "unk_token": "<unk>"})
+               {"add_prefix_space": False, "bos_token": "<s>", "clean_up_tokenization_spaces": False, "cls_token": "<s>",
+                "eos_token": "</s>", "mask_token": "<mask>", "model_max_length": 128, "pad_token": "<pad>",
+                "sep_token": "</s>", "tokenizer_class": FAMILY["tokenizer_class"], "unk_token": "<unk>"})
     write_json(os.path.join(out, "special_tokens_map.json"),
                {"bos_token": "<s>", "cls_token": "<s>", "eos_token": "</s>", "mask_token": "<mask>",
                 "pad_token": "<pad>", "sep_token": "</s>", "unk_token": "<unk>"})
