@@ -26,7 +26,7 @@ public sealed record FamilyTokenizer(string File, string Companions, Func<string
     /// BART's byte-level BPE: tokenizer.json where the bundle has one, else vocab.json and merges.txt as the Python
     /// BartTokenizer reads them (tokenizer_config.json's add_prefix_space, false when absent).
     /// </summary>
-    public static FamilyTokenizer ByteLevelBpe { get; } = new("tokenizer.json", "or, without it, vocab.json and merges.txt", folder =>
+    public static FamilyTokenizer ByteLevelBpe { get; } = new("tokenizer.json", "vocab.json and merges.txt where it is absent", folder =>
         System.IO.File.Exists(Path.Combine(folder, "tokenizer.json"))
             ? TokenizerJson.Load(Path.Combine(folder, "tokenizer.json"))
             : VocabMergesFiles.Load(Path.Combine(folder, "vocab.json"), Path.Combine(folder, "merges.txt"), AddPrefixSpace(folder)));

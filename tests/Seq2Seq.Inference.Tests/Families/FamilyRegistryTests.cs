@@ -22,6 +22,7 @@ public sealed class FamilyRegistryTests : IDisposable
         { RepoPaths.TinyBundle, "marian" },
         { RepoPaths.RecurrentBundle, "gru-attention" },
         { RepoPaths.TinyRecurrentBundle, "gru-attention" },
+        { RepoPaths.TinyBartBundle, "bart" },
     };
 
     [Theory]
