@@ -1,19 +1,23 @@
 """Writes the multilingual contract bundles, tiny random weights in the published architectures:
-tests/fixtures/tiny-nllb (M2M100 with NLLB's conventions) and tests/fixtures/tiny-mbart (mBART-50's).
+tests/fixtures/tiny-nllb (M2M100 with NLLB's conventions), tiny-m2m100 (M2M100's own __en__ spelling),
+tiny-mbart (mBART-50's) and tiny-mbart-cc25 (the first mBART's).
 
-- tokenizer.json as Hugging Face's NllbConverter and MBart50Converter lay one out: <s> <pad> </s> <unk> first, the
-  SentencePiece pieces (here the en/fr/hi Unigram model of tests/fixtures/spm, its precompiled charsmap included),
-  then the language codes (eng_Latn fra_Latn hin_Deva, or en_XX fr_XX hi_IN) and <mask>, all special added tokens;
-  sources are written `eng_Latn X </s>` (`en_XX X </s>`) by the post-processor, whose language code the source's
-  replaces per request.
+- tokenizer.json as Hugging Face's NllbConverter, MBart50Converter and MBartConverter lay one out: <s> <pad> </s>
+  <unk> first, the SentencePiece pieces (here the en/fr/hi Unigram model of tests/fixtures/spm, its precompiled
+  charsmap included), then the language codes (eng_Latn fra_Latn hin_Deva, __en__ __fr__ __hi__, or en_XX fr_XX
+  hi_IN) and <mask>, all special added tokens; sources are written `eng_Latn X </s>` (`__en__ X </s>`,
+  `en_XX X </s>`; mBART-cc25: `X </s> en_XX`) by the post-processor, whose language code the source's replaces per
+  request. (M2M100's checkpoints ship a SentencePiece model and vocab.json, not a tokenizer.json; this is the file
+  a conversion writes, in NLLB's layout with M2M100's spelling.)
 - config.json / generation_config.json of model_type m2m_100 or mbart: decoder_start_token_id = eos = 2, pad = 1;
-  the target language is the forced first token, chosen per request.
+  the target language is the forced first token, chosen per request; mBART-cc25 starts the decoder from the
+  target's token instead and forces nothing.
 - encoder_model.onnx and decoder_model_merged.onnx in Optimum's layout (onnx_export.export_all, as for Marian).
 - reference.json: greedy outputs of the PyTorch model (the whole prefix recomputed each step, no cache) for random
   sources (a language code, pieces, </s>) and forced targets, which tests/families holds transformers.js's
   generate on the exported graphs to: the graphs compute what the modeling code does.
 
-usage (from the repository root): /usr/bin/python3 models/training/tiny_multilingual.py {nllb,mbart}
+usage (from the repository root): /usr/bin/python3 models/training/tiny_multilingual.py {nllb,m2m100,mbart,mbart-cc25}
 
 With --vocab-size N --out DIR it writes the same bundle with a vocabulary of N instead (NLLB-200's is 256206), the
 pieces made up to the size with filler pieces of Private Use Area characters, which no text contains, so tokenizing is
@@ -36,15 +40,20 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 FAMILIES = {
     "nllb": dict(model=M2M100, languages=["eng_Latn", "fra_Latn", "hin_Deva"], model_type="m2m_100",
                  architecture="M2M100ForConditionalGeneration", activation="relu", tokenizer_class="NllbTokenizer"),
+    "m2m100": dict(model=M2M100, languages=["__en__", "__fr__", "__hi__"], model_type="m2m_100",
+                   architecture="M2M100ForConditionalGeneration", activation="relu", tokenizer_class="M2M100Tokenizer"),
     "mbart": dict(model=MBart, languages=["en_XX", "fr_XX", "hi_IN"], model_type="mbart",
                   architecture="MBartForConditionalGeneration", activation="gelu", tokenizer_class="MBart50Tokenizer"),
+    "mbart-cc25": dict(model=MBart, languages=["en_XX", "fr_XX", "hi_IN"], model_type="mbart",
+                       architecture="MBartForConditionalGeneration", activation="gelu", tokenizer_class="MBartTokenizer",
+                       language_after=True),
 }
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
 MAX_LENGTH = 24
 REFERENCE_CASES = 6
 
 
-def tokenizer_json(spm_json, languages, vocab_size=None):
+def tokenizer_json(spm_json, languages, vocab_size=None, language_after=False):
     pieces = [p for p in spm_json["model"]["vocab"]
               if p[0] not in ("<unk>", "<s>", "</s>") and not p[0].startswith(">>")]
     if vocab_size is not None:
@@ -56,16 +65,19 @@ def tokenizer_json(spm_json, languages, vocab_size=None):
     ids = {token: i for i, (token, _) in enumerate(vocab)}
     special = lambda token: {"id": token, "ids": [ids[token]], "tokens": [token]}
     source = languages[0]
+    language, text, eos = ({"SpecialToken": {"id": source, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                           {"SpecialToken": {"id": "</s>", "type_id": 0}})
+    pair_text = {"Sequence": {"id": "B", "type_id": 0}}
+    single, pair = ([text, eos, language], [text, pair_text, eos, language]) if language_after \
+        else ([language, text, eos], [language, text, pair_text, eos])
     return {
         "version": "1.0", "truncation": None, "padding": None, "added_tokens": added,
         "normalizer": spm_json["normalizer"],
         "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
         "post_processor": {
             "type": "TemplateProcessing",
-            "single": [{"SpecialToken": {"id": source, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                       {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "pair": [{"SpecialToken": {"id": source, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                     {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+            "single": single,
+            "pair": pair,
             "special_tokens": {source: special(source), "</s>": special("</s>")},
         },
         "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
@@ -125,6 +137,17 @@ def greedy_reference(model, source_ids, prefix, eos):
     return out[1:]
 
 
+def random_bundle(model, out, seed, std):
+    """Gives the model random weights and writes its encoder and merged decoder into out."""
+    model.init_random(torch.Generator().manual_seed(seed), std)
+    model.eval()
+    os.makedirs(out, exist_ok=True)
+    paths = export_all(model, out)
+    for role in ("decoder_model", "decoder_with_past_model"):
+        os.remove(paths[role])
+    return model
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("family", choices=sorted(FAMILIES))
@@ -139,16 +162,9 @@ def main():
     out = args.out or os.path.join(REPO, "tests", "fixtures", name)
     languages = family["languages"]
     with open(os.path.join(REPO, "tests", "fixtures", "spm", "unigram.tokenizer.json"), encoding="utf-8") as f:
-        tokenizer, ids = tokenizer_json(json.load(f), languages, args.vocab_size)
+        tokenizer, ids = tokenizer_json(json.load(f), languages, args.vocab_size, family.get("language_after", False))
     cfg = M2M100Size(vocab_size=len(tokenizer["model"]["vocab"]), activation_function=family["activation"])
-    model = family["model"](cfg)
-    model.init_random(torch.Generator().manual_seed(args.seed), args.std)
-    model.eval()
-
-    os.makedirs(out, exist_ok=True)
-    paths = export_all(model, out)
-    for role in ("decoder_model", "decoder_with_past_model"):
-        os.remove(paths[role])
+    model = random_bundle(family["model"](cfg), out, args.seed, args.std)
     write_json(os.path.join(out, "tokenizer.json"), tokenizer)
     write_json(os.path.join(out, "config.json"), config_json(cfg, family, name))
     write_json(os.path.join(out, "generation_config.json"), generation_config_json(cfg))
@@ -163,11 +179,16 @@ def main():
     for i in range(REFERENCE_CASES):
         length = int(torch.randint(3, 12, (1,), generator=generator))
         body = torch.randint(first_piece, last_piece, (length,), generator=generator).tolist()
-        source = [ids[languages[i % len(languages)]]] + body + [cfg.eos_token_id]
+        language = ids[languages[i % len(languages)]]
         for target in languages[:2]:
-            cases.append({"input_ids": source, "forced_bos_token_id": ids[target],
-                          "output_ids": greedy_reference(model, source, [cfg.eos_token_id, ids[target]],
-                                                            cfg.eos_token_id)})
+            if family.get("language_after"):
+                source = body + [cfg.eos_token_id, language]
+                cases.append({"input_ids": source, "decoder_start_token_id": ids[target],
+                              "output_ids": greedy_reference(model, source, [ids[target]], cfg.eos_token_id)})
+            else:
+                source = [language] + body + [cfg.eos_token_id]
+                cases.append({"input_ids": source, "forced_bos_token_id": ids[target],
+                              "output_ids": greedy_reference(model, source, [cfg.eos_token_id, ids[target]], cfg.eos_token_id)})
     write_json(os.path.join(out, "reference.json"), {"max_length": MAX_LENGTH, "cases": cases})
     print(json.dumps({"bundle": out, "vocab_size": cfg.vocab_size, "bytes": bundle_sizes(out)}, indent=1))
 

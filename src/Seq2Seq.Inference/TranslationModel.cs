@@ -172,7 +172,7 @@ public sealed class TranslationModel : IDisposable
             source = source is null ? null : languages.Convention.IsoOf(source);
             target = target is null ? null : languages.Convention.IsoOf(target);
             tokenizer = source is not null && languages.Contains(source) ? languages.SourceTokenizer(source) : tokenizer;
-            defaults = target is not null && languages.Contains(target) ? defaults with { ForcedBosTokenId = languages.TargetTokenId(target) } : defaults;
+            defaults = target is not null && languages.Contains(target) ? languages.ForTarget(defaults, target) : defaults;
         }
 
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));

@@ -131,9 +131,9 @@ public class TokenizerJsonTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("normalizer", """{"type": "BertNormalizer"}""", "BertNormalizer")]
-    [InlineData("pre_tokenizer", """{"type": "ByteLevel"}""", "ByteLevel")]
+    [InlineData("pre_tokenizer", """{"type": "Whitespace"}""", "Whitespace")]
     [InlineData("decoder", """{"type": "WordPiece"}""", "WordPiece")]
-    [InlineData("post_processor", """{"type": "RobertaProcessing"}""", "RobertaProcessing")]
+    [InlineData("post_processor", """{"type": "BertProcessing"}""", "BertProcessing")]
     [InlineData("model", """{"type": "WordLevel", "vocab": {}}""", "WordLevel")]
     public void Unsupported_components_fail_at_load_naming_the_component(string field, string component, string name)
     {

@@ -38,9 +38,10 @@ public static class KnownFamilies
         Families.LanguageTokens.Nllb, Families.LanguageTokens.M2M100);
 
     /// <summary>
-    /// mBART-50: M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over the embeddings, GELU,
-    /// final_logits_bias; languages as en_XX, the source's written by the template, the target's forced first. (The
-    /// first mBART starts its decoder from the target's token instead, which a request's pair does not set.)
+    /// mBART-50 and the first mBART (cc25): M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over
+    /// the embeddings, GELU, final_logits_bias; languages as en_XX, the source's written by the template. mBART-50
+    /// forces the target's token first; cc25, whose template writes the language after the text, starts the decoder
+    /// from it (<see cref="BundleLanguages.TargetStartsDecoder"/>).
     /// </summary>
     public static ModelFamily MBart { get; } = Multilingual("mbart", "mbart", "MBartForConditionalGeneration", Families.LanguageTokens.MBart);
 
@@ -73,8 +74,24 @@ public static class KnownFamilies
         TaskPrefixes = true,
     };
 
+    /// <summary>
+    /// BART: post-LayerNorm Transformer with learned positions and a LayerNorm over the embeddings, GELU,
+    /// byte-level BPE; the decoder starts from &lt;/s&gt; and generation_config.json forces &lt;s&gt; first. One pair,
+    /// tokenizer_config.json's languages when it names them (a fine-tuned summariser or paraphraser has none).
+    /// </summary>
+    public static ModelFamily Bart { get; } = new()
+    {
+        Name = "bart",
+        Architecture = "transformer",
+        ModelTypes = ["bart"],
+        Architectures = ["BartForConditionalGeneration"],
+        Schema = BartStyle(new("vocab_size")),
+        Runner = FamilyRunner.CachedDecoder,
+        Tokenizer = FamilyTokenizer.ByteLevelBpe,
+    };
+
     /// <summary>Every registered family: the registry bundles are loaded through.</summary>
-    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart, T5]);
+    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart, T5, Bart]);
 
     /// <summary>The keys of the families that follow BART's config (Marian, M2M100): head size d_model / heads.</summary>
     private static TransformerSchema BartStyle(ConfigKey vocabSize) => new()

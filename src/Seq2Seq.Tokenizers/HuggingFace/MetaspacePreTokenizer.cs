@@ -17,14 +17,13 @@ internal enum PrependScheme
 /// and every word gets its own leading ▁.
 /// </summary>
 internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme prependScheme, bool split, bool whitespaceSplit = false)
+    : IPreTokenizer
 {
     public char Replacement => replacement;
 
     public PrependScheme PrependScheme => prependScheme;
 
-    /// <param name="normalized">one normalized segment of the input (added tokens already taken out)</param>
-    /// <param name="atInputStart">whether the segment begins the original input, for <see cref="PrependScheme.First"/></param>
-    /// <param name="output">receives the non-empty words</param>
+    /// <remarks><paramref name="atInputStart"/> serves <see cref="PrependScheme.First"/>.</remarks>
     public void PreTokenize(string normalized, bool atInputStart, List<string> output)
     {
         if (!whitespaceSplit)

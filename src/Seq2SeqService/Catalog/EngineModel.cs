@@ -71,7 +71,7 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
 
         return model.Languages is not { } languages || source == target || !languages.Contains(source) || !languages.Contains(target) ? null
             : _pairs.GetOrAdd((source, target), pair => new LanguagePairModel(this, pair.Source, pair.Target,
-                languages.SourceTokenizer(pair.Source), Defaults with { ForcedBosTokenId = languages.TargetTokenId(pair.Target) }));
+                languages.SourceTokenizer(pair.Source), languages.ForTarget(Defaults, pair.Target)));
     }
 
     internal static SourceTokens Tokenize(ITokenizer tokenizer, string text)
