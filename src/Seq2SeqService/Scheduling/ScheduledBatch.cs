@@ -7,7 +7,7 @@ namespace Seq2SeqService.Scheduling;
 /// the rows planned to join at its next step. Only the loop touches it, and never while a step of it runs on a
 /// lane; the lane gets a <see cref="LaneStep"/> of its own.
 /// </summary>
-internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
+internal sealed class ScheduledBatch(IBatchModel model, Activity? span, bool solo = false)
 {
     private List<(IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings)> _joining = [];
     private (IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings)? _start;
@@ -29,6 +29,12 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
 
     /// <summary>The estimated decoder cache of the rows running or planned here.</summary>
     public long CacheBytes => Rows.Sum(r => r.CacheBytes);
+
+    /// <summary>
+    /// Whether it was started for one job's first row alone, which it runs as a lone request would: it never takes
+    /// joins (a row joining it would be encoded in that row's next step and widen every later one), and ends with it.
+    /// </summary>
+    public bool Solo { get; } = solo;
 
     /// <summary>Whether newcomers may join it at its next step, as last seen between its steps.</summary>
     public bool Joinable { get; private set; }
@@ -69,7 +75,7 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
     {
         Stepping = false;
         Batch ??= started;
-        Joinable = Batch is { CanAdmit: true } && !Batch.IsCompleted;
+        Joinable = !Solo && Batch is { CanAdmit: true } && !Batch.IsCompleted;
         Joins |= Joinable;
     }
 

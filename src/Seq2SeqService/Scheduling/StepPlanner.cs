@@ -68,10 +68,11 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
 
                 // Without a batch to join, each group of equal settings starts a batch of its own. With two lanes free,
                 // the first row starts alone on one: the earliest sentence (a stream's first event) comes back as fast
-                // as a lone request, and the rest fill the other lane instead of leaving it idle.
+                // as a lone request, and the rest fill the other lane instead of leaving it idle. Rows freed later join
+                // the other batch, never the solo one, or they would slow the first sentence by their encoder and rows.
                 if (rows.Count > 1 && lanes - ofModel.Count >= 2)
                 {
-                    ofModel.Add(PlanInto(null, rows[..1], group.Key));
+                    ofModel.Add(PlanInto(null, rows[..1], group.Key, solo: true));
                     rows = rows[1..];
                 }
 
@@ -80,13 +81,14 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
         }
     }
 
-    /// <summary>Plans rows into <paramref name="batch"/>, or into a new batch when it is <see langword="null"/>.</summary>
-    private ScheduledBatch PlanInto(ScheduledBatch? batch, List<SegmentRow> rows, GenerationSettings settings)
+    /// <summary>Plans rows into <paramref name="batch"/>, or into a new batch when it is <see langword="null"/>
+    /// (<see cref="ScheduledBatch.Solo"/> when <paramref name="solo"/>).</summary>
+    private ScheduledBatch PlanInto(ScheduledBatch? batch, List<SegmentRow> rows, GenerationSettings settings, bool solo = false)
     {
         var model = rows[0].Job.Job.Model;
         if (batch is null)
         {
-            batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, rows.Count));
+            batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, rows.Count), solo);
             _batches.Add(batch);
         }
 
