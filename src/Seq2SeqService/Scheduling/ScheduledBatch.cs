@@ -21,14 +21,17 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span, bool sol
     /// <summary>The engine batch; <see langword="null"/> until the first step has encoded the first rows.</summary>
     public IRunningBatch? Batch { get; private set; }
 
+    private readonly List<SegmentRow> _rows = [];
+
     /// <summary>The rows running or planned here.</summary>
-    public List<SegmentRow> Rows { get; } = [];
+    public IReadOnlyList<SegmentRow> Rows => _rows;
 
-    /// <summary>Decoder rows (beams and samples counted) running or planned here.</summary>
-    public int ActiveRows => Rows.Sum(r => r.Cost);
+    /// <summary>Decoder rows (beams and samples counted) running or planned here; kept as rows come and go, since the
+    /// planner reads it for every batch on every plan.</summary>
+    public int ActiveRows { get; private set; }
 
-    /// <summary>The estimated decoder cache of the rows running or planned here.</summary>
-    public long CacheBytes => Rows.Sum(r => r.CacheBytes);
+    /// <summary>The estimated decoder cache of the rows running or planned here, kept like <see cref="ActiveRows"/>.</summary>
+    public long CacheBytes { get; private set; }
 
     /// <summary>
     /// Whether it was started for one job's first row alone, which it runs as a lone request would: it never takes
@@ -56,7 +59,20 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span, bool sol
             _start = (rows, settings);
         }
 
-        Rows.AddRange(rows);
+        foreach (var row in rows)
+        {
+            _rows.Add(row);
+            ActiveRows += row.Cost;
+            CacheBytes += row.CacheBytes;
+        }
+    }
+
+    /// <summary>Takes out a row that a step ended.</summary>
+    public void Remove(SegmentRow row)
+    {
+        _rows.Remove(row);
+        ActiveRows -= row.Cost;
+        CacheBytes -= row.CacheBytes;
     }
 
     /// <summary>Hands the next step to a lane: what it must start or admit first, then the step itself.</summary>

@@ -54,9 +54,8 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
             }
 
             var jobs = _jobs.Where(j => j.Job.Model == model).ToList();
-            var cacheBytes = ofModel.Sum(b => b.CacheBytes);
             var picked = RowAdmission.Select(jobs, options.MaxBatchSequences - ofModel.Sum(b => b.ActiveRows),
-                ((long)options.MaxCacheMegabytes << 20) - cacheBytes, ofModel.Any(b => b.Rows.Count > 0));
+                ((long)options.MaxCacheMegabytes << 20) - ofModel.Sum(b => b.CacheBytes), ofModel.Any(b => b.Rows.Count > 0));
             foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))
             {
                 var rows = group.ToList();
@@ -172,7 +171,7 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
         foreach (var finished in step.Finished)
         {
             var row = (SegmentRow)finished.Row;
-            batch.Rows.Remove(row);
+            batch.Remove(row);
             row.Finish(finished);
         }
 
