@@ -3,12 +3,13 @@
 # baseline revision, that revision too, from a temporary git worktree; both then run side by side, measured
 # alternately). Each round: a lone one-sentence request (unary); a 200-sentence text as one streamed request
 # (Accept: text/event-stream), timed to its first `sentence` event and to `done`; the same text as one unary request.
-# The bar for the first sentence is the lone request plus one step of the batch carrying the other rows: the mean of
-# seq2seq_step_duration_seconds over the steps that ended between the stream's start and its first sentence event
-# (read from /metrics as that event arrives), less the lone request's own steps (same sentence, same settings: the
-# first sentence's steps when it runs alone). Prints each round and the medians.
+# The bar for the first sentence is the lone request plus one step of the batches carrying the other rows: the mean
+# of seq2seq_step_duration_seconds over the streamed request's steps less the lone request's own (same sentence,
+# same settings: the first sentence's steps when it runs alone), read from /metrics around each request. Prints each
+# round and the medians.
 # usage: tests/Seq2Seq.Benchmarks/streaming/first-sentence.sh [num_beams (default 1)] [baseline revision]
-#   (ROUNDS=5 by default; needs dotnet, python3, git; run from anywhere)
+#   (ROUNDS=5 by default; PUBLISH=0 runs `dotnet build` outputs instead of published ones, minutes less to prepare
+#   on a loaded machine: fully optimized JIT code, the same scheduling; needs dotnet, python3, git; run from anywhere)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -23,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(git -C "$repo" rev-parse --short HEAD), num_beams $beams${baseline:+, baseline $baseline}"
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(git -C "$repo" rev-parse --short HEAD), num_beams $beams${baseline:+, baseline $baseline}${PUBLISH:+, PUBLISH=$PUBLISH}"
 targets=("current=$repo=5814")
 if [[ -n $baseline ]]; then
   git -C "$repo" worktree add --detach "$work/baseline-src" "$baseline" > /dev/null 2>&1
@@ -32,7 +33,11 @@ fi
 ports=()
 for target in "${targets[@]}"; do
   IFS== read -r name src port <<< "$target"
-  dotnet publish "$src/src/Seq2SeqService" -c Release -o "$work/$name" > "$work/$name-publish.log"
+  if [[ ${PUBLISH:-1} == 0 ]]; then
+    dotnet build "$src/src/Seq2SeqService" -c Release -o "$work/$name" > "$work/$name-publish.log" || { cat "$work/$name-publish.log"; exit 1; }
+  else
+    dotnet publish "$src/src/Seq2SeqService" -c Release -o "$work/$name" > "$work/$name-publish.log" || { cat "$work/$name-publish.log"; exit 1; }
+  fi
   "$work/$name/Seq2SeqService" --urls "http://127.0.0.1:$port" > "$work/$name.log" 2>&1 &
   servers+=($!)
   ports+=("$name=$port")
@@ -77,23 +82,20 @@ def unary(port, body):
 def streamed(port):
     t0 = time.perf_counter()
     # The raw socket is read line by line (chunk sizes interleave but never start with "event:"), so each event
-    # is timed as it arrives; the connection stays open after `done`, so reading stops there. The step counters are
-    # read once the first sentence is timed, so reading them delays only the later events.
+    # is timed as it arrives; the connection stays open after `done`, so reading stops there.
     c, r = post(port, {"text": text, "options": options}, "text/event-stream")
     assert r.status == 200, r.status
-    first, at_first, sentences = None, None, 0
+    first, sentences = None, 0
     while line := r.fp.readline():
         if line.startswith(b"event: sentence"):
             sentences += 1
-            if first is None:
-                first = time.perf_counter() - t0
-                at_first = steps(port)
+            first = first or time.perf_counter() - t0
         elif line.startswith(b"event: done"):
             break
     done = time.perf_counter() - t0
     c.close()
     assert sentences == len(lines), sentences
-    return first, at_first, done
+    return first, done
 
 def ms(seconds):
     return f"{seconds * 1000:.1f} ms"
@@ -107,16 +109,17 @@ for i in range(rounds):
         l0 = steps(port)
         alone = unary(port, {"text": lines[0], "options": options})
         s0 = steps(port)
-        first, at_first, done = streamed(port)
+        first, done = streamed(port)
+        s1 = steps(port)
         whole = unary(port, {"text": text, "options": options})
         lone_time, lone_steps = s0[0] - l0[0], s0[1] - l0[1]
-        other = at_first[1] - s0[1] - lone_steps
-        step = (at_first[0] - s0[0] - lone_time) / other if other > 0 else float("nan")
+        other = s1[1] - s0[1] - lone_steps
+        step = (s1[0] - s0[0] - lone_time) / other
         bar = alone + step
         rows[name].append((alone, first, bar, step, done, whole, first <= bar))
         print(f"{name} round {i + 1}: lone {ms(alone)} ({lone_steps:.0f} steps); 200-sentence stream: first sentence "
-              f"{ms(first)} against lone + one step {ms(bar)} ({'within' if first <= bar else 'over'}; the other batch's "
-              f"step {step * 1000:.2f} ms over its {other:.0f} steps so far), done {done * 1000:.0f} ms; unary {whole * 1000:.0f} ms")
+              f"{ms(first)} against lone + one step {ms(bar)} ({'within' if first <= bar else 'over'}; the other rows' "
+              f"step {step * 1000:.2f} ms over {other:.0f} steps), done {done * 1000:.0f} ms; unary {whole * 1000:.0f} ms")
 for name, values in rows.items():
     m = [statistics.median(r[k] for r in values) for k in range(6)]
     print(f"{name} median: lone {ms(m[0])}, first sentence {ms(m[1])} against lone + one step {ms(m[2])} "
