@@ -42,7 +42,8 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span, bool sol
     /// <summary>Whether newcomers may join it at its next step, as last seen between its steps.</summary>
     public bool Joinable { get; private set; }
 
-    /// <summary>Whether it took joins once: its model's decoder supports them, so newcomers had better wait for it.</summary>
+    /// <summary>Whether it could take joins once (solo or not): its model's decoder supports them, so newcomers had better
+    /// wait for a batch that takes them.</summary>
     public bool Joins { get; private set; }
 
     public bool Stepping { get; private set; }
@@ -91,8 +92,9 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span, bool sol
     {
         Stepping = false;
         Batch ??= started;
-        Joinable = !Solo && Batch is { CanAdmit: true } && !Batch.IsCompleted;
-        Joins |= Joinable;
+        var admits = Batch is { CanAdmit: true } && !Batch.IsCompleted;
+        Joinable = !Solo && admits;
+        Joins |= admits;
     }
 
     public void End()

@@ -47,7 +47,11 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     /// <summary>The most rows one step ran, the warm-up's included.</summary>
     public int MostRows => Volatile.Read(ref _mostRows);
 
-    /// <summary>The source texts of the rows each step ran, in the order the steps ran, over all batches.</summary>
+    /// <summary>Whether <see cref="StepTexts"/> is kept: off by default, since a row held by "forever" steps without end.</summary>
+    public bool RecordsSteps { get; init; }
+
+    /// <summary>With <see cref="RecordsSteps"/>, the source texts of the rows each step ran, in the order the steps ran,
+    /// over all batches.</summary>
     public IReadOnlyCollection<string[]> StepTexts => _stepTexts;
 
     /// <summary>Steps taken, over all batches.</summary>
@@ -120,7 +124,10 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
             }
 
             Interlocked.Increment(ref owner._steps);
-            owner._stepTexts.Enqueue([.. _rows.Select(r => ScriptedModel.TextOf(r.Sequence))]);
+            if (owner.RecordsSteps)
+            {
+                owner._stepTexts.Enqueue([.. _rows.Select(r => ScriptedModel.TextOf(r.Sequence))]);
+            }
             InterlockedMax(ref owner._mostRows, _rows.Count);
             var finished = new List<FinishedRow>();
             for (var i = 0; i < _rows.Count; i++)

@@ -132,9 +132,10 @@ public sealed class StepPlannerTests : IDisposable
     {
         // Four rows: the first sentence alone (seven steps), three beside it; "hi" ends at the second step, and the
         // row it frees goes to the pending fifth sentence while the first still runs, in the batch with more rows.
+        var model = new SteppingModel(joins: true) { RecordsSteps = true };
         var planner = Planner(maxRows: 4);
         var sentences = new List<int>();
-        var job = Job(CancellationToken.None, (segment, _) => sentences.Add(segment),
+        var job = Job(model, CancellationToken.None, (segment, _) => sentences.Add(segment),
             "a b c d e f", "hi", "w x y z", "p q r s", "next one");
         planner.Accept(job);
 
@@ -143,9 +144,9 @@ public sealed class StepPlannerTests : IDisposable
             StepOnce(planner, lanes: 2);
         }
 
-        _model.StepTexts.Where(t => t.Contains("a b c d e f")).Should().HaveCount(7)
+        model.StepTexts.Where(t => t.Contains("a b c d e f")).Should().HaveCount(7)
             .And.AllSatisfy(t => t.Should().Equal(["a b c d e f"], "nothing joined the first sentence's batch"));
-        _model.StepTexts.Should().Contain(t => t.Contains("next one"), "the freed row was used while the first sentence ran");
+        model.StepTexts.Should().Contain(t => t.Contains("next one"), "the freed row was used while the first sentence ran");
         while (StepOnce(planner, lanes: 2) > 0)
         {
         }
