@@ -14,6 +14,11 @@ tests/fixtures/tiny-nllb (M2M100 with NLLB's conventions) and tests/fixtures/tin
   generate on the exported graphs to: the graphs compute what the modeling code does.
 
 usage (from the repository root): /usr/bin/python3 models/training/tiny_multilingual.py {nllb,mbart}
+
+With --vocab-size N --out DIR it writes the same bundle with a vocabulary of N instead (NLLB-200's is 256206), the
+pieces made up to the size with filler pieces of Private Use Area characters, which no text contains, so tokenizing is
+unchanged and only the vocabulary-sized work of a decoder step grows (docs/performance.md, "Large vocabularies"). DIR
+belongs in a git-ignored folder such as models/training/work/: at NLLB-200's size the bundle is 77 MB.
 """
 import argparse
 import json
@@ -39,9 +44,11 @@ MAX_LENGTH = 24
 REFERENCE_CASES = 6
 
 
-def tokenizer_json(spm_json, languages):
+def tokenizer_json(spm_json, languages, vocab_size=None):
     pieces = [p for p in spm_json["model"]["vocab"]
               if p[0] not in ("<unk>", "<s>", "</s>") and not p[0].startswith(">>")]
+    if vocab_size is not None:
+        pieces += filler_pieces(vocab_size - len(SPECIALS) - len(pieces) - len(languages) - 1)
     vocab = [[s, 0.0] for s in SPECIALS] + pieces + [[code, 0.0] for code in languages] + [["<mask>", 0.0]]
     added = [{"id": i, "content": token, "single_word": False, "lstrip": False, "rstrip": False,
               "normalized": False, "special": True}
@@ -64,6 +71,14 @@ def tokenizer_json(spm_json, languages):
         "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
         "model": {"type": "Unigram", "unk_id": 3, "vocab": vocab, "byte_fallback": False},
     }, ids
+
+
+def filler_pieces(count):
+    """Distinct two-character pieces from the Private Use Area (6,400 characters), least likely last."""
+    if count < 0:
+        raise SystemExit(f"--vocab-size is {-count} too small for the fixture's pieces and language codes")
+    first, span = 0xE000, 6400
+    return [[chr(first + i // span) + chr(first + i % span), -30.0 - i * 1e-4] for i in range(count)]
 
 
 def config_json(cfg, family, name):
@@ -114,12 +129,16 @@ def main():
     ap.add_argument("family", choices=sorted(FAMILIES))
     ap.add_argument("--seed", type=int, default=26)
     ap.add_argument("--std", type=float, default=0.6)
+    ap.add_argument("--vocab-size", type=int, help="pad the vocabulary with filler pieces to this many ids")
+    ap.add_argument("--out", help="the bundle's folder (default tests/fixtures/tiny-FAMILY)")
     args = ap.parse_args()
+    if (args.vocab_size is None) != (args.out is None):
+        ap.error("--vocab-size and --out go together: a resized bundle must not replace the contract fixture")
     family, name = FAMILIES[args.family], f"tiny-{args.family}"
-    out = os.path.join(REPO, "tests", "fixtures", name)
+    out = args.out or os.path.join(REPO, "tests", "fixtures", name)
     languages = family["languages"]
     with open(os.path.join(REPO, "tests", "fixtures", "spm", "unigram.tokenizer.json"), encoding="utf-8") as f:
-        tokenizer, ids = tokenizer_json(json.load(f), languages)
+        tokenizer, ids = tokenizer_json(json.load(f), languages, args.vocab_size)
     cfg = M2M100Size(vocab_size=len(tokenizer["model"]["vocab"]), activation_function=family["activation"])
     model = family["model"](cfg)
     model.init_random(torch.Generator().manual_seed(args.seed), args.std)
