@@ -99,7 +99,7 @@ def main():
     for s, t in REFERENCE_DIRECTIONS:
         for text in direction_sources(args.data, "test", s, t)[:args.n_reference]:
             source_ids = encode(text, s)
-            output = greedy_reference(model, source_ids, lang_ids[t], cfg, args.max_length)
+            output = greedy_reference(model, source_ids, [eos_id, lang_ids[t]], eos_id, args.max_length)
             cases.append({"source": text, "input_ids": source_ids, "forced_bos_token_id": lang_ids[t],
                           "output_ids": output, "text": sp.decode([i for i in output if i < lang_ids["en"]])})
     os.makedirs(os.path.dirname(os.path.abspath(args.reference)), exist_ok=True)

@@ -44,8 +44,8 @@ class MBartDecoder(Decoder):
 
 
 class MBart(M2M100):
-    def __init__(self, cfg):
-        super().__init__(cfg, M2M100Model(cfg, MBartEncoder, MBartDecoder))
+    def __init__(self, cfg, encoder=MBartEncoder, decoder=MBartDecoder):
+        super().__init__(cfg, M2M100Model(cfg, encoder, decoder))
         self.register_buffer("final_logits_bias", torch.zeros(1, cfg.vocab_size))
 
     def init_random(self, generator, std):

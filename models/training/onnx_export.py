@@ -88,7 +88,8 @@ def export_all(model, out_dir):
     model.eval()
     cfg = model.cfg
     n, heads = cfg.decoder_layers, cfg.decoder_attention_heads
-    head_dim = cfg.d_model // heads
+    # T5 states its head size (d_kv); BART's families derive it.
+    head_dim = getattr(cfg, "head_dim", cfg.d_model // heads)
     b, s, t = 2, 5, 3
     ids = torch.randint(2, cfg.vocab_size - 1, (b, s))
     mask = torch.ones(b, s, dtype=torch.long)

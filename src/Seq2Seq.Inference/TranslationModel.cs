@@ -13,9 +13,11 @@ namespace Seq2Seq.Inference;
 public sealed class TranslationModel : IDisposable
 {
     private TranslationModel(string name, ModelFamily family, BundleFiles files, ModelConfig config, GenerationSettings defaults,
-        IModelRunner runner, DraftModel? draft, ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage, BundleLanguages? languages)
+        IModelRunner runner, DraftModel? draft, ITokenizer tokenizer, string? sourceLanguage, string? targetLanguage, BundleLanguages? languages,
+        IReadOnlyList<BundleTask> tasks)
     {
         Languages = languages;
+        Tasks = tasks;
         Family = family;
         Draft = draft;
         Tokenizer = tokenizer;
@@ -51,6 +53,9 @@ public sealed class TranslationModel : IDisposable
 
     /// <summary>The languages of a multilingual bundle (any ordered pair of them is served); null for one pair.</summary>
     public BundleLanguages? Languages { get; }
+
+    /// <summary>The tasks of a bundle whose family has task prefixes (T5), in config.json's order; empty for others.</summary>
+    public IReadOnlyList<BundleTask> Tasks { get; }
 
     /// <summary>
     /// tokenizer_config.json's source_lang, when the bundle states it: what requests that name no language are
@@ -142,9 +147,11 @@ public sealed class TranslationModel : IDisposable
         }
 
         BundleLanguages? languages;
+        IReadOnlyList<BundleTask> tasks;
         try
         {
             languages = BundleLanguages.Read(family.LanguageTokens, tokenizer, Path.Combine(folder, family.Tokenizer.File));
+            tasks = family.TaskPrefixes ? BundleTask.Read(JsonFile.Read(files.Config), tokenizer) : [];
         }
         catch
         {
@@ -153,18 +160,24 @@ public sealed class TranslationModel : IDisposable
             throw;
         }
 
+        if (tokenizer.VocabSize < config.VocabSize)
+        {
+            // The padding ids name no piece, so they are never generated (trained models leave them unlikely anyway).
+            defaults = defaults with { BadWordIds = [.. defaults.BadWordIds, .. Enumerable.Range(tokenizer.VocabSize, config.VocabSize - tokenizer.VocabSize)] };
+        }
+
         if (languages is not null)
         {
             // The bundle's own pair is the default of requests that name no languages.
             source = source is null ? null : languages.Convention.IsoOf(source);
             target = target is null ? null : languages.Convention.IsoOf(target);
             tokenizer = source is not null && languages.Contains(source) ? languages.SourceTokenizer(source) : tokenizer;
-            defaults = target is not null && languages.Contains(target) ? defaults with { ForcedBosTokenId = languages.TargetTokenId(target) } : defaults;
+            defaults = target is not null && languages.Contains(target) ? languages.ForTarget(defaults, target) : defaults;
         }
 
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
         return new TranslationModel(name, family, files, config, defaults, runner,
-            draftRunner is null ? null : new DraftModel(draftRunner, draftTokens), tokenizer, source, target, languages);
+            draftRunner is null ? null : new DraftModel(draftRunner, draftTokens), tokenizer, source, target, languages, tasks);
     }
 
     /// <summary>The int8 graphs to load as a draft, or null when none is asked for or (with Auto) none fits.</summary>
@@ -233,7 +246,8 @@ public sealed class TranslationModel : IDisposable
             throw new ModelBundleException(path, null, $"(with {loader.Companions}) cannot be loaded: {e.Message}", e);
         }
 
-        if (tokenizer.VocabSize != config.VocabSize || tokenizer.EosId != config.EosTokenId || tokenizer.PadId != config.PadTokenId)
+        // Fewer is allowed: T5's logits are padded past its tokenizer's ids (32128 for 32100).
+        if (tokenizer.VocabSize > config.VocabSize || tokenizer.EosId != config.EosTokenId || tokenizer.PadId != config.PadTokenId)
         {
             throw new ModelBundleException(path, null,
                 $"has {tokenizer.VocabSize} ids (eos {tokenizer.EosId}, pad {tokenizer.PadId}), but config.json says vocab_size {config.VocabSize} (eos {config.EosTokenId}, pad {config.PadTokenId}).");

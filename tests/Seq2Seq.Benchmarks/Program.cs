@@ -6,6 +6,18 @@ if (args.Length > 0 && args[0] == "engine")
     return;
 }
 
+if (args.Length > 0 && args[0] == "stepcost")
+{
+    Seq2Seq.Benchmarks.Inference.StepCostHarness.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "rowcost")
+{
+    Seq2Seq.Benchmarks.Inference.StepCostHarness.RowCost(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "profile")
 {
     Seq2Seq.Benchmarks.Inference.ProfileHarness.Run(args[1..]);

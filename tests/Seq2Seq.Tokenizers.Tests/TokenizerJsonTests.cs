@@ -131,9 +131,9 @@ public class TokenizerJsonTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("normalizer", """{"type": "BertNormalizer"}""", "BertNormalizer")]
-    [InlineData("pre_tokenizer", """{"type": "ByteLevel"}""", "ByteLevel")]
+    [InlineData("pre_tokenizer", """{"type": "Whitespace"}""", "Whitespace")]
     [InlineData("decoder", """{"type": "WordPiece"}""", "WordPiece")]
-    [InlineData("post_processor", """{"type": "RobertaProcessing"}""", "RobertaProcessing")]
+    [InlineData("post_processor", """{"type": "BertProcessing"}""", "BertProcessing")]
     [InlineData("model", """{"type": "WordLevel", "vocab": {}}""", "WordLevel")]
     public void Unsupported_components_fail_at_load_naming_the_component(string field, string component, string name)
     {
@@ -196,6 +196,37 @@ public class TokenizerJsonTests(ITestOutputHelper output)
 
         encoded.Pieces.Should().Equal("▁x", "y", "▁x");
         tokenizer.Decode(encoded.Ids).Should().Be("xy x");
+    }
+
+    [Fact]
+    public void Whitespace_split_before_metaspace_drops_every_run_of_white_space_and_prefixes_each_word()
+    {
+        // T5's pre-tokenizer: without the split, "x  y" would keep a lone ▁ between the words and "\t" would stay.
+        var json = """
+            {"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["▁x", -1.0], ["▁y", -1.0], ["▁", -1.0], ["y", -1.0]]},
+             "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+                {"type": "WhitespaceSplit"}, {"type": "Metaspace", "replacement": "▁", "add_prefix_space": true}]},
+             "decoder": {"type": "Metaspace", "replacement": "▁", "add_prefix_space": true}}
+            """;
+        var tokenizer = TokenizerJson.Parse(json);
+
+        var encoded = tokenizer.Encode("  x \t y\u3000\u00a0xy  ");
+
+        encoded.Pieces.Should().Equal("▁x", "▁y", "▁x", "y");
+        tokenizer.Decode(encoded.Ids).Should().Be("x y xy");
+    }
+
+    [Fact]
+    public void A_pre_tokenizer_sequence_other_than_whitespace_split_then_metaspace_is_named()
+    {
+        var json = """
+            {"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0]]},
+             "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Metaspace", "replacement": "▁"}, {"type": "WhitespaceSplit"}]}}
+            """;
+
+        var act = () => TokenizerJson.Parse(json);
+
+        act.Should().Throw<NotSupportedException>().WithMessage("*Metaspace, WhitespaceSplit*");
     }
 
     /// <summary>Whether two segmentations have the same total score, so that either is a best path.</summary>

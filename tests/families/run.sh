@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The model families against transformers.js 4.3.1 (npm), which implements each family's generation conventions
-# and tokenizer.json: the built service serves the contract bundles (tests/fixtures/tiny-nllb, tiny-mbart) on
+# and tokenizer.json: the built service serves the contract bundles (tests/fixtures/tiny-*, the models below) on
 # 127.0.0.1 with their repeat and length guards off (transformers.js has neither), and parity.test.mjs holds its
 # tokens and texts to transformers.js's, bundle by bundle.
 set -euo pipefail
@@ -21,7 +21,7 @@ npm install --prefix "$work/tjs" --no-audit --no-fund --loglevel=error @huggingf
 dotnet build src/Seq2SeqService -c Release -v quiet --nologo >/dev/null
 dll="$PWD/src/Seq2SeqService/bin/Release/net10.0/linux-x64/Seq2SeqService.dll"
 
-models=(tiny-nllb tiny-mbart)
+models=(tiny-nllb tiny-m2m100 tiny-mbart tiny-mbart-cc25 tiny-bart tiny-t5)
 settings=()
 for i in "${!models[@]}"; do
     model=${models[$i]}

@@ -97,6 +97,20 @@ internal sealed class JsonFile
             : throw new ModelBundleException(Path, name, $"must be a string, not {value.GetRawText()}.");
     }
 
+    /// <summary>The members of an object field (e.g. task_specific_params), in file order.</summary>
+    public IReadOnlyList<(string Name, JsonElement Value)>? OptionalMembers(string name)
+    {
+        if (!Has(name))
+        {
+            return null;
+        }
+
+        var value = _root.GetProperty(name);
+        return value.ValueKind == JsonValueKind.Object
+            ? [.. value.EnumerateObject().Select(p => (p.Name, p.Value))]
+            : throw new ModelBundleException(Path, name, $"must be an object, not {value.GetRawText()}.");
+    }
+
     /// <summary>A list of strings, e.g. architectures.</summary>
     public string[]? OptionalStrings(string name) => OptionalList<string[]>(name, "a list of strings");
 

@@ -22,6 +22,12 @@ public sealed record TransformerSchema : ConfigSchema
     /// <summary>The most source tokens (and output positions).</summary>
     public required ConfigKey MaxPositions { get; init; }
 
+    /// <summary>
+    /// The most source tokens where config.json states no <see cref="MaxPositions"/>; null where it must. A family
+    /// of relative positions has no table to outgrow, only the length it was trained at.
+    /// </summary>
+    public int? DefaultMaxPositions { get; init; }
+
     internal override ModelConfig Read(JsonFile json, ModelConfig common)
     {
         var dModel = DModel.Positive(json);
@@ -41,7 +47,7 @@ public sealed record TransformerSchema : ConfigSchema
             DecoderHeadSize = HeadSize?.Positive(json) ?? dModel / heads,
             HeadSizeSource = HeadSize?.ToString() ?? $"{DModel} / {DecoderAttentionHeads}",
             VocabSize = VocabSize.Positive(json),
-            MaxPositionEmbeddings = MaxPositions.Positive(json),
+            MaxPositionEmbeddings = MaxPositions.Positive(json, DefaultMaxPositions),
         };
     }
 }

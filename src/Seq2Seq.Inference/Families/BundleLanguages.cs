@@ -1,4 +1,5 @@
 using Seq2Seq.Inference.Bundles;
+using Seq2Seq.Inference.Generation;
 using Seq2Seq.Tokenizers;
 using Seq2Seq.Tokenizers.HuggingFace;
 
@@ -6,19 +7,28 @@ namespace Seq2Seq.Inference.Families;
 
 /// <summary>
 /// The languages a multilingual bundle translates between, by ISO 639-1 code: each has a language token in the
-/// vocabulary, which sources are written with and which is forced as the target's first token. Any ordered pair
-/// of two of them is served by the one model.
+/// vocabulary, which sources are written with and which is forced as the target's first token (or, for the first
+/// mBART, starts the decoder). Any ordered pair of two of them is served by the one model.
 /// </summary>
 public sealed class BundleLanguages
 {
     private readonly Dictionary<string, (ITokenizer Source, int TargetId)> _byIso;
 
-    private BundleLanguages(LanguageTokens convention, Dictionary<string, (ITokenizer, int)> byIso, IReadOnlyList<string> codes)
+    private BundleLanguages(LanguageTokens convention, Dictionary<string, (ITokenizer, int)> byIso, IReadOnlyList<string> codes,
+        bool targetStartsDecoder)
     {
         Convention = convention;
         _byIso = byIso;
         Codes = codes;
+        TargetStartsDecoder = targetStartsDecoder;
     }
+
+    /// <summary>
+    /// Whether the target's token is the decoder's first input instead of being forced after decoder_start_token_id:
+    /// so for the first mBART (mbart-large-cc25 and its fine-tunings), whose sources end with their language token
+    /// (X &lt;/s&gt; en_XX) and whose training wrapped that token of the target round to the decoder's start.
+    /// </summary>
+    public bool TargetStartsDecoder { get; }
 
     /// <summary>How the bundle spells its languages.</summary>
     public LanguageTokens Convention { get; }
@@ -32,8 +42,13 @@ public sealed class BundleLanguages
     /// <summary>The tokenizer that writes a source in <paramref name="iso"/> (its language token where the template puts one).</summary>
     public ITokenizer SourceTokenizer(string iso) => _byIso[iso].Source;
 
-    /// <summary>The token forced first when translating into <paramref name="iso"/>.</summary>
+    /// <summary>The token of <paramref name="iso"/> as the target: forced first, or the decoder's start (<see cref="TargetStartsDecoder"/>).</summary>
     public int TargetTokenId(string iso) => _byIso[iso].TargetId;
+
+    /// <summary><paramref name="defaults"/> set to translate into <paramref name="iso"/>.</summary>
+    public GenerationSettings ForTarget(GenerationSettings defaults, string iso) => TargetStartsDecoder
+        ? defaults with { DecoderStartTokenId = TargetTokenId(iso), ForcedBosTokenId = null }
+        : defaults with { ForcedBosTokenId = TargetTokenId(iso) };
 
     /// <summary>
     /// The languages of a bundle whose family has language tokens: those of its tokenizer's special tokens that
@@ -69,7 +84,7 @@ public sealed class BundleLanguages
                 }
             }
 
-            return new BundleLanguages(convention, byIso, codes);
+            return new BundleLanguages(convention, byIso, codes, file.TemplateTokensAfterText.Contains(written));
         }
 
         return null;

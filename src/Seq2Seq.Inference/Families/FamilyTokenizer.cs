@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Seq2Seq.Tokenizers;
 using Seq2Seq.Tokenizers.HuggingFace;
 using Seq2Seq.Tokenizers.Marian;
@@ -20,4 +21,25 @@ public sealed record FamilyTokenizer(string File, string Companions, Func<string
     /// <summary>One Hugging Face tokenizer.json for sources and outputs (NLLB, M2M100, T5, BART as the hub's fast tokenizers ship them).</summary>
     public static FamilyTokenizer HuggingFaceJson { get; } = new("tokenizer.json", "no other file",
         folder => TokenizerJson.Load(Path.Combine(folder, "tokenizer.json")));
+
+    /// <summary>
+    /// BART's byte-level BPE: tokenizer.json where the bundle has one, else vocab.json and merges.txt as the Python
+    /// BartTokenizer reads them (tokenizer_config.json's add_prefix_space, false when absent).
+    /// </summary>
+    public static FamilyTokenizer ByteLevelBpe { get; } = new("tokenizer.json", "vocab.json and merges.txt where it is absent", folder =>
+        System.IO.File.Exists(Path.Combine(folder, "tokenizer.json"))
+            ? TokenizerJson.Load(Path.Combine(folder, "tokenizer.json"))
+            : VocabMergesFiles.Load(Path.Combine(folder, "vocab.json"), Path.Combine(folder, "merges.txt"), AddPrefixSpace(folder)));
+
+    private static bool AddPrefixSpace(string folder)
+    {
+        var path = Path.Combine(folder, "tokenizer_config.json");
+        if (!System.IO.File.Exists(path))
+        {
+            return false;
+        }
+
+        using var document = JsonDocument.Parse(System.IO.File.ReadAllText(path));
+        return document.RootElement.TryGetProperty("add_prefix_space", out var value) && value.ValueKind == JsonValueKind.True;
+    }
 }

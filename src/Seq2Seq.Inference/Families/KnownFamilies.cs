@@ -38,14 +38,60 @@ public static class KnownFamilies
         Families.LanguageTokens.Nllb, Families.LanguageTokens.M2M100);
 
     /// <summary>
-    /// mBART-50: M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over the embeddings, GELU,
-    /// final_logits_bias; languages as en_XX, the source's written by the template, the target's forced first. (The
-    /// first mBART starts its decoder from the target's token instead, which a request's pair does not set.)
+    /// mBART-50 and the first mBART (cc25): M2M100's pre-LayerNorm layout with learned positions and a LayerNorm over
+    /// the embeddings, GELU, final_logits_bias; languages as en_XX, the source's written by the template. mBART-50
+    /// forces the target's token first; cc25, whose template writes the language after the text, starts the decoder
+    /// from it (<see cref="BundleLanguages.TargetStartsDecoder"/>).
     /// </summary>
     public static ModelFamily MBart { get; } = Multilingual("mbart", "mbart", "MBartForConditionalGeneration", Families.LanguageTokens.MBart);
 
+    /// <summary>
+    /// T5, mT5 and Flan-T5: relative position biases inside the graphs (so no position table, and no length limit
+    /// in config.json but the 512 tokens T5 was trained at), heads of d_kv each rather than d_model / heads, decoder
+    /// start = pad = 0 and eos = 1 from config.json, one tokenizer.json (sources written `X &lt;/s&gt;`), and tasks
+    /// chosen by the prefixes of task_specific_params.
+    /// </summary>
+    public static ModelFamily T5 { get; } = new()
+    {
+        Name = "t5",
+        Architecture = "transformer",
+        ModelTypes = ["t5", "mt5"],
+        Architectures = ["T5ForConditionalGeneration", "MT5ForConditionalGeneration"],
+        Schema = new TransformerSchema
+        {
+            DModel = new("d_model"),
+            EncoderLayers = new("num_layers"),
+            DecoderLayers = new("num_decoder_layers", "num_layers"),
+            EncoderAttentionHeads = new("num_heads"),
+            DecoderAttentionHeads = new("num_heads"),
+            HeadSize = new("d_kv"),
+            VocabSize = new("vocab_size"),
+            MaxPositions = new("n_positions"),
+            DefaultMaxPositions = 512,
+        },
+        Runner = FamilyRunner.CachedDecoder,
+        Tokenizer = FamilyTokenizer.HuggingFaceJson,
+        TaskPrefixes = true,
+    };
+
+    /// <summary>
+    /// BART: post-LayerNorm Transformer with learned positions and a LayerNorm over the embeddings, GELU,
+    /// byte-level BPE; the decoder starts from &lt;/s&gt; and generation_config.json forces &lt;s&gt; first. One pair,
+    /// tokenizer_config.json's languages when it names them (a fine-tuned summariser or paraphraser has none).
+    /// </summary>
+    public static ModelFamily Bart { get; } = new()
+    {
+        Name = "bart",
+        Architecture = "transformer",
+        ModelTypes = ["bart"],
+        Architectures = ["BartForConditionalGeneration"],
+        Schema = BartStyle(new("vocab_size")),
+        Runner = FamilyRunner.CachedDecoder,
+        Tokenizer = FamilyTokenizer.ByteLevelBpe,
+    };
+
     /// <summary>Every registered family: the registry bundles are loaded through.</summary>
-    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart]);
+    public static FamilyRegistry Registry { get; } = new([Marian, GruAttention, M2M100, MBart, T5, Bart]);
 
     /// <summary>The keys of the families that follow BART's config (Marian, M2M100): head size d_model / heads.</summary>
     private static TransformerSchema BartStyle(ConfigKey vocabSize) => new()

@@ -34,5 +34,11 @@ public sealed record ModelFamily
     /// </summary>
     public IReadOnlyList<LanguageTokens> LanguageTokens { get; init; } = [];
 
+    /// <summary>
+    /// Whether its bundles' config.json task_specific_params prefixes name tasks and language pairs
+    /// (<see cref="BundleTask"/>): T5 was trained on sources that begin with them.
+    /// </summary>
+    public bool TaskPrefixes { get; init; }
+
     public override string ToString() => $"{Name} (model_type {string.Join(", ", ModelTypes)})";
 }

@@ -18,6 +18,10 @@ internal sealed class BeamSearch : SequenceSearch
     private readonly float[] _candidateScores;
     private readonly int[] _candidateFlat;
 
+    // Each row's log-softmax shift: its log-probabilities are computed as candidates are read, never written out.
+    private readonly float[] _rowMax;
+    private readonly float[] _rowLogSum;
+
     private float[] _cumulative;
     private float[] _nextCumulative;
     private readonly int[] _parents;
@@ -32,6 +36,8 @@ internal sealed class BeamSearch : SequenceSearch
         _finished = new FinishedHypotheses(_beams);
         _candidateScores = new float[2 * _beams];
         _candidateFlat = new int[2 * _beams];
+        _rowMax = new float[_beams];
+        _rowLogSum = new float[_beams];
         _cumulative = new float[_beams];
         _nextCumulative = new float[_beams];
         _parents = new int[_beams];
@@ -40,7 +46,11 @@ internal sealed class BeamSearch : SequenceSearch
 
     public override void Advance(Span<float> logits, NextRows next)
     {
-        ScoreRows(logits);
+        for (var row = 0; row < Rows; row++)
+        {
+            (_rowMax[row], _rowLogSum[row]) = LogSoftmax.Shift(ProcessedRow(logits, row));
+        }
+
         var found = SelectCandidates(logits);
         var generated = Generated + 1;
         var eosPenalty = Math.Pow(generated, Settings.LengthPenalty);
@@ -95,26 +105,29 @@ internal sealed class BeamSearch : SequenceSearch
     public override IReadOnlyList<GeneratedSequence> Sequences() => _finished.Sorted(Settings.NumReturnSequences);
 
     /// <summary>Keeps the top 2B (beam, token) pairs by cumulative score; returns how many were found.</summary>
-    private int SelectCandidates(ReadOnlySpan<float> logProbs)
+    private int SelectCandidates(ReadOnlySpan<float> logits)
     {
         _found = 0;
         _worst = float.NegativeInfinity;
         for (var beam = 0; beam < Rows; beam++)
         {
             var cumulative = _cumulative[beam];
-            var row = logProbs.Slice(beam * VocabSize, VocabSize);
+            var (max, logSum) = (_rowMax[beam], _rowLogSum[beam]);
+            var row = logits.Slice(beam * VocabSize, VocabSize);
             var token = 0;
             for (; token < row.Length && _found < _candidateScores.Length; token++)
             {
-                Offer(cumulative + row[token], beam * VocabSize + token);
+                Offer(cumulative + ((row[token] - max) - logSum), beam * VocabSize + token);
             }
 
             // Once the list is full, most pairs lose: test 8 at a time with the same float addition.
             ref var start = ref MemoryMarshal.GetReference(row);
             var cumulativeV = Vector256.Create(cumulative);
+            var maxV = Vector256.Create(max);
+            var logSumV = Vector256.Create(logSum);
             for (; token <= row.Length - Vector256<float>.Count; token += Vector256<float>.Count)
             {
-                var scores = Vector256.LoadUnsafe(ref start, (nuint)token) + cumulativeV;
+                var scores = cumulativeV + ((Vector256.LoadUnsafe(ref start, (nuint)token) - maxV) - logSumV);
                 var winners = Vector256.GreaterThan(scores, Vector256.Create(_worst)).ExtractMostSignificantBits();
                 while (winners != 0)
                 {
@@ -126,7 +139,7 @@ internal sealed class BeamSearch : SequenceSearch
 
             for (; token < row.Length; token++)
             {
-                Offer(cumulative + row[token], beam * VocabSize + token);
+                Offer(cumulative + ((row[token] - max) - logSum), beam * VocabSize + token);
             }
         }
 

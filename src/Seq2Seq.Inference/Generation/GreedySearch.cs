@@ -8,9 +8,8 @@ internal sealed class GreedySearch(GenerationSettings settings, int vocabSize) :
 
     public override void Advance(Span<float> logits, NextRows next)
     {
-        ScoreRows(logits);
-        var token = LogSoftmax.ArgMax(logits[..VocabSize]);
-        _score += logits[token];
+        var token = LogSoftmax.ArgMaxOfLogSoftmax(ProcessedRow(logits, 0), out var logProbability);
+        _score += logProbability;
         var eos = token == Settings.EosTokenId;
         if (eos || Generated + 1 == Settings.MaxNewTokens)
         {

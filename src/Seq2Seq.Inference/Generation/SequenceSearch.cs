@@ -76,9 +76,15 @@ internal abstract class SequenceSearch
     {
         for (var row = 0; row < Rows; row++)
         {
-            var scores = logits.Slice(row * VocabSize, VocabSize);
-            Processor.Apply(scores, Histories.Row(row));
-            LogSoftmax.InPlace(scores);
+            LogSoftmax.InPlace(ProcessedRow(logits, row));
         }
+    }
+
+    /// <summary>Row <paramref name="row"/> of this request's <paramref name="logits"/>, after the logits processors.</summary>
+    protected Span<float> ProcessedRow(Span<float> logits, int row)
+    {
+        var scores = logits.Slice(row * VocabSize, VocabSize);
+        Processor.Apply(scores, Histories.Row(row));
+        return scores;
     }
 }

@@ -10,14 +10,14 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     private readonly AddedTokenMatcher _rawAddedTokens;
     private readonly AddedTokenMatcher _normalizedAddedTokens;
     private readonly ITextNormalizer? _normalizer;
-    private readonly MetaspacePreTokenizer? _preTokenizer;
+    private readonly IPreTokenizer? _preTokenizer;
     private readonly ITokenModel _model;
     private readonly ITokenDecoder? _decoder;
     private readonly IReadOnlyList<TemplatePart> _template;
     private readonly Dictionary<int, AddedToken> _addedById;
 
     internal HuggingFaceTokenizer(IReadOnlyList<AddedToken> addedTokens, ITextNormalizer? normalizer,
-        MetaspacePreTokenizer? preTokenizer, ITokenModel model, ITokenDecoder? decoder, IReadOnlyList<TemplatePart> template)
+        IPreTokenizer? preTokenizer, ITokenModel model, ITokenDecoder? decoder, IReadOnlyList<TemplatePart> template)
     {
         _normalizer = normalizer;
         _preTokenizer = preTokenizer;
@@ -53,6 +53,10 @@ public sealed class HuggingFaceTokenizer : ITokenizer
 
     /// <summary>The special tokens the post-processor's template writes around a text, in order.</summary>
     public IReadOnlyList<string> TemplateTokens => [.. _template.Where(p => p.SpecialTokens is not null).SelectMany(p => p.SpecialTokens!)];
+
+    /// <summary>The special tokens the template writes after the text (&lt;/s&gt;, and the first mBART's language token).</summary>
+    public IReadOnlyList<string> TemplateTokensAfterText =>
+        [.. _template.SkipWhile(p => p.SpecialTokens is not null).Skip(1).Where(p => p.SpecialTokens is not null).SelectMany(p => p.SpecialTokens!)];
 
     public int VocabSize { get; }
 

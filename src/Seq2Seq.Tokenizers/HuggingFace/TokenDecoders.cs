@@ -121,3 +121,21 @@ internal sealed class StripDecoder(char content, int start, int stop) : ITokenDe
         return token[from..to];
     }
 }
+
+/// <summary>
+/// "ByteLevel": the tokens' characters are read back as the bytes they spell (<see cref="ByteLevelAlphabet"/>) and the
+/// bytes as UTF-8, an invalid sequence becoming U+FFFD.
+/// </summary>
+internal sealed class ByteLevelDecoder : ITokenDecoder
+{
+    public List<string> Decode(List<string> tokens)
+    {
+        var bytes = new List<byte>();
+        foreach (var token in tokens)
+        {
+            ByteLevelAlphabet.AppendBytes(token, bytes);
+        }
+
+        return [Encoding.UTF8.GetString([.. bytes])];
+    }
+}

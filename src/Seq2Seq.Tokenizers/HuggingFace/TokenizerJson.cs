@@ -5,8 +5,9 @@ namespace Seq2Seq.Tokenizers.HuggingFace;
 
 /// <summary>
 /// Loads a Hugging Face tokenizer.json. Supported: models Unigram and BPE (without dropout); normalizers Precompiled, NFC, NFD, NFKC,
-/// NFKD, Replace, Strip, Lowercase, Prepend and Sequence; pre-tokenizer Metaspace; decoders Metaspace,
-/// Replace, ByteFallback, Fuse, Strip and Sequence; post-processor TemplateProcessing. Anything else is
+/// NFKD, Replace, Strip, Lowercase, Prepend and Sequence; pre-tokenizers Metaspace (alone or after WhitespaceSplit) and
+/// ByteLevel; decoders Metaspace, ByteLevel, Replace, ByteFallback, Fuse, Strip and Sequence; post-processors
+/// TemplateProcessing, RobertaProcessing, ByteLevel and a Sequence of them. Anything else is
 /// rejected at load with a <see cref="NotSupportedException"/> naming the component.
 /// </summary>
 public static class TokenizerJson
@@ -86,11 +87,16 @@ public static class TokenizerJson
             return (merge[0].GetString()!, merge[1].GetString()!);
         }
 
-        var text = merge.GetString() ?? string.Empty;
+        return SplitMerge(merge.GetString() ?? string.Empty);
+    }
+
+    /// <summary>"left right", as tokenizer.json's older files and merges.txt write a merge.</summary>
+    internal static (string, string) SplitMerge(string text)
+    {
         var space = text.IndexOf(' ', StringComparison.Ordinal);
         return space > 0 && space == text.LastIndexOf(' ')
             ? (text[..space], text[(space + 1)..])
-            : throw new InvalidDataException($"tokenizer.json BPE merge '{text}' is not two tokens.");
+            : throw new InvalidDataException($"BPE merge '{text}' is not two tokens.");
     }
 
     private static ITextNormalizer ParseNormalizer(JsonElement element)
@@ -135,27 +141,34 @@ public static class TokenizerJson
         throw new InvalidDataException("tokenizer.json Replace pattern is neither String nor Regex.");
     }
 
-    private static MetaspacePreTokenizer ParsePreTokenizer(JsonElement element)
+    private static IPreTokenizer ParsePreTokenizer(JsonElement element)
     {
         var type = TypeOf(element, "pre_tokenizer");
         if (type == "Sequence")
         {
             var steps = Required(element, "pretokenizers").EnumerateArray().ToList();
-            if (steps.Count == 1)
+            var types = steps.Select(s => TypeOf(s, "pre_tokenizer")).ToList();
+            return types switch
             {
-                return ParsePreTokenizer(steps[0]);
-            }
-
-            throw Unsupported("pre_tokenizer", "Sequence of " + string.Join(", ", steps.Select(s => TypeOf(s, "pre_tokenizer"))));
+                [_] => ParsePreTokenizer(steps[0]),
+                ["WhitespaceSplit", "Metaspace"] => ParseMetaspacePreTokenizer(steps[1], whitespaceSplit: true),
+                _ => throw Unsupported("pre_tokenizer", "Sequence of " + string.Join(", ", types)),
+            };
         }
 
-        if (type != "Metaspace")
+        if (type == "ByteLevel")
         {
-            throw Unsupported("pre_tokenizer", type);
+            return new ByteLevelPreTokenizer(Optional(element, "add_prefix_space")?.GetBoolean() ?? false,
+                Optional(element, "use_regex")?.GetBoolean() ?? true);
         }
 
+        return type == "Metaspace" ? ParseMetaspacePreTokenizer(element, whitespaceSplit: false) : throw Unsupported("pre_tokenizer", type);
+    }
+
+    private static MetaspacePreTokenizer ParseMetaspacePreTokenizer(JsonElement element, bool whitespaceSplit)
+    {
         var (replacement, scheme) = ParseMetaspace(element);
-        return new MetaspacePreTokenizer(replacement, scheme, Optional(element, "split")?.GetBoolean() ?? true);
+        return new MetaspacePreTokenizer(replacement, scheme, Optional(element, "split")?.GetBoolean() ?? true, whitespaceSplit);
     }
 
     private static (char Replacement, PrependScheme Scheme) ParseMetaspace(JsonElement element)
@@ -199,6 +212,8 @@ public static class TokenizerJson
                 return new ReplaceDecoder(ParseReplace(element));
             case "ByteFallback":
                 return new ByteFallbackDecoder();
+            case "ByteLevel":
+                return new ByteLevelDecoder();
             case "Fuse":
                 return new FuseDecoder();
             case "Strip":
@@ -217,10 +232,37 @@ public static class TokenizerJson
     private static IReadOnlyList<TemplatePart> ParsePostProcessor(JsonElement element)
     {
         var type = TypeOf(element, "post_processor");
-        if (type != "TemplateProcessing")
+        switch (type)
         {
-            throw Unsupported("post_processor", type);
+            case "TemplateProcessing":
+                return ParseTemplate(element);
+            case "RobertaProcessing":
+                return [SpecialPart(Required(element, "cls")), TemplatePart.Text, SpecialPart(Required(element, "sep"))];
+            // It trims offsets, which the service does not report; the ids are the text's.
+            case "ByteLevel":
+                return [TemplatePart.Text];
+            case "Sequence":
+                var adding = Required(element, "processors").EnumerateArray().Select(ParsePostProcessor)
+                    .Where(template => template.Count > 1).ToList();
+                return adding.Count switch
+                {
+                    0 => [TemplatePart.Text],
+                    1 => adding[0],
+                    _ => throw Unsupported("post_processor", "Sequence of several that add tokens"),
+                };
+            default:
+                throw Unsupported("post_processor", type);
         }
+    }
+
+    /// <summary>RobertaProcessing's ["&lt;s&gt;", 0]: one special token and its id.</summary>
+    private static TemplatePart SpecialPart(JsonElement tokenAndId) =>
+        tokenAndId.ValueKind == JsonValueKind.Array && tokenAndId.GetArrayLength() == 2
+            ? new TemplatePart([tokenAndId[1].GetInt32()], [tokenAndId[0].GetString()!])
+            : throw new InvalidDataException("tokenizer.json RobertaProcessing cls / sep is not [token, id].");
+
+    private static IReadOnlyList<TemplatePart> ParseTemplate(JsonElement element)
+    {
 
         var specials = Optional(element, "special_tokens") is { } map
             ? map.EnumerateObject().ToDictionary(

@@ -9,7 +9,9 @@ namespace Seq2SeqService.Application;
 /// target word aligned with it goes to the one target word that attends most to its words, so a link or a bold word
 /// the translation rephrases still lands somewhere near its meaning; only a mark over no word at all (whitespace)
 /// vanishes. Marks stay nested as in the source: a mark is kept inside the mark around it, and one that would cross a
-/// mark placed before it (outer first, then in source order) is cut back to where that mark starts or ends.
+/// mark placed before it (outer first, then in source order) is cut back to where that mark starts or ends. A mark of
+/// no length is a point, something without text that stands between two characters (a footnote reference, a picture):
+/// it goes beside the target words of the source word it is glued to (<see cref="Point"/>).
 /// </summary>
 public static class MarkCarrier
 {
@@ -52,6 +54,12 @@ public static class MarkCarrier
         for (var o = 0; o < order.Count; o++)
         {
             var mark = marks[order[o]];
+            if (mark.Length == 0)
+            {
+                placed[order[o]] = Point(mark.Start, alignment, source, target) is { } at ? (at, at) : null;
+                continue;
+            }
+
             if (Words(mark, alignment, source) is not var (first, last))
             {
                 continue;
@@ -84,11 +92,14 @@ public static class MarkCarrier
             }
         }
 
-        if (covered.Count == 0 || string.IsNullOrWhiteSpace(source.Substring(mark.Start, mark.Length)))
-        {
-            return null;
-        }
+        return covered.Count == 0 || string.IsNullOrWhiteSpace(source.Substring(mark.Start, mark.Length)) ? null
+            : TargetsOf(covered, alignment);
+    }
 
+    /// <summary>The first and last target word that come from the <paramref name="covered"/> source words, or the one
+    /// target word attending most to them; null when no target word attends to them.</summary>
+    private static (int First, int Last)? TargetsOf(IReadOnlySet<int> covered, TextAlignment alignment)
+    {
         var targets = Enumerable.Range(0, alignment.TargetWords.Count).Where(t => covered.Contains(alignment.SourceOf(t))).ToList();
         if (targets.Count > 0)
         {
@@ -97,6 +108,51 @@ public static class MarkCarrier
 
         var strongest = alignment.StrongestTargetOf(covered);
         return strongest < 0 ? null : (strongest, strongest);
+    }
+
+    /// <summary>
+    /// Where a point at <paramref name="at"/> of the source goes in the target. Before the first word or after the last
+    /// it stays at the start or the end. Glued to the end of a word ("cat[^1]", or "cat[^1]." before the word's own
+    /// punctuation), it goes after that word's target words (before their closing punctuation in the second case);
+    /// otherwise it goes before the target words of the word that follows it. Null when that word has no target word,
+    /// so the caller leaves the point where it was.
+    /// </summary>
+    private static int? Point(int at, TextAlignment alignment, string source, string target)
+    {
+        var words = alignment.SourceWords;
+        if (words.Count == 0 || at <= words[0].Start)
+        {
+            return 0;
+        }
+
+        if (at >= words[^1].End)
+        {
+            return target.Length;
+        }
+
+        var glued = Enumerable.Range(0, words.Count).FirstOrDefault(w => words[w].Start < at && at <= words[w].End, -1);
+        if (glued >= 0)
+        {
+            if (TargetsOf(new HashSet<int> { glued }, alignment) is not var (first, last))
+            {
+                return null;
+            }
+
+            var end = alignment.TargetWords[last].End;
+            var rest = source[at..words[glued].End];
+            if (rest.Length > 0 && !rest.Any(char.IsLetterOrDigit))
+            {
+                for (var start = alignment.TargetWords[first].Start; end - 1 > start && !char.IsLetterOrDigit(target[end - 1]);)
+                {
+                    end--;
+                }
+            }
+
+            return end;
+        }
+
+        var next = Enumerable.Range(0, words.Count).First(w => words[w].Start >= at);
+        return TargetsOf(new HashSet<int> { next }, alignment) is var (nextFirst, _) ? alignment.TargetWords[nextFirst].Start : null;
     }
 
     /// <summary>

@@ -6,6 +6,8 @@ namespace Seq2SeqService.Application;
 /// the source words to the target words they align with.
 /// </summary>
 /// <param name="Start">Offset in UTF-16 code units.</param>
-/// <param name="Length">Length in UTF-16 code units; marks may nest, never cross.</param>
+/// <param name="Length">Length in UTF-16 code units; marks may nest, never cross. A mark of length 0 is a point:
+/// something without text between two characters (a footnote reference, a picture) that keeps its place by the words
+/// around it.</param>
 /// <param name="Mark">What the caller puts back around the range.</param>
 public sealed record TextMark(int Start, int Length, object Mark);

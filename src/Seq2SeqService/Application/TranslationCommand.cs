@@ -23,6 +23,9 @@ namespace Seq2SeqService.Application;
 /// </param>
 /// <param name="SourceLanguage">The texts' language (ISO 639-1); the model's own when null.</param>
 /// <param name="TargetLanguage">The language to translate into (ISO 639-1); the model's own when null.</param>
+/// <param name="Task">One of the model's tasks (<see cref="Catalog.ITranslationModel.Tasks"/>), whose prefix every
+/// sentence is written after; none when null. Not with languages, which choose a translation task themselves.</param>
 public sealed record TranslationCommand(IReadOnlyList<string> Texts, string? Model = null, GenerationOptions? Options = null,
     SentenceSplitting? Splitting = null, bool Fragments = false, string Api = ServiceMetrics.NativeApi,
-    IReadOnlyList<IReadOnlyList<TextMark>>? Marks = null, string? SourceLanguage = null, string? TargetLanguage = null);
+    IReadOnlyList<IReadOnlyList<TextMark>>? Marks = null, string? SourceLanguage = null, string? TargetLanguage = null,
+    string? Task = null);

@@ -32,6 +32,11 @@ public sealed class TranslationService(IModelCatalog catalog, RequestQueue queue
         MarkCarrier.Check(command.Texts, command.Marks, errors);
         CheckServiceLimits(command.Options, errors);
         var model = ModelSelection.Resolve(catalog, command.Model, errors, command.SourceLanguage, command.TargetLanguage);
+        if (model is not null && command.Task is not null)
+        {
+            model = ModelSelection.ForTask(model, command.Task, command.SourceLanguage is not null || command.TargetLanguage is not null, errors);
+        }
+
         if (model is not null)
         {
             CheckMaxNewTokens(command.Options, model, errors);

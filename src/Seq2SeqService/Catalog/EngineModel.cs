@@ -13,6 +13,7 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
     : ITranslationModel, IDisposable
 {
     private readonly ConcurrentDictionary<(string Source, string Target), LanguagePairModel> _pairs = new();
+    private readonly ConcurrentDictionary<string, LanguagePairModel> _tasks = new(StringComparer.Ordinal);
 
     public string Name { get; } = name;
 
@@ -46,7 +47,14 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
 
     public IReadOnlyList<string> Languages => model.Languages?.Codes ?? [];
 
+    public IReadOnlyList<ModelTask> Tasks { get; } = [.. model.Tasks.Select(t => new ModelTask(t.Name, t.Prefix, t.SourceLanguage, t.TargetLanguage))];
+
     public SourceTokens Tokenize(string text) => Tokenize(model.Tokenizer, text);
+
+    public ITranslationModel? ForTask(string task) =>
+        model.Tasks.FirstOrDefault(t => t.Name == task) is not { } found ? null
+            : _tasks.GetOrAdd(task, _ => new LanguagePairModel(this, found.SourceLanguage ?? SourceLanguage, found.TargetLanguage ?? TargetLanguage,
+                found.Tokenizer, Defaults));
 
     public ITranslationModel? ForPair(string source, string target)
     {
@@ -56,9 +64,14 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
             return this;
         }
 
+        if (Tasks.FirstOrDefault(t => t.Source == source && t.Target == target) is { } task)
+        {
+            return ForTask(task.Name);
+        }
+
         return model.Languages is not { } languages || source == target || !languages.Contains(source) || !languages.Contains(target) ? null
             : _pairs.GetOrAdd((source, target), pair => new LanguagePairModel(this, pair.Source, pair.Target,
-                languages.SourceTokenizer(pair.Source), Defaults with { ForcedBosTokenId = languages.TargetTokenId(pair.Target) }));
+                languages.SourceTokenizer(pair.Source), languages.ForTarget(Defaults, pair.Target)));
     }
 
     internal static SourceTokens Tokenize(ITokenizer tokenizer, string text)

@@ -37,10 +37,16 @@ public interface ITranslationModel : IBatchModel
     /// </summary>
     IReadOnlyList<string> Languages => [];
 
+    /// <summary>The tasks it was trained for by a source prefix (T5's), in its config's order; empty for most models.</summary>
+    IReadOnlyList<ModelTask> Tasks => [];
+
+    /// <summary>This model doing <paramref name="task"/> (one of <see cref="Tasks"/>' names): a view that writes sources after its prefix; null when it has no such task.</summary>
+    ITranslationModel? ForTask(string task) => null;
+
     /// <summary>
     /// This model translating <paramref name="source"/> → <paramref name="target"/> (lower-case ISO codes): itself
-    /// when that is its own pair, a view of it that writes and forces those languages when it is multilingual,
-    /// null when it does not translate the pair.
+    /// when that is its own pair, a view of it that writes and forces those languages when it is multilingual, its
+    /// translation task's view when a task translates the pair, null when it does not translate the pair.
     /// </summary>
     ITranslationModel? ForPair(string source, string target) => IsOwnPair(this, source, target) ? this : null;
 

@@ -5,11 +5,13 @@ using Seq2SeqService.Segmentation;
 namespace Seq2SeqService.Catalog;
 
 /// <summary>
-/// A multilingual model translating one of its pairs: sources are written with the source language's token and
-/// the target's token is forced first (in <see cref="Defaults"/>, so rows of different targets never share a
-/// batch). Everything else is the model's; the model is disposed by the catalog, not by its views.
+/// A view of a model with a source tokenizer of its own: a multilingual model translating one of its pairs
+/// (sources written with the source language's token, the target's token forced first, in <see cref="Defaults"/>,
+/// so rows of different targets never share a batch), or a T5 model doing one of its tasks (sources written after
+/// the task's prefix; its languages are the task's pair, or the model's own for another task). Everything else is
+/// the model's; the model is disposed by the catalog, not by its views.
 /// </summary>
-public sealed class LanguagePairModel(EngineModel model, string source, string target, ITokenizer sourceTokenizer,
+public sealed class LanguagePairModel(EngineModel model, string? source, string? target, ITokenizer sourceTokenizer,
     GenerationSettings defaults) : ITranslationModel
 {
     public string Name => model.Name;

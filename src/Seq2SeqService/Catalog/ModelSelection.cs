@@ -40,9 +40,34 @@ public static class ModelSelection
         return null;
     }
 
+    /// <summary>
+    /// <paramref name="model"/> doing <paramref name="task"/>, or null with the reason in <paramref name="errors"/>: it
+    /// has no such task (the message lists its tasks), or the request named languages too (<paramref name="withLanguages"/>),
+    /// which choose a translation task themselves.
+    /// </summary>
+    public static ITranslationModel? ForTask(ITranslationModel model, string task, bool withLanguages, IDictionary<string, string[]> errors)
+    {
+        if (withLanguages)
+        {
+            errors["task"] = ["cannot be combined with source_language or target_language: a translation task's languages choose it; send one or the other."];
+            return null;
+        }
+
+        if (model.ForTask(task) is { } view)
+        {
+            return view;
+        }
+
+        errors["task"] = [model.Tasks.Count == 0
+            ? $"'{Errors.Echo.Truncate(task)}' is not a task of model '{model.Name}', which has none."
+            : $"'{Errors.Echo.Truncate(task)}' is not a task of model '{model.Name}'; its tasks: {string.Join(", ", model.Tasks.Select(t => t.Name))}."];
+        return null;
+    }
+
     /// <summary>What each model translates, for messages: its pair, or any two of its languages.</summary>
     public static string Served(IEnumerable<ITranslationModel> models) => string.Join("; ", models.Select(m =>
         m.Languages.Count > 0 ? $"{m.Name}: any two of {string.Join(", ", m.Languages)}"
+        : m.Tasks.Any(t => t.Source is not null) ? $"{m.Name}: {string.Join(", ", m.Tasks.Where(t => t.Source is not null).Select(t => $"{t.Source} → {t.Target}"))}"
         : m.SourceLanguage is not null && m.TargetLanguage is not null ? $"{m.Name}: {m.SourceLanguage} → {m.TargetLanguage}"
         : $"{m.Name}: no stated languages"));
 

@@ -32,6 +32,7 @@ public sealed record ModelsResponse(
 /// (<c>source_language</c>, <c>target_language</c>); empty for a model of one pair.
 /// </param>
 /// <param name="Pairs">Every language pair the model translates, its own first.</param>
+/// <param name="Tasks">The tasks a request's <c>task</c> may name (a T5 bundle's prefixes); empty for most models.</param>
 public sealed record ModelInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("architecture")] string Architecture,
@@ -44,7 +45,19 @@ public sealed record ModelInfo(
     [property: JsonPropertyName("generation_defaults")] GenerationOptions GenerationDefaults,
     [property: JsonPropertyName("length_guard")] LengthGuardInfo? LengthGuard,
     [property: JsonPropertyName("languages")] IReadOnlyList<string> Languages,
-    [property: JsonPropertyName("pairs")] IReadOnlyList<LanguagePairInfo> Pairs);
+    [property: JsonPropertyName("pairs")] IReadOnlyList<LanguagePairInfo> Pairs,
+    [property: JsonPropertyName("tasks")] IReadOnlyList<TaskInfo> Tasks);
+
+/// <summary>A task a model was trained for by a source prefix.</summary>
+/// <param name="Name" example="translation_en_to_fr">The value for a request's <c>task</c>.</param>
+/// <param name="Prefix" example="translate English to French: ">What every sentence is written after.</param>
+/// <param name="SourceLanguage" example="en">A translation task's source language, which a request's languages choose it by; null for another task.</param>
+/// <param name="TargetLanguage" example="fr">A translation task's target language; null for another task.</param>
+public sealed record TaskInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("prefix")] string Prefix,
+    [property: JsonPropertyName("source_language")] string? SourceLanguage,
+    [property: JsonPropertyName("target_language")] string? TargetLanguage);
 
 /// <summary>A language pair a model translates.</summary>
 /// <param name="Source" example="en">ISO 639-1 code of the texts' language.</param>

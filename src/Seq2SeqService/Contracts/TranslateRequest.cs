@@ -36,6 +36,16 @@ public sealed class TranslateRequest
     public string? TargetLanguage { get; set; }
 
     /// <summary>
+    /// One of the model's tasks (<c>tasks</c> in GET /models: a T5 bundle's task_specific_params, e.g.
+    /// <c>summarization</c>): every sentence is written after the task's prefix ("summarize: "). Not with
+    /// <c>source_language</c> or <c>target_language</c>, which choose a translation task (<c>translation_en_to_fr</c>)
+    /// themselves; none when omitted.
+    /// </summary>
+    /// <example>summarization</example>
+    [JsonPropertyName("task")]
+    public string? Task { get; set; }
+
+    /// <summary>
     /// Answer as Server-Sent Events, each sentence as soon as it is translated, then the whole response (as
     /// <c>Accept: text/event-stream</c> asks too; docs/api.md#streaming).
     /// </summary>

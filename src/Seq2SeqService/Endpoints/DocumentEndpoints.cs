@@ -43,10 +43,11 @@ public static class DocumentEndpoints
     /// <summary>Uploads a document to translate in the background.</summary>
     /// <remarks>
     /// Multipart: <c>file</c> (a format of <c>DocumentFormat.All</c>, docs/documents.md), and either <c>model</c> (a
-    /// loaded model's name) or <c>target</c> with an optional <c>source</c> (language codes; the source is detected
-    /// when omitted); with none of them, the default model. Answers 202 with the job's id, its document key and where
-    /// to follow it. The document's translated characters are charged to the key's quota now. Errors (problem+json):
-    /// 400 bad input or unsupported format, 401 key, 413 file too large, 429 rate or quota, 503 the store cannot take it (retry after Retry-After).
+    /// loaded model's name) or <c>target_language</c> with an optional <c>source_language</c> (language codes, named as
+    /// the text API names them; the source is detected when omitted or <c>auto</c>); with none of them, the default
+    /// model. Answers 202 with the job's id, its document key and where to follow it. The document's translated
+    /// characters are charged to the key's quota now. Errors (problem+json): 400 bad input or unsupported format, 401
+    /// key, 413 file too large, 429 rate or quota, 503 the store cannot take it (retry after Retry-After).
     /// </remarks>
     public static async Task<IResult> UploadAsync(HttpContext context, DocumentWorker worker, IModelCatalog catalog)
     {
@@ -59,8 +60,8 @@ public static class DocumentEndpoints
 
         try
         {
-            DocumentJob job;
-            if (fields.Get("model") is { Length: > 0 } || fields.Get("target") is not { Length: > 0 })
+            (string Model, string? Source, string? Target) pair;
+            if (fields.Get("model") is { Length: > 0 } || fields.Get("target_language") is not { Length: > 0 })
             {
                 var errors = new Dictionary<string, string[]>();
                 if (ModelSelection.Resolve(catalog, fields.Get("model"), errors) is not { } model)
@@ -68,13 +69,15 @@ public static class DocumentEndpoints
                     return Problems.InvalidFields(errors);
                 }
 
-                job = await DocumentUploads.SubmitForModelAsync(context, worker, upload, model.Name, ServiceMetrics.NativeApi);
+                pair = (model.Name, null, null);
             }
             else
             {
-                var source = fields.Get("source") is { Length: > 0 } given && !given.Equals("auto", StringComparison.OrdinalIgnoreCase) ? given : null;
-                job = await DocumentUploads.SubmitAsync(context, worker, upload, source, fields.Get("target")!, ServiceMetrics.NativeApi);
+                var source = fields.Get("source_language") is { Length: > 0 } given && !given.Equals("auto", StringComparison.OrdinalIgnoreCase) ? given : null;
+                pair = DocumentUploads.ResolvePair(context, upload, source, fields.Get("target_language")!);
             }
+
+            var job = await DocumentUploads.SubmitAsync(context, worker, upload, pair.Model, pair.Source, pair.Target, ServiceMetrics.NativeApi);
 
             var status = $"{context.Request.PathBase}/documents/{job.Id}";
             return TypedResults.Accepted(status, new DocumentHandle(job.Id, job.Key, "queued", status, $"{status}/result"));

@@ -35,7 +35,8 @@ public static class ModelsEndpoints
             DefaultsOf(m),
             m.LengthGuard is { } guard ? new LengthGuardInfo(guard.Factor, guard.Offset) : null,
             m.Languages,
-            [.. LanguagePairs.Of(m).Select(p => new LanguagePairInfo(p.Source, p.Target))])).ToList());
+            [.. LanguagePairs.Of(m).Select(p => new LanguagePairInfo(p.Source, p.Target))],
+            [.. m.Tasks.Select(t => new TaskInfo(t.Name, t.Prefix, t.Source, t.Target))])).ToList());
     }
 
     private static GenerationOptions DefaultsOf(ITranslationModel model)

@@ -52,7 +52,7 @@ public static class TranslateEndpoints
         }
 
         var command = new TranslationCommand(TranslateInput.TextsOf(request), request.Model, request.Options,
-            SourceLanguage: request.SourceLanguage, TargetLanguage: request.TargetLanguage);
+            SourceLanguage: request.SourceLanguage, TargetLanguage: request.TargetLanguage, Task: request.Task);
         IResult Answer(TranslationOutcome outcome) => outcome.Succeeded
             ? TypedResults.Ok(ResponseOf(outcome.Result, request, context, arrived))
             : ProblemFor(outcome.Error, request, context);

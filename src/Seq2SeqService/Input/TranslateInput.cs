@@ -12,7 +12,7 @@ namespace Seq2SeqService.Input;
 /// </summary>
 public static class TranslateInput
 {
-    private static readonly string[] Fields = ["text", "texts", "model", "source_language", "target_language", "stream", "options"];
+    private static readonly string[] Fields = ["text", "texts", "model", "source_language", "target_language", "task", "stream", "options"];
 
     /// <summary>Each option's property and JSON name, taken from <see cref="GenerationOptions"/> itself.</summary>
     public static readonly IReadOnlyList<(PropertyInfo Property, string Name)> OptionFields =
@@ -34,6 +34,7 @@ public static class TranslateInput
             Model = fields.String("model"),
             SourceLanguage = fields.String("source_language"),
             TargetLanguage = fields.String("target_language"),
+            Task = fields.String("task"),
             Stream = fields.Bool("stream"),
             Options = fields.Object("options") is { } options ? ReadOptions(options) : null,
         };

@@ -7,7 +7,7 @@ namespace Seq2SeqService.Scheduling;
 /// the rows planned to join at its next step. Only the loop touches it, and never while a step of it runs on a
 /// lane; the lane gets a <see cref="LaneStep"/> of its own.
 /// </summary>
-internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
+internal sealed class ScheduledBatch(IBatchModel model, Activity? span, bool solo = false)
 {
     private List<(IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings)> _joining = [];
     private (IReadOnlyList<BatchSequence> Sequences, GenerationSettings Settings)? _start;
@@ -21,19 +21,29 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
     /// <summary>The engine batch; <see langword="null"/> until the first step has encoded the first rows.</summary>
     public IRunningBatch? Batch { get; private set; }
 
+    private readonly List<SegmentRow> _rows = [];
+
     /// <summary>The rows running or planned here.</summary>
-    public List<SegmentRow> Rows { get; } = [];
+    public IReadOnlyList<SegmentRow> Rows => _rows;
 
-    /// <summary>Decoder rows (beams and samples counted) running or planned here.</summary>
-    public int ActiveRows => Rows.Sum(r => r.Cost);
+    /// <summary>Decoder rows (beams and samples counted) running or planned here; kept as rows come and go, since the
+    /// planner reads it for every batch on every plan.</summary>
+    public int ActiveRows { get; private set; }
 
-    /// <summary>The estimated decoder cache of the rows running or planned here.</summary>
-    public long CacheBytes => Rows.Sum(r => r.CacheBytes);
+    /// <summary>The estimated decoder cache of the rows running or planned here, kept like <see cref="ActiveRows"/>.</summary>
+    public long CacheBytes { get; private set; }
+
+    /// <summary>
+    /// Whether it was started for one job's first row alone, which it runs as a lone request would: it never takes
+    /// joins (a row joining it would be encoded in that row's next step and widen every later one), and ends with it.
+    /// </summary>
+    public bool Solo { get; } = solo;
 
     /// <summary>Whether newcomers may join it at its next step, as last seen between its steps.</summary>
     public bool Joinable { get; private set; }
 
-    /// <summary>Whether it took joins once: its model's decoder supports them, so newcomers had better wait for it.</summary>
+    /// <summary>Whether it could take joins once (solo or not): its model's decoder supports them, so newcomers had better
+    /// wait for a batch that takes them.</summary>
     public bool Joins { get; private set; }
 
     public bool Stepping { get; private set; }
@@ -50,7 +60,20 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
             _start = (rows, settings);
         }
 
-        Rows.AddRange(rows);
+        foreach (var row in rows)
+        {
+            _rows.Add(row);
+            ActiveRows += row.Cost;
+            CacheBytes += row.CacheBytes;
+        }
+    }
+
+    /// <summary>Takes out a row that a step ended.</summary>
+    public void Remove(SegmentRow row)
+    {
+        _rows.Remove(row);
+        ActiveRows -= row.Cost;
+        CacheBytes -= row.CacheBytes;
     }
 
     /// <summary>Hands the next step to a lane: what it must start or admit first, then the step itself.</summary>
@@ -69,8 +92,9 @@ internal sealed class ScheduledBatch(IBatchModel model, Activity? span)
     {
         Stepping = false;
         Batch ??= started;
-        Joinable = Batch is { CanAdmit: true } && !Batch.IsCompleted;
-        Joins |= Joinable;
+        var admits = Batch is { CanAdmit: true } && !Batch.IsCompleted;
+        Joinable = !Solo && admits;
+        Joins |= admits;
     }
 
     public void End()

@@ -54,9 +54,8 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
             }
 
             var jobs = _jobs.Where(j => j.Job.Model == model).ToList();
-            var cacheBytes = ofModel.Sum(b => b.CacheBytes);
             var picked = RowAdmission.Select(jobs, options.MaxBatchSequences - ofModel.Sum(b => b.ActiveRows),
-                ((long)options.MaxCacheMegabytes << 20) - cacheBytes, ofModel.Any(b => b.Rows.Count > 0));
+                ((long)options.MaxCacheMegabytes << 20) - ofModel.Sum(b => b.CacheBytes), ofModel.Any(b => b.Rows.Count > 0));
             foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))
             {
                 var rows = group.ToList();
@@ -68,10 +67,11 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
 
                 // Without a batch to join, each group of equal settings starts a batch of its own. With two lanes free,
                 // the first row starts alone on one: the earliest sentence (a stream's first event) comes back as fast
-                // as a lone request, and the rest fill the other lane instead of leaving it idle.
+                // as a lone request, and the rest fill the other lane instead of leaving it idle. Rows freed later join
+                // the other batch, never the solo one, or they would slow the first sentence by their encoder and rows.
                 if (rows.Count > 1 && lanes - ofModel.Count >= 2)
                 {
-                    ofModel.Add(PlanInto(null, rows[..1], group.Key));
+                    ofModel.Add(PlanInto(null, rows[..1], group.Key, solo: true));
                     rows = rows[1..];
                 }
 
@@ -80,13 +80,14 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
         }
     }
 
-    /// <summary>Plans rows into <paramref name="batch"/>, or into a new batch when it is <see langword="null"/>.</summary>
-    private ScheduledBatch PlanInto(ScheduledBatch? batch, List<SegmentRow> rows, GenerationSettings settings)
+    /// <summary>Plans rows into <paramref name="batch"/>, or into a new batch when it is <see langword="null"/>
+    /// (<see cref="ScheduledBatch.Solo"/> when <paramref name="solo"/>).</summary>
+    private ScheduledBatch PlanInto(ScheduledBatch? batch, List<SegmentRow> rows, GenerationSettings settings, bool solo = false)
     {
         var model = rows[0].Job.Job.Model;
         if (batch is null)
         {
-            batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, rows.Count));
+            batch = new ScheduledBatch(model, metrics.StartBatch(model.Name, rows.Count), solo);
             _batches.Add(batch);
         }
 
@@ -170,7 +171,7 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
         foreach (var finished in step.Finished)
         {
             var row = (SegmentRow)finished.Row;
-            batch.Rows.Remove(row);
+            batch.Remove(row);
             row.Finish(finished);
         }
 

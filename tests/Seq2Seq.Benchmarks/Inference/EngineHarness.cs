@@ -13,6 +13,7 @@ namespace Seq2Seq.Benchmarks.Inference;
 /// split, managed bytes allocated per generated token, and generated tokens per second of process CPU time:
 /// on a shared machine wall time mostly measures waiting for a core, CPU time (best with --threads 1) much less.
 /// Usage: engine [--bundle DIR] [--variant fp32|quantized] [--batches 1,8,32,64] [--modes greedy,beam4] [--seconds S] [--threads N]
+/// (a mode is greedy, beamN, or toppP: sampling with top_p = P and no top_k, seed 1)
 /// [--draft N] (the bundle's int8 graphs guess N tokens ahead for lone greedy requests; 0, the default, turns that off)
 /// [--alongside] (the draft goes on guessing on a second thread while the model checks its guesses)
 /// </summary>
@@ -37,14 +38,18 @@ internal static class EngineHarness
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var mode in modes)
         {
-            var beams = mode == "greedy" ? 1 : int.Parse(mode["beam".Length..], CultureInfo.InvariantCulture);
-            var settings = model.Settings(new GenerationOptions { NumBeams = beams });
+            var settings = model.Settings(Options(mode));
             foreach (var batch in batches)
             {
                 Console.WriteLine(Measure(model, sources, settings, batch, seconds, args.Contains("--alongside")).Row(mode, batch));
             }
         }
     }
+
+    internal static GenerationOptions Options(string mode) =>
+        mode.StartsWith("topp", StringComparison.Ordinal)
+            ? new GenerationOptions { DoSample = true, TopK = 0, TopP = float.Parse(mode["topp".Length..], CultureInfo.InvariantCulture), Seed = 1 }
+            : new GenerationOptions { NumBeams = mode == "greedy" ? 1 : int.Parse(mode["beam".Length..], CultureInfo.InvariantCulture) };
 
     private static Totals Measure(TranslationModel model, int[][] sources, GenerationSettings settings, int batch, double seconds, bool alongside)
     {

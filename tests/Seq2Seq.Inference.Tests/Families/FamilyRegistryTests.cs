@@ -22,6 +22,8 @@ public sealed class FamilyRegistryTests : IDisposable
         { RepoPaths.TinyBundle, "marian" },
         { RepoPaths.RecurrentBundle, "gru-attention" },
         { RepoPaths.TinyRecurrentBundle, "gru-attention" },
+        { RepoPaths.TinyT5Bundle, "t5" },
+        { RepoPaths.TinyBartBundle, "bart" },
     };
 
     [Theory]
@@ -49,13 +51,13 @@ public sealed class FamilyRegistryTests : IDisposable
     [Fact]
     public void An_unknown_model_type_is_refused_naming_it_and_the_supported_families()
     {
-        var path = Edit(RepoPaths.TinyBundle, c => c["model_type"] = "t5");
+        var path = Edit(RepoPaths.TinyBundle, c => c["model_type"] = "pegasus");
 
         var error = Read(path).Which;
 
         error.FilePath.Should().Be(path);
         error.Item.Should().Be("model_type");
-        error.Message.Should().Contain("'t5'");
+        error.Message.Should().Contain("'pegasus'");
         foreach (var family in KnownFamilies.Registry.Families)
         {
             error.Message.Should().Contain(family.Name).And.Contain(family.ModelTypes[0]);
@@ -68,13 +70,13 @@ public sealed class FamilyRegistryTests : IDisposable
         var path = Edit(RepoPaths.TinyBundle, c =>
         {
             c.Remove("model_type");
-            c["architectures"] = new JsonArray("T5ForConditionalGeneration");
+            c["architectures"] = new JsonArray("PegasusForConditionalGeneration");
         });
 
         var error = Read(path).Which;
 
         error.Item.Should().Be("model_type");
-        error.Message.Should().Contain("T5ForConditionalGeneration").And.Contain(KnownFamilies.Marian.Name);
+        error.Message.Should().Contain("PegasusForConditionalGeneration").And.Contain(KnownFamilies.Marian.Name);
     }
 
     [Fact]
@@ -125,27 +127,9 @@ public sealed class FamilyRegistryTests : IDisposable
     }
 
     [Fact]
-    public void A_registered_family_with_its_own_head_size_key_reads_it_instead_of_deriving_it()
+    public void T5_reads_its_own_head_size_key_instead_of_deriving_it_and_its_layers_and_positions_fall_back()
     {
-        // A T5-style family (t5-3b's shape: 32 heads of 128 over d_model 1024), registered beside the known ones.
-        var t5 = KnownFamilies.Marian with
-        {
-            Name = "t5",
-            ModelTypes = ["t5"],
-            Architectures = ["T5ForConditionalGeneration"],
-            Schema = new TransformerSchema
-            {
-                DModel = new("d_model"),
-                EncoderLayers = new("num_layers"),
-                DecoderLayers = new("num_decoder_layers", "num_layers"),
-                EncoderAttentionHeads = new("num_heads"),
-                DecoderAttentionHeads = new("num_heads"),
-                HeadSize = new("d_kv"),
-                VocabSize = new("vocab_size"),
-                MaxPositions = new("n_positions"),
-            },
-        };
-        var registry = new FamilyRegistry([.. KnownFamilies.Registry.Families, t5]);
+        // t5-3b's shape (32 heads of 128 over d_model 1024), with no num_decoder_layers or n_positions stated (as T5 v1.1).
         var path = Write(new JsonObject
         {
             ["model_type"] = "t5",
@@ -154,21 +138,45 @@ public sealed class FamilyRegistryTests : IDisposable
             ["num_heads"] = 32,
             ["num_layers"] = 24,
             ["vocab_size"] = 32128,
-            ["n_positions"] = 512,
             ["pad_token_id"] = 0,
             ["eos_token_id"] = 1,
             ["decoder_start_token_id"] = 0,
         });
 
-        var (family, config) = registry.Read(path);
+        var (family, config) = KnownFamilies.Registry.Read(path);
 
-        family.Should().BeSameAs(t5);
+        family.Should().BeSameAs(KnownFamilies.T5);
         config.DecoderHeadSize.Should().Be(128, "d_kv states it; d_model / num_heads would give 32");
         config.HeadSizeSource.Should().Be("d_kv");
         config.DecoderLayers.Should().Be(24, "num_decoder_layers falls back to num_layers");
         config.DecoderAttentionHeads.Should().Be(32);
-        var act = () => KnownFamilies.Registry.Read(path);
-        act.Should().Throw<ModelBundleException>().Which.Item.Should().Be("model_type", "the known registry has no t5 family");
+        config.MaxPositionEmbeddings.Should().Be(512, "T5 v1.1 states no n_positions: the length it was trained at");
+    }
+
+    [Fact]
+    public void T5s_head_size_need_not_divide_d_model()
+    {
+        // flan-t5-small's shape: 6 heads of 64 over d_model 512, 8 encoder and 8 decoder blocks.
+        var path = Write(new JsonObject
+        {
+            ["architectures"] = new JsonArray("T5ForConditionalGeneration"),
+            ["d_model"] = 512,
+            ["d_kv"] = 64,
+            ["num_heads"] = 6,
+            ["num_layers"] = 8,
+            ["num_decoder_layers"] = 8,
+            ["vocab_size"] = 32128,
+            ["n_positions"] = 512,
+            ["pad_token_id"] = 0,
+            ["eos_token_id"] = 1,
+        });
+
+        var (family, config) = KnownFamilies.Registry.Read(path);
+
+        family.Should().BeSameAs(KnownFamilies.T5);
+        config.ModelType.Should().Be("t5");
+        config.DecoderHeadSize.Should().Be(64, "512 / 6 is no head size");
+        config.DecoderStartTokenId.Should().Be(0, "the pad, when decoder_start_token_id is absent");
     }
 
     private static FluentAssertions.Specialized.ExceptionAssertions<ModelBundleException> Read(string path)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Seq2Seq.Inference.Families;
 using Seq2Seq.Inference.Tests.Models;
 
@@ -6,10 +5,10 @@ namespace Seq2Seq.Inference.Tests.Families;
 
 /// <summary>
 /// The multilingual families on their contract bundles (random weights): tests/fixtures/tiny-nllb (M2M100 with NLLB's
-/// conventions) and tests/fixtures/tiny-mbart (mBART-50's), and on the shipped bundle trained here
-/// (models/m2m100-tatoeba-en-fr-hi). Their languages come from the tokenizer's special tokens, a source is written
-/// with its language's token, and the graphs decode what the PyTorch model they were exported from decodes
-/// (reference.json: models/training/tiny_multilingual.py, export_multilingual.py).
+/// conventions), tiny-m2m100 (M2M100's own __en__), tiny-mbart (mBART-50's) and tiny-mbart-cc25 (the first mBART's),
+/// and the shipped bundle trained here (models/m2m100-tatoeba-en-fr-hi). Their languages come from the tokenizer's
+/// special tokens, a source is written with its language's token, and the graphs decode what the PyTorch model they
+/// were exported from decodes (reference.json: models/training/tiny_multilingual.py, export_multilingual.py).
 /// </summary>
 [Collection(ModelCollection.Name)]
 public class MultilingualBundleTests(LoadedModels models)
@@ -17,14 +16,10 @@ public class MultilingualBundleTests(LoadedModels models)
     public static TheoryData<string, string, string[]> Bundles => new()
     {
         { RepoPaths.TinyNllbBundle, "m2m100", ["eng_Latn", "fra_Latn", "hin_Deva"] },
+        { RepoPaths.TinyM2M100Bundle, "m2m100", ["__en__", "__fr__", "__hi__"] },
         { RepoPaths.TinyMBartBundle, "mbart", ["en_XX", "fr_XX", "hi_IN"] },
         { RepoPaths.MultilingualBundle, "m2m100", ["eng_Latn", "fra_Latn", "hin_Deva"] },
     };
-
-    /// <summary>The contract bundles carry their reference; the shipped one's stays out of the bundle, with the golden files.</summary>
-    private static string ReferencePath(string bundle) => bundle == RepoPaths.MultilingualBundle
-        ? RepoPaths.Golden(bundle, "reference.json")
-        : Path.Combine(RepoPaths.Bundle(bundle), "reference.json");
 
     [Theory]
     [MemberData(nameof(Bundles))]
@@ -66,25 +61,44 @@ public class MultilingualBundleTests(LoadedModels models)
     public void Greedy_decoding_equals_the_pytorch_models_for_each_forced_target(string bundle, string family, string[] tokens)
     {
         var model = models[bundle];
-        using var reference = JsonDocument.Parse(File.ReadAllText(ReferencePath(bundle)));
-        var maxLength = reference.RootElement.GetProperty("max_length").GetInt32();
-        var cases = reference.RootElement.GetProperty("cases").EnumerateArray().ToList();
-        cases.Select(c => model.Tokenizer.IdToPiece(c.GetProperty("forced_bos_token_id").GetInt32())).Distinct()
-            .Should().BeEquivalentTo(tokens[..2], family);
 
-        foreach (var item in cases)
+        var forced = PyTorchReference.GreedyShouldEqual(model, bundle);
+
+        forced.Distinct().Select(model.Tokenizer.IdToPiece).Should().BeEquivalentTo(tokens[..2], family);
+    }
+
+    [Fact]
+    public void The_first_mbart_writes_the_language_after_the_text_and_starts_the_decoder_from_the_target()
+    {
+        const string text = "Je ne sais pas.";
+        var model = models[RepoPaths.TinyMBartCc25Bundle];
+        var languages = model.Languages!;
+
+        model.Family.Name.Should().Be("mbart");
+        languages.TargetStartsDecoder.Should().BeTrue();
+        languages.Codes.Should().Equal("en", "fr", "hi");
+        foreach (var (language, token) in new[] { "en", "fr", "hi" }.Zip(["en_XX", "fr_XX", "hi_IN"]))
         {
-            var settings = model.DefaultSettings with
-            {
-                ForcedBosTokenId = item.GetProperty("forced_bos_token_id").GetInt32(),
-                NumBeams = 1,
-                MaxNewTokens = maxLength - 1,
-            };
-            var source = item.GetProperty("input_ids").EnumerateArray().Select(i => i.GetInt32()).ToArray();
+            var written = languages.SourceTokenizer(language).Encode(text);
 
-            var result = model.Generate([new GenerationRequest(source, settings)])[0];
-
-            result.Sequences[0].TokenIds.Should().Equal(item.GetProperty("output_ids").EnumerateArray().Select(i => i.GetInt32()));
+            written.Pieces[^2..].Should().Equal("</s>", token);
+            written.Ids[..^1].Should().Equal(languages.SourceTokenizer("en").Encode(text).Ids[..^1], "only the language token differs");
+            var settings = languages.ForTarget(model.DefaultSettings, language);
+            settings.DecoderStartTokenId.Should().Be(written.Ids[^1]);
+            settings.ForcedBosTokenId.Should().BeNull();
         }
+
+        model.DefaultSettings.DecoderStartTokenId.Should().Be(languages.TargetTokenId("fr"), "tokenizer_config.json's tgt_lang");
+        model.DefaultSettings.ForcedBosTokenId.Should().BeNull();
+    }
+
+    [Fact]
+    public void The_first_mbart_decodes_as_the_pytorch_model_from_each_targets_token()
+    {
+        var model = models[RepoPaths.TinyMBartCc25Bundle];
+
+        var starts = PyTorchReference.GreedyShouldEqual(model, RepoPaths.TinyMBartCc25Bundle);
+
+        starts.Distinct().Select(model.Tokenizer.IdToPiece).Should().BeEquivalentTo("en_XX", "fr_XX");
     }
 }

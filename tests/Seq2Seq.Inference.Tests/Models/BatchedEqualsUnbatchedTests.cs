@@ -15,15 +15,11 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
 
     private static readonly string[] Sentences = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "sentences.en.txt"));
 
+    public static TheoryData<string, int> BundlesAndBeams { get; } = BothSearches(RepoPaths.DefaultBundle, RepoPaths.RecurrentBundle,
+        RepoPaths.TinyNllbBundle, RepoPaths.TinyMBartBundle, RepoPaths.TinyM2M100Bundle, RepoPaths.TinyMBartCc25Bundle, RepoPaths.TinyBartBundle, RepoPaths.TinyT5Bundle);
+
     [Theory]
-    [InlineData(RepoPaths.DefaultBundle, 1)]
-    [InlineData(RepoPaths.DefaultBundle, 4)]
-    [InlineData(RepoPaths.RecurrentBundle, 1)]
-    [InlineData(RepoPaths.RecurrentBundle, 4)]
-    [InlineData(RepoPaths.TinyNllbBundle, 1)]
-    [InlineData(RepoPaths.TinyNllbBundle, 4)]
-    [InlineData(RepoPaths.TinyMBartBundle, 1)]
-    [InlineData(RepoPaths.TinyMBartBundle, 4)]
+    [MemberData(nameof(BundlesAndBeams))]
     public void Batched_generation_equals_each_sentence_alone(string bundle, int beams)
     {
         Sentences.Should().HaveCount(200);
@@ -43,14 +39,7 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     /// longest source under encoder_attention_mask.
     /// </summary>
     [Theory]
-    [InlineData(RepoPaths.DefaultBundle, 1)]
-    [InlineData(RepoPaths.DefaultBundle, 4)]
-    [InlineData(RepoPaths.RecurrentBundle, 1)]
-    [InlineData(RepoPaths.RecurrentBundle, 4)]
-    [InlineData(RepoPaths.TinyNllbBundle, 1)]
-    [InlineData(RepoPaths.TinyNllbBundle, 4)]
-    [InlineData(RepoPaths.TinyMBartBundle, 1)]
-    [InlineData(RepoPaths.TinyMBartBundle, 4)]
+    [MemberData(nameof(BundlesAndBeams))]
     public void Rows_joining_a_running_batch_decode_as_alone(string bundle, int beams)
     {
         var model = models[bundle];
@@ -85,7 +74,9 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
             var together = batched[i].Sequences[0];
             if (together.TokenIds.SequenceEqual(alone.TokenIds))
             {
-                together.Score.Should().BeApproximately(alone.Score, NearTie.Tolerance);
+                // A greedy score sums every token's log-probability, each rounded its own way for another batch
+                // shape (tiny-bart's 22-token outputs drift by 1.5e-4); a beam's is divided by its length.
+                together.Score.Should().BeApproximately(alone.Score, NearTie.Tolerance * (beams == 1 ? alone.TokenIds.Length : 1));
                 continue;
             }
 
@@ -97,5 +88,17 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
         }
 
         output.WriteLine(flips.Count == 0 ? "No differences." : string.Join(Environment.NewLine, flips));
+    }
+
+    private static TheoryData<string, int> BothSearches(params string[] bundles)
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var bundle in bundles)
+        {
+            data.Add(bundle, 1);
+            data.Add(bundle, 4);
+        }
+
+        return data;
     }
 }

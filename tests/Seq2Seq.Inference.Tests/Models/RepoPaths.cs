@@ -10,11 +10,15 @@ internal static class RepoPaths
     public const string TinyNllbBundle = "tiny-nllb";
     public const string TinyMBartBundle = "tiny-mbart";
     public const string MultilingualBundle = "m2m100-tatoeba-en-fr-hi";
+    public const string TinyT5Bundle = "tiny-t5";
+    public const string TinyM2M100Bundle = "tiny-m2m100";
+    public const string TinyMBartCc25Bundle = "tiny-mbart-cc25";
+    public const string TinyBartBundle = "tiny-bart";
 
     public static string Root { get; } = FindRoot();
 
     public static string Bundle(string name) =>
-        name is TinyBundle or TinyRecurrentBundle or TinyNllbBundle or TinyMBartBundle ? Path.Combine(Root, "tests", "fixtures", name) : Path.Combine(Root, "models", name);
+        name.StartsWith("tiny-", StringComparison.Ordinal) ? Path.Combine(Root, "tests", "fixtures", name) : Path.Combine(Root, "models", name);
 
     public static string Golden(string bundle, string file) => Path.Combine(Root, "tests", "fixtures", "golden", bundle, file);
 

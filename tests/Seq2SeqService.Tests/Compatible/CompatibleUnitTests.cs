@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Seq2SeqService.Auth;
 using Seq2SeqService.Endpoints.Compatible;
 using Seq2SeqService.Endpoints.DeepL;
+using Seq2SeqService.Html;
 
 namespace Seq2SeqService.Tests.Compatible;
 

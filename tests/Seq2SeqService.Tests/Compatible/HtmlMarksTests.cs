@@ -62,6 +62,32 @@ public sealed partial class HtmlMarksTests(HtmlMarksTests.Host host) : IClassFix
     }
 
     [Fact]
+    public async Task DeepL_tag_handling_html_keeps_code_and_translate_no_as_written_in_sentences_translated_whole()
+    {
+        var plain = await DeepL("Run ls -la to list the files. The Blue River is very long.", null);
+        const string kept = "<pre>The cat is sleeping.</pre>\n<div class=\"notranslate\"><p>The cat is <b>sleeping</b>.</p></div>";
+        var html = await DeepL(
+            "<p>Run <code>ls -la</code> to list the files. The <span translate=\"no\">Blue River</span> is very long.</p>\n" + kept, "html");
+
+        html.Should().StartWith("<p>").And.EndWith("</p>\n" + kept);
+        var paragraph = html[..^kept.Length];
+        Regex.Matches(paragraph, "<code>ls -la</code>").Should().ContainSingle();
+        Regex.Matches(paragraph, "<span translate=\"no\">Blue River</span>").Should().ContainSingle();
+
+        // The kept text takes the place of the words the alignment put it on; every other word is the plain translation's.
+        var words = Tags().Replace(paragraph.Replace("<code>ls -la</code>", "").Replace("<span translate=\"no\">Blue River</span>", ""), "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        words.Should().NotBeEmpty();
+        var rest = plain.Split(' ').AsEnumerable();
+        foreach (var word in words)
+        {
+            rest = rest.SkipWhile(w => w != word);
+            rest.Should().NotBeEmpty($"'{word}' of '{paragraph}' comes in order from '{plain}'");
+            rest = rest.Skip(1);
+        }
+    }
+
+    [Fact]
     public async Task Marks_sent_to_the_service_change_no_candidate_and_bring_no_attention_unasked()
     {
         var service = host.Factory.Services.GetRequiredService<TranslationService>();

@@ -1,5 +1,5 @@
 using Seq2SeqService.Application;
-using Seq2SeqService.Endpoints.Compatible;
+using Seq2SeqService.Html;
 
 namespace Seq2SeqService.Tests.Compatible;
 
@@ -33,6 +33,36 @@ public sealed class InlineMarkupTests
 
         blocks.Should().OnlyContain(b => b.Marks.Count == 0);
         blocks.Count(b => b.Text is null).Should().BeGreaterThan(0);
+        string.Concat(blocks.Select(b => b.Raw)).Should().Be(html);
+    }
+
+    [Theory]
+    [InlineData("<p>Run <code>a &lt; <b>b</b></code> now.</p>", "<code>", "a &lt; <b>b</b>")]
+    [InlineData("<p>The <span class=\"x notranslate\">Blue <i>River</i></span> is long.</p>", "<span class=\"x notranslate\">", "Blue <i>River</i>")]
+    [InlineData("<p>The <a translate=NO href=/r>Blue River</a> is long.</p>", "<a translate=NO href=/r>", "Blue River")]
+    public void An_inline_element_kept_from_translation_is_one_mark_holding_its_content_as_written(string html, string open, string content)
+    {
+        var blocks = InlineMarkup.Blocks(Markup.Split(html));
+
+        var run = blocks.Should().ContainSingle(b => b.Text != null).Which;
+        run.Marks.Should().ContainSingle().Which.Mark.Should().Be(new InlineTags(open, $"</{open[1..open.IndexOfAny([' ', '>'])]}>", content));
+        InlineMarkup.Render(run.Text!, run.Marks).Should().Be(run.Raw);
+        string.Concat(blocks.Select(b => b.Raw)).Should().Be(html);
+    }
+
+    [Theory]
+    [InlineData("<pre>The <b>cat</b>\n sleeps.</pre>")]
+    [InlineData("<div translate=\"no\"><div>The cat</div> sleeps.</div>")]
+    [InlineData("<textarea>The cat sleeps.")]
+    [InlineData("<p class='notranslate'>The cat <code>sleeps</code>.</p>")]
+    public void A_block_kept_from_translation_is_one_piece_of_markup_up_to_its_matching_end(string kept)
+    {
+        var html = $"<p>One.</p>{kept}<p>Two.</p>";
+
+        var blocks = InlineMarkup.Blocks(Markup.Split(html));
+
+        blocks.Where(b => b.Text != null).Select(b => b.Text).Should().Equal(kept.StartsWith("<textarea") ? ["One."] : ["One.", "Two."]);
+        blocks.Should().Contain(b => b.IsKept && b.Raw.StartsWith(kept, StringComparison.Ordinal));
         string.Concat(blocks.Select(b => b.Raw)).Should().Be(html);
     }
 

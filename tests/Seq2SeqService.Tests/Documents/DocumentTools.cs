@@ -16,7 +16,7 @@ public static partial class DocumentTools
     /// <summary>A test document of <paramref name="kind"/>, as make.py writes it.</summary>
     public static byte[] Make(string kind)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("documents-make-").FullName, "made." + kind);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("documents-make-").FullName, "made." + Extension(kind));
         try
         {
             Run("/usr/bin/python3", Path.Combine(Scripts, "make.py"), kind, path);
@@ -31,7 +31,7 @@ public static partial class DocumentTools
     /// <summary>The structure read.py finds in <paramref name="file"/>.</summary>
     public static JsonElement Read(string kind, byte[] file)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("documents-read-").FullName, "read." + kind);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("documents-read-").FullName, "read." + Extension(kind));
         try
         {
             File.WriteAllBytes(path, file);
@@ -42,6 +42,9 @@ public static partial class DocumentTools
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
     }
+
+    /// <summary>A kind's file extension: the kind itself, or its part before the dash ("xlsx-shared" is an xlsx).</summary>
+    private static string Extension(string kind) => kind.Split('-')[0];
 
     /// <summary>Has words only French has among the model's usual output, and is not the English source.</summary>
     public static bool IsFrenchFor(string translation, string source) =>

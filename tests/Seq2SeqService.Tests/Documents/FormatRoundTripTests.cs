@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using static Seq2SeqService.Tests.Documents.DocumentTools;
 
 namespace Seq2SeqService.Tests.Documents;
@@ -49,9 +50,41 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     }
 
     [Fact]
-    public async Task Xlsx_strings_come_back_french_while_numbers_dates_formulas_and_sheet_names_are_untouched()
+    public async Task Docx_footnote_reference_and_picture_inside_a_sentence_stay_after_the_word_they_followed()
     {
-        var (book, translatedBook) = await RoundTripAsync("prices.xlsx");
+        var (before, after) = await RoundTripAsync("notes.docx", "docx-notes");
+        var paragraphs = Texts(after.GetProperty("paragraphs"));
+        paragraphs.Should().HaveSameCount(Texts(before.GetProperty("paragraphs")));
+
+        // "The cat[footnote 20] is sleeping on the sofa." and "My dog[picture] is sleeping in the garden."
+        var note = paragraphs.Single(p => p.Contains("[footnote", StringComparison.Ordinal));
+        var id = Regex.Match(note, @"\bchat\[footnote (-?\d+)\] \w", RegexOptions.IgnoreCase);
+        id.Success.Should().BeTrue($"the reference should follow 'chat', not end the paragraph: '{note}'");
+        ShouldBeFrench([after.GetProperty("footnotes").GetProperty(id.Groups[1].Value).GetString()!], ["Thank you very much."]);
+        paragraphs.Should().ContainSingle(p => p.Contains("[picture]", StringComparison.Ordinal))
+            .Which.Should().MatchRegex(@"(?i)\bchien\[picture\] \w");
+    }
+
+    [Fact]
+    public async Task Docx_link_text_and_picture_title_and_description_are_translated_while_link_targets_and_field_codes_are_kept()
+    {
+        var (before, after) = await RoundTripAsync("notes.docx", "docx-notes");
+        var (linksBefore, linksAfter) = (before.GetProperty("links")[0], after.GetProperty("links").EnumerateArray().ToList());
+        linksAfter.Should().ContainSingle().Which.GetProperty("target").GetString().Should().Be("https://example.com/car");
+        ShouldBeFrench([linksAfter[0].GetProperty("text").GetString()!], [linksBefore.GetProperty("text").GetString()!]);
+        Texts(after.GetProperty("fields")).Should().Equal(Texts(before.GetProperty("fields"))).And.ContainMatch("TOC *");
+        var (pictureBefore, pictureAfter) = (before.GetProperty("pictures")[0], after.GetProperty("pictures")[0]);
+        ShouldBeFrench([pictureAfter.GetProperty("title").GetString()!, pictureAfter.GetProperty("descr").GetString()!],
+            [pictureBefore.GetProperty("title").GetString()!, pictureBefore.GetProperty("descr").GetString()!]);
+    }
+
+    /// <summary>python3-openpyxl 3.0 writes inline strings; "xlsx-shared" is its workbook with a shared string table.</summary>
+    [Theory]
+    [InlineData("xlsx")]
+    [InlineData("xlsx-shared")]
+    public async Task Xlsx_inline_and_shared_strings_come_back_french_while_numbers_dates_formulas_and_sheet_names_are_untouched(string kind)
+    {
+        var (book, translatedBook) = await RoundTripAsync("prices.xlsx", kind);
         var (before, after) = (book.GetProperty("sheets"), translatedBook.GetProperty("sheets"));
         after.EnumerateObject().Select(s => s.Name).Should().Equal("Prices", "Notes");
         var prices = after.GetProperty("Prices");
@@ -62,6 +95,20 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
         foreach (var (sheet, cell) in new[] { ("Prices", "A1"), ("Prices", "B1"), ("Prices", "B2"), ("Notes", "A1") })
         {
             ShouldBeFrench([after.GetProperty(sheet).GetProperty(cell).GetString()!], [before.GetProperty(sheet).GetProperty(cell).GetString()!]);
+        }
+    }
+
+    [Fact]
+    public async Task Xlsx_comments_and_chart_titles_come_back_french_and_the_charted_numbers_untouched()
+    {
+        var (before, after) = await RoundTripAsync("prices.xlsx", "xlsx-notes");
+        var (chartBefore, chartAfter) = (Texts(before.GetProperty("charts")[0]), Texts(after.GetProperty("charts")[0]));
+        ShouldBeFrench(chartAfter, chartBefore);
+        ShouldBeFrench([after.GetProperty("comments").GetProperty("A1").GetString()!], [before.GetProperty("comments").GetProperty("A1").GetString()!]);
+        var (cellsBefore, cellsAfter) = (before.GetProperty("sheets").GetProperty("Prices"), after.GetProperty("sheets").GetProperty("Prices"));
+        foreach (var cell in new[] { "B2", "B3", "B4", "B5" })
+        {
+            cellsAfter.GetProperty(cell).GetInt32().Should().Be(cellsBefore.GetProperty(cell).GetInt32());
         }
     }
 
@@ -137,9 +184,9 @@ public sealed class FormatRoundTripTests(FormatRoundTripTests.Host host) : IClas
     }
 
     /// <summary>A file made by its tool, translated into French through DeepL's calls; both as the tool reads them.</summary>
-    private async Task<(JsonElement Before, JsonElement After)> RoundTripAsync(string fileName)
+    private async Task<(JsonElement Before, JsonElement After)> RoundTripAsync(string fileName, string? kind = null)
     {
-        var kind = Path.GetExtension(fileName)[1..];
+        kind ??= Path.GetExtension(fileName)[1..];
         var source = Make(kind);
         var translated = await host.Documents.DeepLTranslateAsync(fileName, source, "FR");
         return (Read(kind, source), Read(kind, translated));

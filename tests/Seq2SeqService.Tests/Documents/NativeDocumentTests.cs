@@ -50,7 +50,7 @@ public sealed class NativeDocumentTests
         var alpha = ("Authorization", $"Bearer {Alpha}");
         var beta = ("X-API-Key", Beta);
         var (status, handle, _) = await host.Client.PostAndReadAsync("/documents",
-            DocumentHost.Upload("a.txt", "Good morning.", ("target", "xx"), ("source", "en")), alpha);
+            DocumentHost.Upload("a.txt", "Good morning.", ("target_language", "xx"), ("source_language", "en")), alpha);
         status.Should().Be(HttpStatusCode.Accepted, handle.ToString());
         var statusUrl = handle.GetProperty("status_url").GetString()!;
 
@@ -97,7 +97,7 @@ public sealed class NativeDocumentTests
     [Theory]
     [InlineData("notes.pdf", "model", "en-xx", 400, "not supported")]
     [InlineData("notes.txt", "model", "no-such-model", 400, "not a loaded model")]
-    [InlineData("notes.txt", "target", "zz", 400, "not available as a target language")]
+    [InlineData("notes.txt", "target_language", "zz", 400, "not available as a target language")]
     public async Task Bad_input_is_a_4xx_problem(string fileName, string field, string value, int expected, string says)
     {
         using var host = new DocumentHost();
@@ -115,7 +115,7 @@ public sealed class NativeDocumentTests
     {
         using var host = new DocumentHost(new Dictionary<string, string?> { ["Service:Documents:MaxFileBytes"] = "8" });
 
-        var (missing, _, _) = await host.Client.PostAndReadAsync("/documents", CompatibleHost.Multipart(("target", "xx")));
+        var (missing, _, _) = await host.Client.PostAndReadAsync("/documents", CompatibleHost.Multipart(("target_language", "xx")));
         var (large, problem, _) = await host.Client.PostAndReadAsync("/documents", DocumentHost.Upload("a.txt", "Good morning."));
 
         missing.Should().Be(HttpStatusCode.BadRequest);

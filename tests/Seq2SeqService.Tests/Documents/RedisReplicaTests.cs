@@ -85,7 +85,7 @@ public sealed class RedisReplicaTests
 
     private static async Task<(string Id, string Key)> UploadAsync(ServiceProcess service, string text)
     {
-        var upload = await service.Http.PostAsync("/documents", DocumentHost.Upload("long.txt", text, ("target", "fr")));
+        var upload = await service.Http.PostAsync("/documents", DocumentHost.Upload("long.txt", text, ("target_language", "fr")));
         upload.StatusCode.Should().Be(HttpStatusCode.Accepted, await upload.Content.ReadAsStringAsync());
         var handle = await upload.Content.ReadFromJsonAsync<JsonElement>();
         return (handle.GetProperty("id").GetString()!, handle.GetProperty("key").GetString()!);

@@ -6,8 +6,9 @@ using Seq2SeqService.Tests.Compatible;
 namespace Seq2SeqService.Tests.Documents;
 
 /// <summary>
-/// Structured files that must be refused at upload, each with a 400 in each API's shape, never a 500 nor a failed
-/// job: damaged, not a zip, encrypted, bombs, DTDs, macros, the wrong format for the extension.
+/// Structured files that must be refused at upload, each with a 400 (413 for size) in each API's shape, never a 500
+/// nor a failed job: damaged, not a zip, encrypted, bombs, huge pictures, too many slides, DTDs, macros, the wrong
+/// format for the extension.
 /// </summary>
 public sealed class RefusedDocumentTests(DocumentApiTests.Host host) : IClassFixture<DocumentApiTests.Host>
 {
@@ -81,6 +82,29 @@ public sealed class RefusedDocumentTests(DocumentApiTests.Host host) : IClassFix
     }
 
     [Fact]
+    public async Task A_docx_whose_picture_unpacks_past_the_cap_is_refused_though_its_file_is_small()
+    {
+        // The service never decodes a picture, so its pixels cost nothing but its bytes, which the unpacked cap counts.
+        using var defaults = new DocumentHost();
+        var picture = DocumentTools.Make("docx-picture");
+        picture.Length.Should().BeLessThan(524_288, "the file is under the default size cap");
+        await RefusedAsync("picture.docx", picture, "unpacks to more than 33554432 bytes", defaults.Client);
+    }
+
+    [Fact]
+    public async Task A_deck_of_ten_thousand_slides_is_refused_by_its_size_and_with_a_larger_size_cap_by_its_entries()
+    {
+        var deck = DocumentTools.Make("pptx-deck");
+        await RefusedAsync("deck.pptx", deck, "bytes", status: HttpStatusCode.RequestEntityTooLarge);
+
+        using var roomy = new DocumentHost(new Dictionary<string, string?>
+        {
+            ["Service:Documents:MaxFileBytes"] = "33554432", ["Service:Limits:MaxRequestBodyBytes"] = "67108864",
+        });
+        await RefusedAsync("deck.pptx", deck, "zip entries; at most 2000", roomy.Client);
+    }
+
+    [Fact]
     public async Task A_zip_of_more_entries_than_the_setting_allows_is_refused()
     {
         using var strict = new DocumentHost(new Dictionary<string, string?> { ["Service:Documents:MaxPackageEntries"] = "100" });
@@ -126,16 +150,17 @@ public sealed class RefusedDocumentTests(DocumentApiTests.Host host) : IClassFix
         await RefusedAsync("report.docx", macroEnabled, "macros");
     }
 
-    private async Task RefusedAsync(string fileName, byte[] file, string contains, HttpClient? client = null)
+    private async Task RefusedAsync(string fileName, byte[] file, string contains, HttpClient? client = null,
+        HttpStatusCode status = HttpStatusCode.BadRequest)
     {
         client ??= host.Documents.Client;
         var (deepl, deeplBody, _) = await client.PostAndReadAsync("/v2/document", DocumentHost.Upload(fileName, file, ("target_lang", "XX")));
         var (libre, libreBody, _) = await client.PostAndReadAsync("/translate_file",
             DocumentHost.Upload(fileName, file, ("source", "en"), ("target", "xx")));
 
-        deepl.Should().Be(HttpStatusCode.BadRequest, deeplBody.ToString());
+        deepl.Should().Be(status, deeplBody.ToString());
         deeplBody.GetProperty("message").GetString().Should().Contain(contains);
-        libre.Should().Be(HttpStatusCode.BadRequest, libreBody.ToString());
+        libre.Should().Be(status, libreBody.ToString());
         libreBody.GetProperty("error").GetString().Should().Contain(contains);
     }
 

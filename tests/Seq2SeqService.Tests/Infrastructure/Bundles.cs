@@ -11,6 +11,7 @@ public static class Bundles
     public const string TinyRecurrent = "tiny-gru";
     public const string TinyNllb = "tiny-nllb";
     public const string Multilingual = "m2m100-tatoeba-en-fr-hi";
+    public const string TinyT5 = "tiny-t5";
 
     public static string RepoRoot { get; } = FindRepoRoot();
 

@@ -21,6 +21,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     private volatile bool _secondThread;
     private readonly ManualResetEventSlim _unstalled = new();
     private readonly ManualResetEventSlim _stalled = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string[]> _stepTexts = new();
 
     public string Name => _inner.Name;
 
@@ -46,6 +47,13 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     /// <summary>The most rows one step ran, the warm-up's included.</summary>
     public int MostRows => Volatile.Read(ref _mostRows);
 
+    /// <summary>Whether <see cref="StepTexts"/> is kept: off by default, since a row held by "forever" steps without end.</summary>
+    public bool RecordsSteps { get; init; }
+
+    /// <summary>With <see cref="RecordsSteps"/>, the source texts of the rows each step ran, in the order the steps ran,
+    /// over all batches.</summary>
+    public IReadOnlyCollection<string[]> StepTexts => _stepTexts;
+
     /// <summary>Steps taken, over all batches.</summary>
     public int Steps => Volatile.Read(ref _steps);
 
@@ -62,6 +70,7 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
     {
         Interlocked.Exchange(ref _steps, 0);
         Interlocked.Exchange(ref _batchesStarted, 0);
+        _stepTexts.Clear();
     }
 
     /// <summary>Whether a step blocks on a "stall" row.</summary>
@@ -115,6 +124,10 @@ public sealed class SteppingModel(bool joins, ScriptedModel? inner = null) : ITr
             }
 
             Interlocked.Increment(ref owner._steps);
+            if (owner.RecordsSteps)
+            {
+                owner._stepTexts.Enqueue([.. _rows.Select(r => ScriptedModel.TextOf(r.Sequence))]);
+            }
             InterlockedMax(ref owner._mostRows, _rows.Count);
             var finished = new List<FinishedRow>();
             for (var i = 0; i < _rows.Count; i++)

@@ -103,6 +103,22 @@ public sealed class MarkCarrierTests
     }
 
     [Fact]
+    public void A_point_goes_after_the_target_of_the_word_it_is_glued_to_or_else_before_the_target_of_the_next_word()
+    {
+        // "The red car is fast." → "La voiture rouge est rapide.": a point glued to "red" follows "rouge", one before
+        // "car" precedes "voiture", one between "fast" and its period stays before the period; the ends stay ends.
+        var sentence = Aligned("The red car is fast.", ["▁The", "▁red", "▁car", "▁is", "▁fast", ".", Eos],
+            "La voiture rouge est rapide.", ["▁La", "▁voiture", "▁rouge", "▁est", "▁rapide", ".", Eos], [0, 2, 1, 3, 4, 5, 6]);
+
+        var moved = sentence.Carry(new TextMark(7, 0, "after red"), new TextMark(8, 0, "before car"),
+            new TextMark(19, 0, "before the period"), new TextMark(0, 0, "start"), new TextMark(20, 0, "end"));
+
+        moved.Select(m => (sentence.Target[..m.Start], m.Length, m.Mark)).Should().Equal(
+            ("La voiture rouge", 0, "after red"), ("La ", 0, "before car"), ("La voiture rouge est rapide", 0, "before the period"),
+            ("", 0, "start"), ("La voiture rouge est rapide.", 0, "end"));
+    }
+
+    [Fact]
     public void Words_between_sentences_keep_their_place_and_each_sentence_aligns_within_itself()
     {
         // "1. Big car. It is red." → "1. Grosse voiture. Elle est rouge.", with the list marker in the layout's gap.

@@ -128,6 +128,34 @@ public sealed class StepPlannerTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_freed_while_a_first_sentence_runs_alone_join_the_other_batch_not_its_own()
+    {
+        // Four rows: the first sentence alone (seven steps), three beside it; "hi" ends at the second step, and the
+        // row it frees goes to the pending fifth sentence while the first still runs, in the batch with more rows.
+        var model = new SteppingModel(joins: true) { RecordsSteps = true };
+        var planner = Planner(maxRows: 4);
+        var sentences = new List<int>();
+        var job = Job(model, CancellationToken.None, (segment, _) => sentences.Add(segment),
+            "a b c d e f", "hi", "w x y z", "p q r s", "next one");
+        planner.Accept(job);
+
+        while (!sentences.Contains(0))
+        {
+            StepOnce(planner, lanes: 2);
+        }
+
+        model.StepTexts.Where(t => t.Contains("a b c d e f")).Should().HaveCount(7)
+            .And.AllSatisfy(t => t.Should().Equal(["a b c d e f"], "nothing joined the first sentence's batch"));
+        model.StepTexts.Should().Contain(t => t.Contains("next one"), "the freed row was used while the first sentence ran");
+        while (StepOnce(planner, lanes: 2) > 0)
+        {
+        }
+
+        (await job.Completion).Select(o => o.Candidates[0].Text).Should()
+            .Equal("<0>a b c d e f", "<0>hi", "<0>w x y z", "<0>p q r s", "<0>next one");
+    }
+
+    [Fact]
     public void A_client_that_leaves_frees_its_rows_at_the_very_next_step()
     {
         var planner = Planner();

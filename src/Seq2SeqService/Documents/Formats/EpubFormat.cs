@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Seq2SeqService.Html;
 using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Documents;
@@ -6,8 +7,9 @@ namespace Seq2SeqService.Documents;
 /// <summary>
 /// EPUB (.epub): every XHTML file (the chapters and the EPUB 3 navigation document), its paragraphs cut as in HTML
 /// (<see cref="InlineStretches"/>) with its title and its <c>alt</c> and <c>title</c> attributes; the NCX table of
-/// contents' labels; the package's <c>dc:title</c>. Scripts, styles, preformatted blocks, images, the reading
-/// order and every other entry are kept; a DOCTYPE is skipped, never resolved (<see cref="ZippedXml"/>).
+/// contents' labels; the package's <c>dc:title</c>. Scripts, styles, preformatted blocks, inline code, anything
+/// marked <c>translate="no"</c> or <c>class="notranslate"</c> (<see cref="HtmlElements"/>), images, the reading order
+/// and every other entry are kept; a DOCTYPE is skipped, never resolved (<see cref="ZippedXml"/>).
 /// </summary>
 internal static class EpubFormat
 {
@@ -18,9 +20,9 @@ internal static class EpubFormat
     private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
 
     private static readonly XmlTree Tree = new(
-        new[] { "a", "abbr", "b", "cite", "code", "em", "i", "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u" }
-            .Select(n => Xhtml + n).ToHashSet(),
-        new[] { "script", "style", "pre", "svg", "math" }.Select(n => Xhtml + n).ToHashSet());
+        HtmlElements.Inline.Select(n => Xhtml + n).ToHashSet(),
+        HtmlElements.Kept.Concat(HtmlElements.Code).Select(n => Xhtml + n).ToHashSet(),
+        e => HtmlElements.IsNoTranslate((string?)e.Attribute("translate"), (string?)e.Attribute("class")));
 
     private static readonly string[] Parsed = [".xhtml", ".html", ".htm", ".ncx", ".opf"];
 

@@ -1,19 +1,17 @@
 using System.Text;
-using AngleSharp;
-using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
+using Seq2SeqService.Application;
+using Seq2SeqService.Html;
 using Seq2SeqService.Options;
 
 namespace Seq2SeqService.Documents;
 
 /// <summary>
-/// HTML (.html, .htm) through AngleSharp: each stretch of text and inline elements inside a block (a paragraph, a
-/// heading, a list item, a cell) is one paragraph, its inline elements (bold, italic, links, spans) marks
-/// (<see cref="InlineStretches"/>); the title and the <c>alt</c>, <c>title</c> and <c>placeholder</c> attributes are
-/// translated too. Scripts, styles, preformatted blocks and anything marked <c>translate="no"</c> or
-/// <c>class="notranslate"</c> are kept. A line break or an image ends a paragraph and stays where it is. The page is
-/// written back as UTF-8.
+/// HTML (.html, .htm), cut as the text APIs cut HTML (<see cref="InlineMarkup"/>): each run of text and inline
+/// elements between other tags is one paragraph, its inline elements marks; the <c>alt</c>, <c>title</c> and
+/// <c>placeholder</c> attributes are translated too. Everything else is written back as it was read, character for
+/// character: only the translated text (and those attributes' values) changes. AngleSharp, a browser's parser, only
+/// tells which encoding the page is in; a page not in UTF-8 is written in UTF-8, its <c>&lt;meta charset&gt;</c> saying so.
 /// </summary>
 internal static class HtmlFormat
 {
@@ -27,89 +25,98 @@ internal static class HtmlFormat
 
     private static IOpenedFile Open(byte[] file)
     {
-        var document = new HtmlParser().ParseDocument(new MemoryStream(file, writable: false));
-        var tree = new HtmlTree();
-        var slots = new List<TextSlot>();
-        if (document.Head?.QuerySelector("title") is { } title && !tree.IsKept(title))
+        string text;
+        var page = new Page();
+        using (var parsed = new HtmlParser().ParseDocument(new MemoryStream(file, writable: false)))
         {
-            slots.Add(TextSlot.Plain(title.TextContent, t => title.TextContent = t));
-        }
+            var utf8 = parsed.CharacterSet.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
 
-        if (document.Body is { } body)
-        {
-            InlineStretches.Collect<INode>(tree, body, slots);
-        }
-
-        foreach (var element in document.All.Where(e => !tree.IsKept(e)))
-        {
-            foreach (var name in TranslatedAttributes)
+            // A byte-order mark decodes to U+FEFF, so it is written back where it was.
+            text = utf8 ? Encoding.UTF8.GetString(file) : parsed.Source.Text;
+            page.Blocks = InlineMarkup.Blocks(Markup.Split(text));
+            if (!utf8)
             {
-                if (element.GetAttribute(name) is { Length: > 0 } value)
+                foreach (var meta in page.StartTags().Where(t => t.StartsWith("<meta", StringComparison.OrdinalIgnoreCase)))
                 {
-                    slots.Add(TextSlot.Plain(value, t => element.SetAttribute(name, t)));
+                    if (TagAttributes.Of(meta).FirstOrDefault(a => a.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) is { } charset)
+                    {
+                        page.Rewrite(meta, charset, "utf-8");
+                    }
                 }
             }
         }
 
-        return new Page(document, slots);
+        for (var i = 0; i < page.Blocks.Count; i++)
+        {
+            var (block, index) = (page.Blocks[i], i);
+            if (block.Text is not null && OpaqueMarks.HasProse(block.Text, block.Marks, InlineMarkup.IsOpaque))
+            {
+                page.Slots.Add(new TextSlot(block.Text, block.Marks, translation => page.Translations[index] =
+                    OpaqueMarks.Keep(translation, block.Text, block.Marks, InlineMarkup.IsOpaque)));
+            }
+        }
+
+        foreach (var tag in page.StartTags().Where(t => !HtmlElements.IsNoTranslate(TagAttributes.Value(t, "translate"), TagAttributes.Value(t, "class"))))
+        {
+            foreach (var attribute in TagAttributes.Of(tag).Where(a => a.ValueLength > 0 &&
+                         TranslatedAttributes.Contains(a.Name, StringComparer.OrdinalIgnoreCase)))
+            {
+                page.Slots.Add(TextSlot.Plain(TagAttributes.Value(tag, attribute), translated => page.Rewrite(tag, attribute, translated)));
+            }
+        }
+
+        return page;
     }
 
-    /// <summary>An AngleSharp DOM as <see cref="InlineStretches"/> walks it.</summary>
-    private sealed class HtmlTree : IMarkupTree<INode>
+    /// <summary>
+    /// The page's blocks, their translations, and the tags written otherwise than read (translated attributes, the
+    /// charset), each known by the very string it was read as: two tags written alike are still two tags.
+    /// </summary>
+    private sealed class Page : IOpenedFile
     {
-        private static readonly HashSet<string> Inline = new(StringComparer.OrdinalIgnoreCase)
+        public IReadOnlyList<MarkupBlock> Blocks { get; set; } = [];
+
+        public Dictionary<int, TranslationCandidate> Translations { get; } = [];
+
+        private readonly Dictionary<string, List<(TagAttribute, string)>> _rewritten = new(ReferenceEqualityComparer.Instance);
+
+        public List<TextSlot> Slots { get; } = [];
+
+        IReadOnlyList<TextSlot> IOpenedFile.Slots => Slots;
+
+        /// <summary>
+        /// The start tags outside kept content: markup blocks of one tag, and the tags of the inline elements inside
+        /// runs, but for those whose content is kept.
+        /// </summary>
+        public IEnumerable<string> StartTags() => Blocks
+            .SelectMany(b => b.Text is null ? b.IsKept ? [] : [b.Raw]
+                : b.Marks.Select(m => (InlineTags)m.Mark).Where(t => t.Kept is null).Select(t => t.Open))
+            .Where(t => t.Length > 1 && char.IsAsciiLetter(t[1]));
+
+        public void Rewrite(string tag, TagAttribute attribute, string value)
         {
-            "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp",
-            "small", "span", "strong", "sub", "sup", "time", "u", "var", "del", "ins",
-        };
-
-        private static readonly HashSet<string> Kept = new(StringComparer.OrdinalIgnoreCase)
-        {
-            "script", "style", "pre", "noscript", "template", "svg", "math", "textarea",
-        };
-
-        public IEnumerable<INode> Children(INode node) => node.ChildNodes;
-
-        public bool IsText(INode node) => node is IText;
-
-        public bool IsElement(INode node) => node is IElement;
-
-        public bool IsInline(INode element) => Inline.Contains(((IElement)element).LocalName);
-
-        public bool IsKept(INode element) =>
-            element.GetAncestors().OfType<IElement>().Prepend((IElement)element).Any(e => Kept.Contains(e.LocalName) ||
-                string.Equals(e.GetAttribute("translate"), "no", StringComparison.OrdinalIgnoreCase) || e.ClassList.Contains("notranslate"));
-
-        public string TextOf(INode node) => node.TextContent;
-
-        public INode? Parent(INode node) => node.Parent;
-
-        public INode NewText(INode near, string text) => near.Owner!.CreateTextNode(text);
-
-        public INode ShallowCopy(INode element) => element.Clone(deep: false);
-
-        public void Append(INode parent, INode child) => parent.AppendChild(child);
-
-        public void InsertBefore(INode parent, INode node, INode anchor) => parent.InsertBefore(node, anchor);
-
-        public void Remove(INode parent, INode node) => parent.RemoveChild(node);
-    }
-
-    private sealed class Page(IHtmlDocument document, IReadOnlyList<TextSlot> slots) : IOpenedFile
-    {
-        public IReadOnlyList<TextSlot> Slots => slots;
+            _rewritten.TryAdd(tag, []);
+            _rewritten[tag].Add((attribute, value));
+        }
 
         public byte[] Save()
         {
-            // Written as UTF-8 whatever the page was read as, so its declaration must say so.
-            foreach (var meta in document.QuerySelectorAll("meta[charset]"))
+            var output = new StringBuilder();
+            for (var i = 0; i < Blocks.Count; i++)
             {
-                meta.SetAttribute("charset", "utf-8");
+                var block = Blocks[i];
+                output.Append(Translations.TryGetValue(i, out var translation)
+                    ? InlineMarkup.Render(translation.Text, translation.Marks, Written)
+                    : block.Text is null && !block.IsKept ? Written(block.Raw) : block.Raw);
             }
 
-            return Encoding.UTF8.GetBytes(document.ToHtml());
+            return Encoding.UTF8.GetBytes(output.ToString());
         }
 
-        public void Dispose() => document.Dispose();
+        private string Written(string tag) => _rewritten.TryGetValue(tag, out var values) ? TagAttributes.With(tag, values) : tag;
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -14,7 +14,10 @@ internal interface IMarkupTree<TNode> where TNode : class
     /// <summary>An element that formats text inside a paragraph (bold, a link, a span), by its name.</summary>
     bool IsInline(TNode element);
 
-    /// <summary>An element whose whole subtree is kept as it is (a script, a style sheet, tracked deletions).</summary>
+    /// <summary>
+    /// An element whose whole subtree is kept as it is (a script, a style sheet, tracked deletions, inline code); an
+    /// inline one is kept inside the sentence around it.
+    /// </summary>
     bool IsKept(TNode element);
 
     string TextOf(TNode node);
@@ -26,6 +29,9 @@ internal interface IMarkupTree<TNode> where TNode : class
     /// <summary>The element with its attributes and no children.</summary>
     TNode ShallowCopy(TNode element);
 
+    /// <summary>The element with its attributes and its whole subtree.</summary>
+    TNode DeepCopy(TNode element);
+
     void Append(TNode parent, TNode child);
 
     void InsertBefore(TNode parent, TNode node, TNode anchor);
@@ -35,10 +41,11 @@ internal interface IMarkupTree<TNode> where TNode : class
 
 /// <summary>
 /// Paragraphs of a markup tree: each stretch of text and inline elements among a block's children is one, its inline
-/// elements (nested ones too) marks over their text. Any other element ends a stretch, stays where it is and is
-/// visited in turn. A translation replaces the stretch: its marked pieces inside copies of their elements (and of the
-/// elements around those, up to the block), the rest as text; without marks, the whole text inside the element most
-/// of the source's characters were in (or none).
+/// elements (nested ones too) marks over their text. An inline element that is kept (code) is a mark whose text is
+/// never translated (<see cref="OpaqueMarks"/>); a copy of it takes its range. Any other element ends a stretch, stays
+/// where it is and is visited in turn. A translation replaces the stretch: its marked pieces inside copies of their
+/// elements (and of the elements around those, up to the block), the rest as text; without marks, the whole text
+/// inside the element most of the source's characters were in (or none).
 /// </summary>
 internal static class InlineStretches
 {
@@ -69,8 +76,12 @@ internal static class InlineStretches
     }
 
     private static bool IsPureInline<TNode>(IMarkupTree<TNode> tree, TNode node) where TNode : class =>
-        tree.IsElement(node) && tree.IsInline(node) && !tree.IsKept(node) &&
-        tree.Children(node).All(c => tree.IsText(c) || IsPureInline(tree, c));
+        tree.IsElement(node) && tree.IsInline(node) &&
+        (tree.IsKept(node) || tree.Children(node).All(c => tree.IsText(c) || IsPureInline(tree, c)));
+
+    /// <summary>A mark over an inline element that is kept: the stretch's walk never goes inside one.</summary>
+    private static Func<object, bool> Opaque<TNode>(IMarkupTree<TNode> tree) where TNode : class =>
+        mark => mark is TNode node && tree.IsKept(node);
 
     private static void Flush<TNode>(IMarkupTree<TNode> tree, TNode block, List<TNode> stretch, List<TextSlot> slots)
         where TNode : class
@@ -90,11 +101,17 @@ internal static class InlineStretches
             at += tree.TextOf(node).Length;
         }
 
+        var text = string.Concat(nodes.Select(tree.TextOf));
+        if (!OpaqueMarks.HasProse(text, marks, Opaque(tree)))
+        {
+            return;
+        }
+
         var dominant = Enumerable.Range(0, at)
             .Select(i => marks.Where(m => m.Start <= i && i < m.Start + m.Length).MinBy(m => m.Length)?.Mark as TNode)
             .GroupBy(e => e).MaxBy(g => g.Count())?.Key;
-        slots.Add(new TextSlot(string.Concat(nodes.Select(tree.TextOf)), marks,
-            translation => Write(tree, block, nodes, translation, dominant)));
+        slots.Add(new TextSlot(text, marks,
+            translation => Write(tree, block, nodes, OpaqueMarks.Keep(translation, text, marks, Opaque(tree)), dominant)));
     }
 
     /// <summary>A mark for each element of <paramref name="node"/>'s subtree, over its text.</summary>
@@ -110,6 +127,11 @@ internal static class InlineStretches
             marks.Add(new TextMark(start, tree.TextOf(node).Length, node));
         }
 
+        if (tree.IsKept(node))
+        {
+            return;
+        }
+
         foreach (var child in tree.Children(node))
         {
             Mark(tree, child, start, marks);
@@ -123,8 +145,9 @@ internal static class InlineStretches
         var unmarked = translation.Marks.Count > 0 ? null : dominant;
         foreach (var (element, piece) in MarkedPieces.Cut(translation.Text, translation.Marks, unmarked, ReferenceEquals))
         {
-            var node = tree.NewText(block, piece);
-            for (var wrapper = element; wrapper is not null && wrapper != block; wrapper = tree.Parent(wrapper))
+            var kept = element is not null && tree.IsKept(element);
+            var node = kept ? tree.DeepCopy(element!) : tree.NewText(block, piece);
+            for (var wrapper = kept ? tree.Parent(element!) : element; wrapper is not null && wrapper != block; wrapper = tree.Parent(wrapper))
             {
                 var copy = tree.ShallowCopy(wrapper);
                 tree.Append(copy, node);

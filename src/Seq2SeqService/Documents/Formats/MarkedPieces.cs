@@ -7,7 +7,8 @@ internal static class MarkedPieces
 {
     /// <summary>
     /// The text cut where marks start and end, each piece with its innermost mark (marks nest) or
-    /// <paramref name="unmarked"/>; neighbours with the same formatting joined into one piece.
+    /// <paramref name="unmarked"/>; neighbours with the same formatting joined into one piece unless a point (a mark of
+    /// no length) stands between them, so that whatever the point carries can be written there.
     /// </summary>
     public static List<(T Mark, string Text)> Cut<T>(string text, IReadOnlyList<TextMark> marks, T unmarked, Func<T, T, bool> same)
     {
@@ -19,7 +20,7 @@ internal static class MarkedPieces
             var (start, end) = (cuts[i], cuts[i + 1]);
             var mark = marks.Where(m => m.Mark is T && m.Start <= start && m.Start + m.Length >= end)
                 .MinBy(m => m.Length) is { Mark: T inner } ? inner : unmarked;
-            if (pieces.Count > 0 && same(pieces[^1].Mark, mark))
+            if (pieces.Count > 0 && same(pieces[^1].Mark, mark) && !marks.Any(m => m.Length == 0 && m.Start == start))
             {
                 pieces[^1] = (mark, pieces[^1].Text + text[start..end]);
             }

@@ -71,6 +71,17 @@ internal sealed class OfficeFile : IOpenedFile
                 .Where(p => p.Runs.Count > 0)
                 .Select(p => RunParagraph.Slot(p.Paragraph, p.Runs, shape));
 
+    /// <summary>
+    /// A slot for each drawing's description (its alt text) and title, by the attributes every drawing properties
+    /// element spells alike (<c>wp:docPr</c>, <c>p:cNvPr</c>, <c>xdr:cNvPr</c>).
+    /// </summary>
+    public static IEnumerable<TextSlot> AltTexts(IEnumerable<OpenXmlElement> drawings) =>
+        from drawing in drawings
+        from name in new[] { "descr", "title" }
+        let value = drawing.GetAttributes().FirstOrDefault(a => a.LocalName == name && a.NamespaceUri.Length == 0).Value
+        where value is { Length: > 0 }
+        select TextSlot.Plain(value, t => drawing.SetAttribute(new OpenXmlAttribute(name, "", t)));
+
     public byte[] Save()
     {
         _package.Save();

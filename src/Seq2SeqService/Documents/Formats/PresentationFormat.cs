@@ -3,20 +3,17 @@ extern alias OpenXml;
 using OpenXml::DocumentFormat.OpenXml;
 using OpenXml::DocumentFormat.OpenXml.Packaging;
 using Seq2SeqService.Options;
-using A = OpenXml::DocumentFormat.OpenXml.Drawing;
 using P = OpenXml::DocumentFormat.OpenXml.Presentation;
 
 namespace Seq2SeqService.Documents;
 
 /// <summary>
-/// PowerPoint (.pptx): the slides' text (titles, text boxes, tables, shapes), their notes and their pictures' alt
-/// text, in slide order. Layouts and masters (their placeholder prompts), text fields (slide numbers, dates),
+/// PowerPoint (.pptx): the slides' text (titles, text boxes, tables, shapes), their notes and their drawings' alt
+/// texts and titles, charts' titles and SmartArt, in slide order. Layouts and masters (their placeholder prompts), text fields (slide numbers, dates),
 /// positions and styles are kept.
 /// </summary>
 internal static class PresentationFormat
 {
-    private static readonly RunShape Shape = RunShape.Of<A.Run, A.Text>(t => new A.Text(t));
-
     public static Func<byte[], DocumentOptions, TranslatableDocument> Read { get; } =
         OfficeFile.Reader("pptx", (stream, settings) => PresentationDocument.Open(stream, true, settings), Slots);
 
@@ -31,18 +28,23 @@ internal static class PresentationFormat
         {
             foreach (var root in new OpenXmlElement?[] { slide.Slide, slide.NotesSlidePart?.NotesSlide }.OfType<OpenXmlElement>())
             {
-                slots.AddRange(OfficeFile.Paragraphs<A.Paragraph>(root, Runs, Shape));
-                foreach (var shape in root.Descendants<P.NonVisualDrawingProperties>().Where(d => d.Description?.Value is { Length: > 0 }))
-                {
-                    slots.Add(TextSlot.Plain(shape.Description!.Value!, t => shape.Description = t));
-                }
+                slots.AddRange(DrawingText.Paragraphs(root));
+                slots.AddRange(OfficeFile.AltTexts(root.Descendants<P.NonVisualDrawingProperties>()));
+            }
+
+            slots.AddRange(DrawingText.Charts(slide.ChartParts));
+            foreach (var smartArt in slide.DiagramDataParts)
+            {
+                slots.AddRange(DrawingText.Paragraphs(smartArt.DataModelRoot));
+            }
+
+            // PowerPoint shows SmartArt from this drawing of it, and rebuilds it from the data above when edited.
+            foreach (var drawn in slide.DiagramPersistLayoutParts)
+            {
+                slots.AddRange(DrawingText.Paragraphs(drawn.Drawing));
             }
         }
 
         return slots;
     }
-
-    private static List<StyledRun> Runs(A.Paragraph paragraph) =>
-        paragraph.Elements<A.Run>().Where(r => r.Text is not null)
-            .Select(r => new StyledRun(r, r.Text!.Text, new RunStyle(r.RunProperties, null))).ToList();
 }

@@ -63,9 +63,11 @@ internal sealed class SlotDocument : TranslatableDocument
         var marks = new List<TextMark>();
         foreach (var mark in slot.Marks)
         {
-            var start = Math.Max(mark.Start - lead, 0);
-            var end = Math.Min(mark.Start + mark.Length - lead, core.Length);
-            if (end > start)
+            var start = Math.Clamp(mark.Start - lead, 0, core.Length);
+            var end = Math.Clamp(mark.Start + mark.Length - lead, start, core.Length);
+
+            // A point in the whitespace around the core is kept at the core's edge: it carries something to write.
+            if (end > start || mark.Length == 0)
             {
                 marks.Add(mark with { Start = start, Length = end - start });
             }

@@ -4,11 +4,13 @@ using OpenXml::DocumentFormat.OpenXml;
 using OpenXml::DocumentFormat.OpenXml.Packaging;
 using Seq2SeqService.Options;
 using S = OpenXml::DocumentFormat.OpenXml.Spreadsheet;
+using Xdr = OpenXml::DocumentFormat.OpenXml.Drawing.Spreadsheet;
 
 namespace Seq2SeqService.Documents;
 
 /// <summary>
-/// Excel (.xlsx): every shared string and every inline string, rich text read whole with its runs' fonts as marks.
+/// Excel (.xlsx): every shared string and every inline string, rich text read whole with its runs' fonts as marks;
+/// cells' comments, the text of shapes drawn on the sheets and their alt texts, charts' titles and axis titles.
 /// Numbers, dates, formulas (and the strings they compute), sheet names and styles are kept.
 /// </summary>
 internal static class SpreadsheetFormat
@@ -26,7 +28,15 @@ internal static class SpreadsheetFormat
         var inline = workbook.WorksheetParts.SelectMany(w => w.Worksheet.Descendants<S.Cell>())
             .Where(c => c.DataType?.Value == S.CellValues.InlineString && c.InlineString is not null)
             .Select(c => c.InlineString!);
-        return strings.Cast<S.RstType>().Concat(inline).Select(Slot).OfType<TextSlot>().ToList();
+        var comments = workbook.WorksheetParts.SelectMany(w => w.WorksheetCommentsPart?.Comments?.Descendants<S.CommentText>() ?? []);
+        var drawings = workbook.WorksheetParts.Select(w => w.DrawingsPart).OfType<DrawingsPart>().ToList();
+        return
+        [
+            .. strings.Cast<S.RstType>().Concat(inline).Concat(comments).Select(Slot).OfType<TextSlot>(),
+            .. drawings.SelectMany(d => DrawingText.Paragraphs(d.WorksheetDrawing)),
+            .. drawings.SelectMany(d => OfficeFile.AltTexts(d.WorksheetDrawing?.Descendants<Xdr.NonVisualDrawingProperties>() ?? [])),
+            .. DrawingText.Charts(drawings.SelectMany(d => d.ChartParts)),
+        ];
     }
 
     /// <summary>A string item: plain (one <c>t</c>) or rich text (runs); its phonetic guides are kept.</summary>

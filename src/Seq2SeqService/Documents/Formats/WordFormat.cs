@@ -50,10 +50,7 @@ internal static class WordFormat
         foreach (var root in roots.OfType<OpenXmlElement>())
         {
             slots.AddRange(OfficeFile.Paragraphs<W.Paragraph>(root, TextRuns, Shape));
-            foreach (var picture in root.Descendants<DocProperties>().Where(d => d.Description?.Value is { Length: > 0 }))
-            {
-                slots.Add(TextSlot.Plain(picture.Description!.Value!, t => picture.Description = t));
-            }
+            slots.AddRange(OfficeFile.AltTexts(root.Descendants<DocProperties>()));
         }
 
         if (document.PackageProperties.Title is { Length: > 0 } title)

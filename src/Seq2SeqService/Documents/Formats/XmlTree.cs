@@ -2,8 +2,12 @@ using System.Xml.Linq;
 
 namespace Seq2SeqService.Documents;
 
-/// <summary>An XML document as <see cref="InlineStretches"/> walks it, with its format's inline and kept elements.</summary>
-internal sealed class XmlTree(IReadOnlySet<XName> inline, IReadOnlySet<XName> kept) : IMarkupTree<XNode>
+/// <summary>
+/// An XML document as <see cref="InlineStretches"/> walks it, with its format's inline and kept elements, and
+/// which elements its attributes keep (<paramref name="keptByAttributes"/>).
+/// </summary>
+internal sealed class XmlTree(IReadOnlySet<XName> inline, IReadOnlySet<XName> kept, Func<XElement, bool>? keptByAttributes = null)
+    : IMarkupTree<XNode>
 {
     public IEnumerable<XNode> Children(XNode node) => node is XContainer container ? container.Nodes() : [];
 
@@ -13,7 +17,8 @@ internal sealed class XmlTree(IReadOnlySet<XName> inline, IReadOnlySet<XName> ke
 
     public bool IsInline(XNode element) => inline.Contains(((XElement)element).Name);
 
-    public bool IsKept(XNode element) => ((XElement)element).AncestorsAndSelf().Any(e => kept.Contains(e.Name));
+    public bool IsKept(XNode element) =>
+        ((XElement)element).AncestorsAndSelf().Any(e => kept.Contains(e.Name) || keptByAttributes?.Invoke(e) == true);
 
     public string TextOf(XNode node) => node switch { XText text => text.Value, XElement element => element.Value, _ => "" };
 
@@ -22,6 +27,8 @@ internal sealed class XmlTree(IReadOnlySet<XName> inline, IReadOnlySet<XName> ke
     public XNode NewText(XNode near, string text) => new XText(text);
 
     public XNode ShallowCopy(XNode element) => new XElement(((XElement)element).Name, ((XElement)element).Attributes());
+
+    public XNode DeepCopy(XNode element) => new XElement((XElement)element);
 
     public void Append(XNode parent, XNode child) => ((XElement)parent).Add(child);
 

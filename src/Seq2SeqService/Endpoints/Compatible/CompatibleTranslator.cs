@@ -1,6 +1,7 @@
 using System.Text;
 using Seq2SeqService.Application;
 using Seq2SeqService.Errors;
+using Seq2SeqService.Html;
 
 namespace Seq2SeqService.Endpoints.Compatible;
 
@@ -51,10 +52,10 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         var marks = new List<IReadOnlyList<TextMark>>();
         foreach (var block in documents.SelectMany(d => d))
         {
-            if (Core(block) is var (core, lead, _))
+            if (Core(block) is var (core, lead, _, coreMarks))
             {
                 cores.Add(core);
-                marks.Add([.. block.Marks.Select(m => Within(m, lead, core.Length))]);
+                marks.Add(coreMarks);
             }
         }
 
@@ -70,14 +71,14 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
             var text = new StringBuilder();
             foreach (var block in document)
             {
-                if (Core(block) is not var (_, lead, trail))
+                if (Core(block) is not var (core, lead, trail, coreMarks))
                 {
                     text.Append(block.Raw);
                     continue;
                 }
 
                 // The model drops surrounding whitespace, which in markup separates words from tags.
-                var output = translation!.Texts[next++].Best;
+                var output = OpaqueMarks.Keep(translation!.Texts[next++].Best, core, coreMarks, InlineMarkup.IsOpaque);
                 text.Append(lead).Append(markup ? InlineMarkup.Render(output.Text, output.Marks) : output.Text).Append(trail);
             }
 
@@ -122,18 +123,18 @@ public sealed class CompatibleTranslator(LanguagePairs pairs, TranslationService
         return outcome.Succeeded ? outcome.Result : throw new TranslationFailedException(outcome.Error);
     }
 
-    /// <summary>A block's text without its surrounding whitespace, and that whitespace; null for markup and for text
-    /// without a letter or digit, which stay as written.</summary>
-    private static (string Core, string Lead, string Trail)? Core(MarkupBlock block)
+    /// <summary>A block's text without its surrounding whitespace, that whitespace, and its marks on the core; null for
+    /// markup and for text without a letter or digit outside code, which stay as written.</summary>
+    private static (string Core, string Lead, string Trail, IReadOnlyList<TextMark> Marks)? Core(MarkupBlock block)
     {
-        if (block.Text is not { } text || !text.Any(char.IsLetterOrDigit))
+        if (block.Text is not { } text || !OpaqueMarks.HasProse(text, block.Marks, InlineMarkup.IsOpaque))
         {
             return null;
         }
 
         var core = text.Trim();
         var lead = text[..(text.Length - text.TrimStart().Length)];
-        return (core, lead, text[(lead.Length + core.Length)..]);
+        return (core, lead, text[(lead.Length + core.Length)..], [.. block.Marks.Select(m => Within(m, lead, core.Length))]);
     }
 
     /// <summary>A mark of a block's text moved onto its core, which starts <paramref name="lead"/>'s length in.</summary>

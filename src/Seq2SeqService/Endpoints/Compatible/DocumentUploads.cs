@@ -43,25 +43,25 @@ public static class DocumentUploads
         (await ReadAsync(context)).Text?.Characters ?? 0;
 
     /// <summary>
-    /// Submits a read <paramref name="upload"/> for <paramref name="source"/> (detected from the document when
-    /// <see langword="null"/>) → <paramref name="target"/>, owned by the request's caller.
+    /// The model for <paramref name="source"/> (detected from the document's text when <see langword="null"/>) →
+    /// <paramref name="target"/>, and the pair as the model names it.
     /// </summary>
-    /// <exception cref="TranslationFailedException">No model for the pair, or the store cannot take the document.</exception>
-    public static async Task<DocumentJob> SubmitAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
-        string? source, string target, string api)
+    /// <exception cref="TranslationFailedException">No model for the pair.</exception>
+    public static (string Model, string Source, string Target) ResolvePair(HttpContext context, DocumentUpload upload,
+        string? source, string target)
     {
         var translator = context.RequestServices.GetRequiredService<CompatibleTranslator>();
         var (model, resolvedSource, _) = translator.Resolve(() => string.Join("\n", upload.Text!.Paragraphs), source, target);
-        return await SubmitForModelAsync(context, worker, upload, model, api, resolvedSource, LanguagePairs.Normalize(target));
+        return (model, resolvedSource, LanguagePairs.Normalize(target));
     }
 
     /// <summary>
-    /// Submits a read <paramref name="upload"/> for <paramref name="model"/> (and, for a multilingual one, the pair it
-    /// is to translate), owned by the request's caller.
+    /// Submits a read <paramref name="upload"/> for a resolved <paramref name="model"/> and, when the caller named one
+    /// (<see cref="ResolvePair"/>), the pair it is to translate, owned by the request's caller.
     /// </summary>
     /// <exception cref="TranslationFailedException">The store cannot take the document.</exception>
-    public static async Task<DocumentJob> SubmitForModelAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
-        string model, string api, string? sourceLanguage = null, string? targetLanguage = null)
+    public static async Task<DocumentJob> SubmitAsync(HttpContext context, DocumentWorker worker, DocumentUpload upload,
+        string model, string? sourceLanguage, string? targetLanguage, string api)
     {
         try
         {

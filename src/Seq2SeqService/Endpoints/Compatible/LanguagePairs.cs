@@ -17,14 +17,15 @@ public sealed class LanguagePairs
 
     /// <summary>
     /// Every pair <paramref name="model"/> translates: its own stated pair first, then, for a multilingual model,
-    /// every other ordered pair of two of its languages.
+    /// every other ordered pair of two of its languages, and the pairs of its translation tasks.
     /// </summary>
     public static IEnumerable<(string Source, string Target)> Of(ITranslationModel model)
     {
         var own = string.IsNullOrWhiteSpace(model.SourceLanguage) || string.IsNullOrWhiteSpace(model.TargetLanguage)
             ? ((string, string)?)null
             : (Normalize(model.SourceLanguage), Normalize(model.TargetLanguage));
-        var all = from source in model.Languages from target in model.Languages where source != target select (source, target);
+        var all = (from source in model.Languages from target in model.Languages where source != target select (source, target))
+            .Concat(from task in model.Tasks where task.Source is not null && task.Target is not null select (task.Source, task.Target));
         return (own is { } pair ? all.Prepend(pair) : all).Distinct();
     }
 

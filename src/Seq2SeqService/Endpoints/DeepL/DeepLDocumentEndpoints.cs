@@ -74,7 +74,8 @@ public static class DeepLDocumentEndpoints
         try
         {
             var source = fields.Get("source_lang") is { Length: > 0 } given ? DeepLLanguageCodes.ToModel(given) : null;
-            var job = await DocumentUploads.SubmitAsync(context, worker, upload, source, DeepLLanguageCodes.ToModel(target), DeepLEndpoints.Group);
+            var (model, from, to) = DocumentUploads.ResolvePair(context, upload, source, DeepLLanguageCodes.ToModel(target));
+            var job = await DocumentUploads.SubmitAsync(context, worker, upload, model, from, to, DeepLEndpoints.Group);
             return TypedResults.Ok(new DeepLDocumentHandle(job.Id, job.Key));
         }
         catch (TranslationFailedException e)

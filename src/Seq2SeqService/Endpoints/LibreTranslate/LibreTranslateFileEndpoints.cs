@@ -61,9 +61,9 @@ public static class LibreTranslateFileEndpoints
         try
         {
             var source = fields.Get("source")!;
-            var submitted = await DocumentUploads.SubmitAsync(context, worker, upload,
-                source.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : source, fields.Get("target")!,
-                LibreTranslateEndpoints.Group);
+            var (model, from, to) = DocumentUploads.ResolvePair(context, upload,
+                source.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : source, fields.Get("target")!);
+            var submitted = await DocumentUploads.SubmitAsync(context, worker, upload, model, from, to, LibreTranslateEndpoints.Group);
             var job = await completions.WhenFinishedAsync(submitted.Id, context.RequestAborted);
             if (job is { Status: DocumentStatus.Error })
             {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Seq2SeqService.Endpoints.Compatible;
+namespace Seq2SeqService.Html;
 
 /// <summary>One piece of an HTML or XML document: markup kept as it is, or a text node to translate.</summary>
 public sealed record MarkupPart(string Raw, bool IsText);
@@ -48,6 +48,9 @@ public static class Markup
         return parts;
     }
 
+    /// <summary>Whether an element's content is raw text, which <see cref="Split"/> returns with its tags as one part.</summary>
+    public static bool IsRawText(string name) => RawTextElements.Contains(name, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The decoded text of a text node (entities resolved).</summary>
     public static string Decode(string raw) => WebUtility.HtmlDecode(raw);
 
@@ -81,7 +84,7 @@ public static class Markup
 
         var name = TagName(s, start + 1);
         var selfClosing = s[end - 2] == '/';
-        if (!selfClosing && RawTextElements.Contains(name, StringComparer.OrdinalIgnoreCase))
+        if (!selfClosing && IsRawText(name))
         {
             var close = s.IndexOf("</" + name, end, StringComparison.OrdinalIgnoreCase);
             var closeEnd = close < 0 ? -1 : CloseOfTag(s, close + 2);
