@@ -49,10 +49,13 @@ test('deepl-node translates several texts and HTML with tag handling', async () 
   assert.match(results[1].text, /^<p>.+<b>.+<\/b>.*<\/p>$/);
 });
 
+// The default bundles: English→French (Marian, GRU) and the multilingual model's English, French and Hindi, whose
+// English targets DeepL spells with its two variants.
 test('deepl-node lists source and target languages', async () => {
   const client = translator(OPEN_URL, 'any-key');
-  assert.deepEqual((await client.getSourceLanguages()).map(l => [l.code, l.name]), [['en', 'English']]);
-  assert.deepEqual((await client.getTargetLanguages()).map(l => l.code), ['fr']);
+  assert.deepEqual((await client.getSourceLanguages()).map(l => [l.code, l.name]),
+    [['en', 'English'], ['fr', 'French'], ['hi', 'Hindi']]);
+  assert.deepEqual((await client.getTargetLanguages()).map(l => l.code), ['fr', 'hi', 'en-GB', 'en-US']);
 });
 
 test('deepl-node reads usage on an open service', async () => {
