@@ -4,12 +4,12 @@
 # paragraphs), written to docx by pandoc, uploaded to the Release build serving the default bundle, polled every
 # 0.2 s until done, and downloaded. Prints the seconds from upload to done and to downloaded, and the words and
 # paragraphs read back from both files by python3-docx.
-# usage: tests/Seq2Seq.Benchmarks/documents/ten-pages.sh [Tatoeba tsv (default /work/shared/data/tatoeba-fra-eng/fra-eng.tsv)]
+# usage: tests/Seq2Seq.Benchmarks/documents/ten-pages.sh [Tatoeba tsv (default ../shared/data/tatoeba-fra-eng/fra-eng.tsv beside the repository)]
 #   (needs the Release build: dotnet build src/Seq2SeqService -c Release; pandoc, curl, /usr/bin/python3 with python3-docx)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-tsv=${1:-/work/shared/data/tatoeba-fra-eng/fra-eng.tsv}
+tsv=${1:-$repo/../shared/data/tatoeba-fra-eng/fra-eng.tsv}
 binary=$repo/src/Seq2SeqService/bin/Release/net10.0/linux-x64/Seq2SeqService
 work=$(mktemp -d)
 server=
