@@ -9,7 +9,7 @@ namespace Seq2SeqService.Scheduling;
 /// The hosted loop between the request queue and the engine, scheduling at the level of decoder steps: after
 /// warming every model up (<see cref="ModelWarmUp"/>) it takes accepted jobs and lets the <see cref="StepPlanner"/>
 /// plan their pending segments fairly into batches and hand idle batches to free lanes, round robin. Each lane runs
-/// one step of one batch on a pool thread (encoding that step's newcomers first) and the loop goes on as soon as any
+/// one step of one batch on its own thread (<see cref="LaneThreads"/>; encoding that step's newcomers first) and the loop goes on as soon as any
 /// lane's step ends: no lane waits for another, and when nothing runs a request starts at once. On shutdown it stops admission, keeps stepping until all is done or the drain timeout passes,
 /// and fails whatever is left as stopped — no accepted job is lost.
 /// The drain runs in <see cref="StoppingAsync"/>, which the host awaits before it stops any hosted service,
@@ -105,6 +105,7 @@ public sealed partial class BatchScheduler(
         var drainDeadline = long.MaxValue;
         // Registered rather than polled: a step may be running when the stop signal comes, and its
         // batch must learn of the deadline while it runs.
+        using var laneThreads = new LaneThreads(options.Value.EffectiveLanes);
         using var onStop = stoppingToken.Register(() =>
         {
             readiness.MarkStopping();
@@ -128,8 +129,8 @@ public sealed partial class BatchScheduler(
             if (!pastDeadline)
             {
                 _planner.Plan(lanes);
-                // On a pool thread, never inline: a loop that steps its own batches never yields while rows run.
-                _stepping.AddRange(_planner.TakeSteps(lanes, runStopping.Token).Select(step => Task.Run(step.Run)));
+                // On a lane's own thread, never inline: a loop that steps its own batches never yields while rows run.
+                _stepping.AddRange(_planner.TakeSteps(lanes, runStopping.Token).Select(laneThreads.Run));
             }
 
             if (_stepping.Count == 0)

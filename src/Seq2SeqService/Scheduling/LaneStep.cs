@@ -1,7 +1,7 @@
 namespace Seq2SeqService.Scheduling;
 
 /// <summary>
-/// One step of a batch as a lane runs it, on a pool thread: the encoder for a new batch's first rows or for the
+/// One step of a batch as a lane runs it, on the lane's thread: the encoder for a new batch's first rows or for the
 /// rows joining it, then one decoder step. Any failure fails the whole step, newcomers included.
 /// </summary>
 internal sealed class LaneStep(

@@ -13,6 +13,7 @@ public sealed class BatchGate
 {
     private readonly SemaphoreSlim _gate = new(0);
     private readonly Channel<Batch> _started = Channel.CreateUnbounded<Batch>();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Batch, bool> _onPoolThread = new();
 
     public void Release(int batches = 1) => _gate.Release(batches);
 
@@ -23,13 +24,17 @@ public sealed class BatchGate
         return await _started.Reader.ReadAsync(timeout.Token);
     }
 
+    /// <summary>Whether <paramref name="batch"/> ran on a thread of the .NET thread pool.</summary>
+    public bool RanOnPoolThread(Batch batch) => _onPoolThread[batch];
+
     public ITranslationModel Wrap(ITranslationModel model) => new GatedModel(model, this);
 
     public IModelCatalog Wrap(IModelCatalog catalog) => new GatedCatalog(catalog, this);
 
-    /// <summary>Runs on the scheduler's pool thread, so blocking here holds the batch, not the scheduler loop.</summary>
+    /// <summary>Runs on the step's lane thread, so blocking here holds the batch, not the scheduler loop.</summary>
     private void Pass(Batch batch, CancellationToken stopping)
     {
+        _onPoolThread[batch] = Thread.CurrentThread.IsThreadPoolThread;
         _started.Writer.TryWrite(batch);
         _gate.Wait(stopping);
     }

@@ -60,6 +60,23 @@ public sealed class BatchSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task Steps_run_on_the_lanes_own_threads_and_leave_the_thread_pool_to_requests()
+    {
+        await _scheduler.StartAsync(CancellationToken.None);
+        await _gate.NextStartedAsync();
+        _gate.Release();
+        var job = Job("running");
+        _queue.TryEnqueue(job).Should().Be(EnqueueResult.Accepted);
+
+        var step = await _gate.NextStartedAsync();
+        _gate.Release();
+        await job.Completion;
+
+        _gate.RanOnPoolThread(step).Should().BeFalse();
+        await _scheduler.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Stopping_refuses_new_work_and_fails_every_accepted_job_as_stopped()
     {
         await _scheduler.StartAsync(CancellationToken.None);
