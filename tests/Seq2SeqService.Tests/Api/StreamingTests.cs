@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -52,7 +53,10 @@ public sealed class StreamingTests
     public async Task The_first_sentence_comes_while_the_rest_still_runs_and_a_client_that_leaves_frees_its_rows()
     {
         var model = new SteppingModel(joins: true);
-        using var factory = ScriptedService.Create(null, null, model);
+        // With no token budget to end the endless sentence, only the client leaving can.
+        using var factory = ScriptedService.Create(
+            new Dictionary<string, string?> { ["Service:Batching:MaxTokensPerRequest"] = long.MaxValue.ToString(CultureInfo.InvariantCulture) },
+            null, model);
         var client = factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/translate")
         {
@@ -68,7 +72,10 @@ public sealed class StreamingTests
         first.Name.Should().Be("sentence");
         first.Data.GetProperty("text").GetString().Should().Be("<0>Quick one.");
         await Wait.UntilAsync(() => model.ActiveRows == 1, "the endless sentence runs");
+        // A client that leaves closes its response; the test server then aborts the request, as Kestrel does when
+        // the connection closes. (Cancelling a read alone does not abort a test server's request.)
         await leave.CancelAsync();
+        response.Dispose();
         await Wait.UntilAsync(() => model.ActiveRows == 0, "the rows of the request that left are gone");
     }
 
