@@ -7,7 +7,7 @@ namespace Seq2SeqService.Catalog;
 /// <summary>
 /// A view of a model with a source tokenizer of its own: a multilingual model translating one of its pairs
 /// (sources written with the source language's token, the target's token forced first, in <see cref="Defaults"/>,
-/// so rows of different targets never share a batch), or a T5 model doing one of its tasks (sources written after
+/// which each row carries into the model's batches, shared by every pair: <see cref="Engine"/>), or a T5 model doing one of its tasks (sources written after
 /// the task's prefix; its languages are the task's pair, or the model's own for another task). Everything else is
 /// the model's; the model is disposed by the catalog, not by its views.
 /// </summary>
@@ -35,6 +35,8 @@ public sealed class LanguagePairModel(EngineModel model, string? source, string?
     public int MaxInputTokens => model.MaxInputTokens;
 
     public GenerationSettings Defaults => defaults;
+
+    public IBatchModel Engine => model;
 
     public IReadOnlyList<string> Languages => model.Languages;
 

@@ -17,6 +17,13 @@ public interface IBatchModel : ISourceTokenizer
     /// </summary>
     long CacheBytesPerPosition => 0;
 
+    /// <summary>
+    /// The model whose batches this one's rows run in: itself, or for a view of a model (a multilingual model's pair,
+    /// a T5 model's task) the model viewed, so that rows of every pair and task share its batches and its row and cache
+    /// budgets. A row's own settings (its forced target token) go with it into the batch.
+    /// </summary>
+    IBatchModel Engine => this;
+
     /// <summary>Runs one batch; rows whose token is cancelled come back as <see langword="null"/>.</summary>
     BatchOutput Generate(IReadOnlyList<BatchSequence> sequences, GenerationSettings settings, CancellationToken stopping);
 

@@ -43,9 +43,9 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
     /// </summary>
     public void Plan(int lanes)
     {
-        foreach (var model in _jobs.Where(j => j.Pending.Count > 0).Select(j => j.Job.Model).Distinct().ToList())
+        foreach (var model in _jobs.Where(j => j.Pending.Count > 0).Select(j => j.Job.Model.Engine).Distinct().ToList())
         {
-            var ofModel = _batches.Where(b => b.Model == model).ToList();
+            var ofModel = _batches.Where(b => b.Model.Engine == model).ToList();
             var target = ofModel.Count < lanes ? null
                 : ofModel.Where(b => b.Joinable && !b.Stepping).MinBy(b => b.ActiveRows);
             if (target is null && ofModel.Count >= lanes && ofModel.Any(b => b.Joins))
@@ -53,7 +53,7 @@ internal sealed partial class StepPlanner(ServiceMetrics metrics, BatchingOption
                 continue;
             }
 
-            var jobs = _jobs.Where(j => j.Job.Model == model).ToList();
+            var jobs = _jobs.Where(j => j.Job.Model.Engine == model).ToList();
             var picked = RowAdmission.Select(jobs, options.MaxBatchSequences - ofModel.Sum(b => b.ActiveRows),
                 ((long)options.MaxCacheMegabytes << 20) - ofModel.Sum(b => b.CacheBytes), ofModel.Any(b => b.Rows.Count > 0));
             foreach (var group in picked.GroupBy(p => p.Job.Job.Settings))

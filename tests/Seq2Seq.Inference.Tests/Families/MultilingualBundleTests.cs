@@ -67,6 +67,47 @@ public class MultilingualBundleTests(LoadedModels models)
         forced.Distinct().Select(model.Tokenizer.IdToPiece).Should().BeEquivalentTo(tokens[..2], family);
     }
 
+    /// <summary>
+    /// Rows of five pairs in one batch (each row its own source language token and forced target token, as the
+    /// scheduler puts rows of every pair of a bundle into its batches) decode as each does alone.
+    /// </summary>
+    [Theory]
+    [InlineData(RepoPaths.TinyNllbBundle, 1)]
+    [InlineData(RepoPaths.TinyNllbBundle, 4)]
+    [InlineData(RepoPaths.MultilingualBundle, 1)]
+    [InlineData(RepoPaths.MultilingualBundle, 4)]
+    public void Rows_of_different_pairs_in_one_batch_decode_as_alone(string bundle, int beams)
+    {
+        var model = models[bundle];
+        var languages = model.Languages!;
+        (string Source, string Target)[] pairs = [("en", "fr"), ("fr", "en"), ("en", "hi"), ("hi", "en"), ("fr", "hi")];
+        var sentences = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "sentences.en.txt")).Take(25).ToList();
+        var settings = model.Settings(new GenerationOptions { NumBeams = beams, MaxNewTokens = 32 });
+        var requests = sentences.Select((sentence, i) => new GenerationRequest(
+            languages.SourceTokenizer(pairs[i % pairs.Length].Source).Encode(sentence).Ids,
+            languages.ForTarget(settings, pairs[i % pairs.Length].Target))).ToList();
+
+        var together = model.Generate(requests);
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var alone = model.Generate([requests[i]])[0].Sequences[0].TokenIds;
+            var batched = together[i].Sequences[0].TokenIds;
+            if (!batched.SequenceEqual(alone))
+            {
+                var margin = beams == 1
+                    ? NearTie.Margin(model.Runner, requests[i].Settings, requests[i].SourceIds.ToArray(), alone, batched)
+                    : Math.Abs(model.Generate([requests[i]])[0].Sequences[0].Score - together[i].Sequences[0].Score);
+                margin.Should().BeLessThan(NearTie.Tolerance, $"{pairs[i % pairs.Length]} \"{sentences[i]}\"");
+            }
+
+            if (!languages.TargetStartsDecoder && batched.Length > 0)
+            {
+                batched[0].Should().Be(languages.TargetTokenId(pairs[i % pairs.Length].Target), "each row keeps its own target");
+            }
+        }
+    }
+
     [Fact]
     public void The_first_mbart_writes_the_language_after_the_text_and_starts_the_decoder_from_the_target()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Seq2SeqService.Catalog;
 using Seq2SeqService.Metrics;
 using Seq2SeqService.Options;
 using Seq2SeqService.Queue;
@@ -29,7 +30,7 @@ public sealed class StepPlannerTests : IDisposable
     private TranslationJob Job(CancellationToken cancellation, Action<int, SequenceOutput>? segmentFinished, params string[] texts) =>
         Job(_model, cancellation, segmentFinished, texts);
 
-    private static TranslationJob Job(SteppingModel model, CancellationToken cancellation, Action<int, SequenceOutput>? segmentFinished,
+    private static TranslationJob Job(ITranslationModel model, CancellationToken cancellation, Action<int, SequenceOutput>? segmentFinished,
         params string[] texts)
     {
         var job = new TranslationJob(model, model.Defaults, [.. texts.Select(t => new Segment(t, model.Tokenize(t).Ids))], cancellation, work: 0)
@@ -52,6 +53,29 @@ public sealed class StepPlannerTests : IDisposable
         }
 
         return steps.Count;
+    }
+
+    [Fact]
+    public async Task Rows_of_two_pairs_of_one_model_share_its_batch()
+    {
+        var planner = Planner();
+        var otherPair = new ModelView(_model, _model.Defaults with { ForcedBosTokenId = 3 });
+        var first = Job(CancellationToken.None, "a b c d e f g h");
+        planner.Accept(first);
+        StepOnce(planner);
+
+        var second = Job(otherPair, CancellationToken.None, null, "hi there");
+        planner.Accept(second);
+        StepOnce(planner);
+
+        _model.ActiveRows.Should().Be(2, "the other pair's row joined the running batch");
+        _model.BatchesStarted.Should().Be(1);
+        while (StepOnce(planner) > 0)
+        {
+        }
+
+        (await second.Completion).Should().ContainSingle().Which.Candidates[0].Text.Should().Be("<0>hi there");
+        (await first.Completion).Should().ContainSingle();
     }
 
     [Fact]
