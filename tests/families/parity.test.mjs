@@ -274,6 +274,28 @@ if (tasks.length > 0) {
   });
 }
 
+// forced_eos_token_id (BART's): an output that reaches max_new_tokens ends with it there, as Hugging Face's
+// ForcedEOSTokenLogitsProcessor, which transformers.js implements, makes it; the service reports the limit as the reason.
+const generationConfig = JSON.parse(await readFile(join(bundle, 'generation_config.json'), 'utf8'));
+if (model && generationConfig.forced_eos_token_id != null) {
+  for (const max_new_tokens of [1, 2, 5]) {
+    test(`max_new_tokens ${max_new_tokens} ends with the forced eos as transformers.js's, finish_reason length`, async () => {
+      const [, text] = sources[0];
+      const output = await model.generate({ ...(await tokenizer())(text), max_new_tokens, num_beams: 1, do_sample: false });
+      const theirs = Array.from(output.data, Number).slice(1);
+
+      const ours = await post('/translate', {
+        text, model: MODEL, options: { return_attention: true, num_beams: 1, max_new_tokens },
+      });
+      const translation = ours.translations[0];
+      assert.equal(theirs.length, max_new_tokens);
+      assert.equal(theirs.at(-1), generationConfig.forced_eos_token_id);
+      assert.deepEqual(translation.attention.target_tokens, theirs.map(pieceOf));
+      assert.equal(translation.finish_reason, 'length');
+    });
+  }
+}
+
 // reference.json is written by the tiny_*.py generators; the Marian bundles' exports were checked against PyTorch by
 // models/training/parity.py instead.
 if (model && spec.reference !== false) test('transformers.js decodes the graphs as the PyTorch model they were exported from', async () => {

@@ -40,6 +40,7 @@ internal static class GenerationDefaults
             DecoderStartTokenId = json.OptionalInt("decoder_start_token_id") ?? config.DecoderStartTokenId,
             BadWordIds = [.. badWords.Select(w => w[0])],
             ForcedBosTokenId = json.OptionalInt("forced_bos_token_id"),
+            ForcedEosTokenId = json.OptionalInt("forced_eos_token_id"),
             VocabSize = config.VocabSize,
             MaxNewTokensLimit = limit,
         };
