@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Tests.Models;
 
 namespace Seq2Seq.Inference.Tests.Families;
@@ -49,6 +50,53 @@ public class T5BundleTests(LoadedModels models)
         Model.Tasks.Select(t => (t.Name, t.Prefix)).Should().Equal(entries.Select(e => (e.Name, e.Value.GetProperty("prefix").GetString()!)));
         Model.Tasks.Select(t => (t.Name, t.SourceLanguage, t.TargetLanguage)).Should().Contain([
             ("summarization", null, null), ("translation_en_to_de", "en", "de"), ("translation_en_to_fr", "en", "fr")]);
+    }
+
+    [Fact]
+    public void A_tasks_other_fields_are_its_defaults_over_the_bundles()
+    {
+        var entries = ConfigJson().GetProperty("task_specific_params");
+        var bundle = Model.DefaultSettings;
+        foreach (var task in Model.Tasks)
+        {
+            var entry = entries.GetProperty(task.Name);
+            int Int(string name, int fallback) => entry.TryGetProperty(name, out var v) ? v.GetInt32() : fallback;
+            var defaults = task.Defaults;
+
+            (defaults.NumBeams, defaults.MaxNewTokens, defaults.MinLength, defaults.NoRepeatNgramSize).Should().Be(
+                (Int("num_beams", bundle.NumBeams), Int("max_length", bundle.MaxNewTokens + 1) - 1, Int("min_length", bundle.MinLength),
+                    Int("no_repeat_ngram_size", bundle.NoRepeatNgramSize)), task.Name);
+            defaults.LengthPenalty.Should().Be(entry.TryGetProperty("length_penalty", out var penalty) ? penalty.GetSingle() : bundle.LengthPenalty);
+            defaults.EarlyStopping.Should().Be(entry.TryGetProperty("early_stopping", out var early) ? early.GetBoolean() : bundle.EarlyStopping);
+            defaults.BadWordIds.Should().Equal(bundle.BadWordIds, "the padded logits stay banned");
+            (defaults.EosTokenId, defaults.DecoderStartTokenId).Should().Be((bundle.EosTokenId, bundle.DecoderStartTokenId));
+        }
+
+        (bundle.NumBeams, bundle.MinLength).Should().Be((1, 0), "the bundle's own defaults are generation_config.json's");
+    }
+
+    [Fact]
+    public void A_task_field_of_the_wrong_type_fails_the_load_naming_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("tiny-t5-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(RepoPaths.Bundle(RepoPaths.TinyT5Bundle)))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            var config = Path.Combine(folder, "config.json");
+            File.WriteAllText(config, File.ReadAllText(config).Replace("\"num_beams\": 4", "\"num_beams\": \"four\"", StringComparison.Ordinal));
+
+            var load = () => TranslationModel.Load(folder);
+
+            load.Should().Throw<ModelBundleException>().Which.Item.Should().StartWith("task_specific_params.").And.EndWith(".num_beams");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
