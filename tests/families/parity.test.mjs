@@ -36,6 +36,7 @@ const spec = {
   'tiny-mbart-cc25': { languages: mbart, targetStarts: true },
   'tiny-bart': {},
   'tiny-t5': {},
+  'tiny-t5-v1': {},
   // Marian: one pair, SentencePiece's tokenizer (below). transformers.js 4.3.1 reads only merged decoders, and
   // tiny-marian keeps Optimum's separate decoder files on purpose (the layout's own tests), so only its tokenizer is
   // compared here; the default bundle, merged, is compared in full.

@@ -24,7 +24,7 @@ dotnet build src/Seq2SeqService -c Release -v quiet --nologo >/dev/null
 dll="$PWD/src/Seq2SeqService/bin/Release/net10.0/linux-x64/Seq2SeqService.dll"
 
 bundles=(tests/fixtures/tiny-nllb tests/fixtures/tiny-m2m100 tests/fixtures/tiny-mbart tests/fixtures/tiny-mbart-cc25
-    tests/fixtures/tiny-bart tests/fixtures/tiny-t5 tests/fixtures/tiny-marian models/marian-tatoeba-en-fr)
+    tests/fixtures/tiny-bart tests/fixtures/tiny-t5 tests/fixtures/tiny-t5-v1 tests/fixtures/tiny-marian models/marian-tatoeba-en-fr)
 settings=()
 for i in "${!bundles[@]}"; do
     bundle=${bundles[$i]} model=$(basename "${bundles[$i]}")
