@@ -19,12 +19,14 @@ class DecodeSettings:
     min_length: int = 0
     bad_words_ids: List[List[int]] = field(default_factory=list)
     forced_bos_token_id: Optional[int] = None
+    forced_eos_token_id: Optional[int] = None
 
     def to_dict(self):
-        """Without a forced first token, the fields the golden files of the bilingual bundles were written with."""
+        """Without forced tokens, the fields the golden files of the bilingual bundles were written with."""
         d = asdict(self)
-        if d["forced_bos_token_id"] is None:
-            del d["forced_bos_token_id"]
+        for key in ("forced_bos_token_id", "forced_eos_token_id"):
+            if d[key] is None:
+                del d[key]
         return d
 
 
@@ -61,6 +63,9 @@ def process_logits(logits, seqs, g, s: DecodeSettings, eos_id):
     if g == 0 and s.forced_bos_token_id is not None:
         logits[:] = NEG_INF
         logits[:, s.forced_bos_token_id] = 0.0
+    if g + 1 == s.max_new_tokens and s.forced_eos_token_id is not None:
+        logits[:] = NEG_INF
+        logits[:, s.forced_eos_token_id] = 0.0
     return F.log_softmax(logits, dim=-1)
 
 

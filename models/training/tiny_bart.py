@@ -6,7 +6,7 @@ with a byte-level BPE vocabulary learned here (bytelevel_bpe.py) from tests/fixt
   unknown token, the ByteLevel decoder and the RobertaProcessing post-processor (`<s> X </s>`). vocab.json and
   merges.txt hold the same vocabulary the way the slow BartTokenizer reads it, for bundles without tokenizer.json.
 - config.json / generation_config.json of model_type bart: decoder_start_token_id = eos = 2, forced_bos_token_id = 0
-  (<s>) as BART's checkpoints set them; scale_embedding false, GELU.
+  (<s>), forced_eos_token_id = 2 as BART's checkpoints set them; scale_embedding false, GELU.
 - encoder_model.onnx and decoder_model_merged.onnx in Optimum's layout; reference.json as tiny_multilingual.py's.
 
 usage (from the repository root): /usr/bin/python3 models/training/tiny_bart.py
@@ -70,9 +70,10 @@ def main():
     with open(os.path.join(out, "merges.txt"), "w", encoding="utf-8") as f:
         f.write("#version: 0.2\n" + "".join(f"{left} {right}\n" for left, right in merges))
     config = config_json(cfg, FAMILY, "tiny-bart")
-    config.update(scale_embedding=False, forced_bos_token_id=BOS, add_bias_logits=False, normalize_before=False)
+    forced = {"forced_bos_token_id": BOS, "forced_eos_token_id": cfg.eos_token_id}
+    config.update(scale_embedding=False, add_bias_logits=False, normalize_before=False, **forced)
     write_json(os.path.join(out, "config.json"), config)
-    write_json(os.path.join(out, "generation_config.json"), {**generation_config_json(cfg), "forced_bos_token_id": BOS})
+    write_json(os.path.join(out, "generation_config.json"), {**generation_config_json(cfg), **forced})
     write_json(os.path.join(out, "tokenizer_config.json"),
                {"add_prefix_space": False, "bos_token": "<s>", "clean_up_tokenization_spaces": False, "cls_token": "<s>",
                 "eos_token": "</s>", "mask_token": "<mask>", "model_max_length": 128, "pad_token": "<pad>",
@@ -88,7 +89,8 @@ def main():
         body = torch.randint(len(SPECIALS), vocab["<mask>"], (length,), generator=generator).tolist()
         source = [BOS] + body + [cfg.eos_token_id]
         cases.append({"input_ids": source, "forced_bos_token_id": BOS,
-                      "output_ids": greedy_reference(model, source, [cfg.eos_token_id, BOS], cfg.eos_token_id)})
+                      "output_ids": greedy_reference(model, source, [cfg.eos_token_id, BOS], cfg.eos_token_id,
+                                                     forced_eos=cfg.eos_token_id)})
     write_json(os.path.join(out, "reference.json"), {"max_length": MAX_LENGTH, "cases": cases})
     print(json.dumps({"bundle": out, "vocab_size": cfg.vocab_size, "bytes": bundle_sizes(out)}, indent=1))
 

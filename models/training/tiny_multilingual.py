@@ -136,17 +136,18 @@ def write_bundle_files(out, cfg, family, name, tokenizer, max_length=MAX_LENGTH,
                 "mask_token": "<mask>", "pad_token": "<pad>", "unk_token": "<unk>"})
 
 
-def greedy_reference(model, source_ids, prefix, eos, max_length=MAX_LENGTH):
+def greedy_reference(model, source_ids, prefix, eos, max_length=MAX_LENGTH, forced_eos=None):
     """Hugging Face's greedy generate: the decoder starts from prefix (decoder_start_token_id, then the forced
-    first token if any), and decoding stops at eos or max_length tokens (the start counted). The whole prefix is
-    recomputed each step, no cache."""
+    first token if any), and decoding stops at eos or max_length tokens (the start counted), the last of which is
+    forced_eos when given. The whole prefix is recomputed each step, no cache."""
     src = torch.tensor([source_ids])
     mask = torch.ones_like(src)
     out = list(prefix)
     with torch.no_grad():
         while len(out) < max_length and out[-1] != eos:
             logits = model(src, mask, torch.tensor([out]))
-            out.append(int(logits[0, -1].argmax()))
+            last = forced_eos is not None and len(out) == max_length - 1
+            out.append(forced_eos if last else int(logits[0, -1].argmax()))
     return out[1:]
 
 

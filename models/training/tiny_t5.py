@@ -1,5 +1,9 @@
 """Writes tests/fixtures/tiny-t5, the T5 contract bundle: tiny random weights in Flan-T5's layout (t5.py: gated-gelu,
-untied lm_head, d_kv unequal to d_model / num_heads, more decoder than encoder blocks), in Optimum's file layout.
+untied lm_head, d_kv unequal to d_model / num_heads, more decoder than encoder blocks), in Optimum's file layout;
+with --v1, tests/fixtures/tiny-t5-v1 in the original T5's (t5-small's): relu feed-forward, the output tied to the
+shared embedding with the decoder's output scaled by d_model ** -0.5, as many decoder as encoder blocks, d_kv =
+d_model / num_heads, T5Config's relative_attention_max_distance (128), and the config.json Optimum writes for
+t5-small (save_pretrained: relu's keys, and no tie_word_embeddings, whose true is PretrainedConfig's default).
 
 - tokenizer.json as Hugging Face's T5Converter lays one out: <pad> <unk> around </s> first (pad = 0, eos = 1,
   unk = 2), the SentencePiece pieces (the en/fr/hi Unigram model of tests/fixtures/spm, its precompiled charsmap
@@ -13,7 +17,7 @@ untied lm_head, d_kv unequal to d_model / num_heads, more decoder than encoder b
 - reference.json: greedy outputs of the PyTorch model (no cache) for random sources, which tests/families holds
   transformers.js's generate on the exported graphs to.
 
-usage (from the repository root): /usr/bin/python3 models/training/tiny_t5.py
+usage (from the repository root): /usr/bin/python3 models/training/tiny_t5.py [--v1]
 """
 import argparse
 import json
@@ -68,11 +72,11 @@ def tokenizer_json(spm_json):
     }, sentinels
 
 
-def config_json(cfg):
+def config_json(cfg, name):
     return {
-        "_name_or_path": "seq2seqservice-tiny-t5", "architectures": ["T5ForConditionalGeneration"],
+        "_name_or_path": f"seq2seqservice-{name}", "architectures": ["T5ForConditionalGeneration"],
         "d_ff": cfg.d_ff, "d_kv": cfg.d_kv, "d_model": cfg.d_model, "decoder_start_token_id": cfg.pad_token_id,
-        "dense_act_fn": "gelu_new", "dropout_rate": 0.1, "eos_token_id": cfg.eos_token_id,
+        "dense_act_fn": "gelu_new" if cfg.feed_forward_proj == "gated-gelu" else "relu", "dropout_rate": 0.1, "eos_token_id": cfg.eos_token_id,
         "feed_forward_proj": cfg.feed_forward_proj, "initializer_factor": 1.0, "is_encoder_decoder": True,
         "is_gated_act": cfg.feed_forward_proj == "gated-gelu", "layer_norm_epsilon": cfg.layer_norm_epsilon,
         "model_type": "t5", "n_positions": 512, "num_decoder_layers": cfg.num_decoder_layers,
@@ -84,23 +88,41 @@ def config_json(cfg):
     }
 
 
+# T5Config's defaults, which are the original T5's.
+V1_DEFAULTS = {"feed_forward_proj": "relu", "tie_word_embeddings": True, "relative_attention_max_distance": 128}
+
+
+def v1_config_json(cfg, name):
+    config = config_json(cfg, name)
+    del config["tie_word_embeddings"]
+    return config
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, default=26)
+    ap.add_argument("--seed", type=int, help="default 26, with --v1 30")
     ap.add_argument("--std", type=float, default=0.6)
-    ap.add_argument("--eos-scale", type=float, default=2.5)
+    ap.add_argument("--eos-scale", type=float, help="default 2.5, with --v1 5")
+    ap.add_argument("--v1", action="store_true", help="the original T5's layout, into tests/fixtures/tiny-t5-v1")
     args = ap.parse_args()
-    out = os.path.join(REPO, "tests", "fixtures", "tiny-t5")
+    # Chosen so that some reference outputs end at eos early and some run to max_length.
+    seed, eos_scale = args.seed or (30 if args.v1 else 26), args.eos_scale or (5.0 if args.v1 else 2.5)
+    name = "tiny-t5-v1" if args.v1 else "tiny-t5"
+    out = os.path.join(REPO, "tests", "fixtures", name)
     with open(os.path.join(REPO, "tests", "fixtures", "spm", "unigram.tokenizer.json"), encoding="utf-8") as f:
         tokenizer, sentinels = tokenizer_json(json.load(f))
     pieces = len(tokenizer["model"]["vocab"])
-    cfg = T5Size(vocab_size=-(-pieces // VOCAB_MULTIPLE) * VOCAB_MULTIPLE)
+    vocab_size = -(-pieces // VOCAB_MULTIPLE) * VOCAB_MULTIPLE
+    cfg = (T5Size(vocab_size=vocab_size, num_heads=4, d_kv=8, num_decoder_layers=2, **V1_DEFAULTS) if args.v1
+           else T5Size(vocab_size=vocab_size))
     model = T5(cfg)
-    model.init_random(torch.Generator().manual_seed(args.seed), args.std)
+    model.init_random(torch.Generator().manual_seed(seed), args.std)
     with torch.no_grad():
-        # A wider eos row makes some outputs end before max_length (random rows alone never pick eos).
-        model.lm_head.weight[cfg.eos_token_id] *= args.eos_scale
-        model.lm_head.weight[pieces:] = 0
+        # A wider eos row makes some outputs end before max_length (random rows alone never pick eos). Tied, the
+        # row is eos's embedding too, and the padding rows are never an input.
+        output = model.shared if args.v1 else model.lm_head
+        output.weight[cfg.eos_token_id] *= eos_scale
+        output.weight[pieces:] = 0
     model.eval()
 
     os.makedirs(out, exist_ok=True)
@@ -108,7 +130,7 @@ def main():
     for role in ("decoder_model", "decoder_with_past_model"):
         os.remove(paths[role])
     write_json(os.path.join(out, "tokenizer.json"), tokenizer)
-    write_json(os.path.join(out, "config.json"), config_json(cfg))
+    write_json(os.path.join(out, "config.json"), (v1_config_json if args.v1 else config_json)(cfg, name))
     write_json(os.path.join(out, "generation_config.json"),
                {"decoder_start_token_id": cfg.pad_token_id, "eos_token_id": cfg.eos_token_id, "max_length": MAX_LENGTH,
                 "pad_token_id": cfg.pad_token_id, "transformers_version": TRANSFORMERS_VERSION})
@@ -118,7 +140,7 @@ def main():
     write_json(os.path.join(out, "special_tokens_map.json"),
                {"additional_special_tokens": sentinels, "eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>"})
 
-    generator = torch.Generator().manual_seed(args.seed + 1)
+    generator = torch.Generator().manual_seed(seed + 1)
     first_piece, last_piece = len(SPECIALS), pieces - SENTINELS
     cases = []
     for _ in range(REFERENCE_CASES):

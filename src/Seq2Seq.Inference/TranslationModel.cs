@@ -146,24 +146,24 @@ public sealed class TranslationModel : IDisposable
             throw;
         }
 
+        if (tokenizer.VocabSize < config.VocabSize)
+        {
+            // The padding ids name no piece, so they are never generated (trained models leave them unlikely anyway).
+            defaults = defaults with { BadWordIds = [.. defaults.BadWordIds, .. Enumerable.Range(tokenizer.VocabSize, config.VocabSize - tokenizer.VocabSize)] };
+        }
+
         BundleLanguages? languages;
         IReadOnlyList<BundleTask> tasks;
         try
         {
             languages = BundleLanguages.Read(family.LanguageTokens, tokenizer, Path.Combine(folder, family.Tokenizer.File));
-            tasks = family.TaskPrefixes ? BundleTask.Read(JsonFile.Read(files.Config), tokenizer) : [];
+            tasks = family.TaskPrefixes ? BundleTask.Read(JsonFile.Read(files.Config), tokenizer, defaults) : [];
         }
         catch
         {
             runner.Dispose();
             draftRunner?.Dispose();
             throw;
-        }
-
-        if (tokenizer.VocabSize < config.VocabSize)
-        {
-            // The padding ids name no piece, so they are never generated (trained models leave them unlikely anyway).
-            defaults = defaults with { BadWordIds = [.. defaults.BadWordIds, .. Enumerable.Range(tokenizer.VocabSize, config.VocabSize - tokenizer.VocabSize)] };
         }
 
         if (languages is not null)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The model families against transformers.js 4.3.1 (npm), which implements each family's generation conventions
-# and tokenizer.json: the built service serves the contract bundles (tests/fixtures/tiny-*, the models below) on
+# and tokenizer.json: the built service serves the contract bundles (tests/fixtures/tiny-*, the bundles below, with
+# the default Marian bundle, whose tokenizer is also held to Debian's spm_encode and spm_decode) on
 # 127.0.0.1 with their repeat and length guards off (transformers.js has neither), and parity.test.mjs holds its
 # tokens and texts to transformers.js's, bundle by bundle.
 set -euo pipefail
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/../.."
 
 command -v node >/dev/null && command -v npm >/dev/null ||
     { apt-get update -q && apt-get install -y -q nodejs npm; }
+command -v spm_encode >/dev/null || { apt-get update -q && apt-get install -y -q sentencepiece; }
 
 work=$(mktemp -d)
 pid=
@@ -21,15 +23,16 @@ npm install --prefix "$work/tjs" --no-audit --no-fund --loglevel=error @huggingf
 dotnet build src/Seq2SeqService -c Release -v quiet --nologo >/dev/null
 dll="$PWD/src/Seq2SeqService/bin/Release/net10.0/linux-x64/Seq2SeqService.dll"
 
-models=(tiny-nllb tiny-m2m100 tiny-mbart tiny-mbart-cc25 tiny-bart tiny-t5)
+bundles=(tests/fixtures/tiny-nllb tests/fixtures/tiny-m2m100 tests/fixtures/tiny-mbart tests/fixtures/tiny-mbart-cc25
+    tests/fixtures/tiny-bart tests/fixtures/tiny-t5 tests/fixtures/tiny-t5-v1 tests/fixtures/tiny-marian models/marian-tatoeba-en-fr)
 settings=()
-for i in "${!models[@]}"; do
-    model=${models[$i]}
+for i in "${!bundles[@]}"; do
+    bundle=${bundles[$i]} model=$(basename "${bundles[$i]}")
     # transformers.js reads the json files from the model folder and the graphs from onnx/.
     mkdir -p "$work/models/$model/onnx"
-    for f in tests/fixtures/$model/*.json; do ln -s "$PWD/$f" "$work/models/$model/"; done
-    for f in tests/fixtures/$model/*.onnx; do ln -s "$PWD/$f" "$work/models/$model/onnx/"; done
-    settings+=("Service__Models__Bundles__${i}__Path=$PWD/tests/fixtures/$model" "Service__Models__Bundles__${i}__RepeatGuard=0"
+    for f in "$bundle"/*.json; do ln -s "$PWD/$f" "$work/models/$model/"; done
+    for f in "$bundle"/*.onnx; do ln -s "$PWD/$f" "$work/models/$model/onnx/"; done
+    settings+=("Service__Models__Bundles__${i}__Path=$PWD/$bundle" "Service__Models__Bundles__${i}__RepeatGuard=0"
         "Service__Models__Bundles__${i}__MaxLengthFactor=100")
 done
 
@@ -47,8 +50,10 @@ node -e "
     }
   })();" || { cat "$work/service.log"; exit 1; }
 
-for model in "${models[@]}"; do
+for bundle in "${bundles[@]}"; do
+    model=$(basename "$bundle")
     echo "# $model"
     SERVICE_URL="http://127.0.0.1:$port" TJS_DIR="$work/tjs" MODELS_DIR="$work/models" MODEL=$model REPO="$PWD" \
+        BUNDLE="$PWD/$bundle" \
         node --test "$PWD/tests/families/parity.test.mjs" || { grep -v " INF " "$work/service.log" | tail -50; exit 1; }
 done

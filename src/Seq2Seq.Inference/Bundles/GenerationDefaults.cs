@@ -4,7 +4,8 @@ namespace Seq2Seq.Inference.Bundles;
 
 /// <summary>
 /// Turns generation_config.json (or, for older exports without it, the same fields in config.json) into
-/// the model's default <see cref="GenerationSettings"/>, with Hugging Face's defaults where a field is absent.
+/// the model's default <see cref="GenerationSettings"/>, with Hugging Face's defaults where a field is absent; and a
+/// T5 task's entry of task_specific_params, whose fields are the same, into that task's defaults.
 /// </summary>
 internal static class GenerationDefaults
 {
@@ -12,36 +13,50 @@ internal static class GenerationDefaults
     {
         var json = JsonFile.Read(generationConfigPath is not null && File.Exists(generationConfigPath) ? generationConfigPath : configPath);
 
+        // Hugging Face's defaults: the record's own initial values, max_length 20 counting the decoder start.
+        return Over(json, new GenerationSettings
+        {
+            MaxNewTokens = Math.Min(20, config.MaxPositionEmbeddings),
+            EosTokenId = config.EosTokenId,
+            DecoderStartTokenId = config.DecoderStartTokenId,
+            VocabSize = config.VocabSize,
+            MaxNewTokensLimit = config.MaxPositionEmbeddings,
+        });
+    }
+
+    /// <summary>The fields <paramref name="json"/> holds applied over <paramref name="fallback"/>, validated.</summary>
+    /// <exception cref="ModelBundleException">A field is of the wrong type or out of range.</exception>
+    public static GenerationSettings Over(JsonFile json, GenerationSettings fallback)
+    {
         // max_length counts the decoder start token; positions cap what the decoder can generate at all.
-        var limit = config.MaxPositionEmbeddings;
+        var limit = fallback.MaxNewTokensLimit;
         var maxNewTokens = json.OptionalInt("max_new_tokens")
-            ?? (json.OptionalInt("max_length") is { } maxLength ? maxLength - 1 : 20);
-        var badWords = json.OptionalIdLists("bad_words_ids") ?? [];
-        if (badWords.Any(w => w.Length != 1))
+            ?? (json.OptionalInt("max_length") is { } maxLength ? maxLength - 1 : fallback.MaxNewTokens);
+        var badWords = json.OptionalIdLists("bad_words_ids");
+        if (badWords is not null && badWords.Any(w => w.Length != 1))
         {
             throw new ModelBundleException(json.Path, "bad_words_ids", "lists a multi-token word; only single tokens are supported.");
         }
 
-        var settings = new GenerationSettings
+        var settings = fallback with
         {
             MaxNewTokens = Math.Clamp(maxNewTokens, 1, limit),
-            MinLength = json.OptionalInt("min_length") ?? 0,
-            NumBeams = json.OptionalInt("num_beams") ?? 1,
-            DoSample = json.OptionalBool("do_sample") ?? false,
-            Temperature = json.OptionalFloat("temperature") ?? 1f,
-            TopK = json.OptionalInt("top_k") ?? 50,
-            TopP = json.OptionalFloat("top_p") ?? 1f,
-            LengthPenalty = json.OptionalFloat("length_penalty") ?? 1f,
-            EarlyStopping = json.OptionalBool("early_stopping") ?? false,
-            NoRepeatNgramSize = json.OptionalInt("no_repeat_ngram_size") ?? 0,
-            RepetitionPenalty = json.OptionalFloat("repetition_penalty") ?? 1f,
-            NumReturnSequences = json.OptionalInt("num_return_sequences") ?? 1,
-            EosTokenId = json.OptionalInt("eos_token_id") ?? config.EosTokenId,
-            DecoderStartTokenId = json.OptionalInt("decoder_start_token_id") ?? config.DecoderStartTokenId,
-            BadWordIds = [.. badWords.Select(w => w[0])],
-            ForcedBosTokenId = json.OptionalInt("forced_bos_token_id"),
-            VocabSize = config.VocabSize,
-            MaxNewTokensLimit = limit,
+            MinLength = json.OptionalInt("min_length") ?? fallback.MinLength,
+            NumBeams = json.OptionalInt("num_beams") ?? fallback.NumBeams,
+            DoSample = json.OptionalBool("do_sample") ?? fallback.DoSample,
+            Temperature = json.OptionalFloat("temperature") ?? fallback.Temperature,
+            TopK = json.OptionalInt("top_k") ?? fallback.TopK,
+            TopP = json.OptionalFloat("top_p") ?? fallback.TopP,
+            LengthPenalty = json.OptionalFloat("length_penalty") ?? fallback.LengthPenalty,
+            EarlyStopping = json.OptionalBool("early_stopping") ?? fallback.EarlyStopping,
+            NoRepeatNgramSize = json.OptionalInt("no_repeat_ngram_size") ?? fallback.NoRepeatNgramSize,
+            RepetitionPenalty = json.OptionalFloat("repetition_penalty") ?? fallback.RepetitionPenalty,
+            NumReturnSequences = json.OptionalInt("num_return_sequences") ?? fallback.NumReturnSequences,
+            EosTokenId = json.OptionalInt("eos_token_id") ?? fallback.EosTokenId,
+            DecoderStartTokenId = json.OptionalInt("decoder_start_token_id") ?? fallback.DecoderStartTokenId,
+            BadWordIds = badWords is null ? fallback.BadWordIds : [.. badWords.Select(w => w[0])],
+            ForcedBosTokenId = json.OptionalInt("forced_bos_token_id") ?? fallback.ForcedBosTokenId,
+            ForcedEosTokenId = json.OptionalInt("forced_eos_token_id") ?? fallback.ForcedEosTokenId,
         };
 
         try

@@ -7,10 +7,14 @@ internal sealed class JsonFile
 {
     private readonly JsonElement _root;
 
-    private JsonFile(string path, JsonElement root)
+    // Where the object sits in its file, so that a field is named as a path ("task_specific_params.summarization.").
+    private readonly string _prefix;
+
+    private JsonFile(string path, JsonElement root, string prefix = "")
     {
         Path = path;
         _root = root;
+        _prefix = prefix;
     }
 
     public string Path { get; }
@@ -38,19 +42,24 @@ internal sealed class JsonFile
         }
     }
 
+    /// <summary>The object <paramref name="value"/> found at <paramref name="name"/> of this one, read alike.</summary>
+    public JsonFile Nested(string name, JsonElement value) => value.ValueKind == JsonValueKind.Object
+        ? new JsonFile(Path, value, $"{_prefix}{name}.")
+        : throw new ModelBundleException(Path, _prefix + name, $"must be an object, not {value.GetRawText()}.");
+
     public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public int Int(string name, int? fallback = null)
     {
         if (!Has(name))
         {
-            return fallback ?? throw new ModelBundleException(Path, name, "is missing.");
+            return fallback ?? throw new ModelBundleException(Path, _prefix + name, "is missing.");
         }
 
         var value = _root.GetProperty(name);
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var result)
             ? result
-            : throw new ModelBundleException(Path, name, $"must be an integer, not {value.GetRawText()}.");
+            : throw new ModelBundleException(Path, _prefix + name, $"must be an integer, not {value.GetRawText()}.");
     }
 
     public int? OptionalInt(string name) => Has(name) ? Int(name) : null;
@@ -65,7 +74,7 @@ internal sealed class JsonFile
         var value = _root.GetProperty(name);
         return value.ValueKind == JsonValueKind.Number
             ? value.GetSingle()
-            : throw new ModelBundleException(Path, name, $"must be a number, not {value.GetRawText()}.");
+            : throw new ModelBundleException(Path, _prefix + name, $"must be a number, not {value.GetRawText()}.");
     }
 
     public bool? OptionalBool(string name)
@@ -80,7 +89,7 @@ internal sealed class JsonFile
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new ModelBundleException(Path, name, $"must be true or false, not {value.GetRawText()}."),
+            _ => throw new ModelBundleException(Path, _prefix + name, $"must be true or false, not {value.GetRawText()}."),
         };
     }
 
@@ -94,7 +103,7 @@ internal sealed class JsonFile
         var value = _root.GetProperty(name);
         return value.ValueKind == JsonValueKind.String
             ? value.GetString()
-            : throw new ModelBundleException(Path, name, $"must be a string, not {value.GetRawText()}.");
+            : throw new ModelBundleException(Path, _prefix + name, $"must be a string, not {value.GetRawText()}.");
     }
 
     /// <summary>The members of an object field (e.g. task_specific_params), in file order.</summary>
@@ -108,7 +117,7 @@ internal sealed class JsonFile
         var value = _root.GetProperty(name);
         return value.ValueKind == JsonValueKind.Object
             ? [.. value.EnumerateObject().Select(p => (p.Name, p.Value))]
-            : throw new ModelBundleException(Path, name, $"must be an object, not {value.GetRawText()}.");
+            : throw new ModelBundleException(Path, _prefix + name, $"must be an object, not {value.GetRawText()}.");
     }
 
     /// <summary>A list of strings, e.g. architectures.</summary>
@@ -131,7 +140,7 @@ internal sealed class JsonFile
         }
         catch (JsonException e)
         {
-            throw new ModelBundleException(Path, name, $"must be {expected}.", e);
+            throw new ModelBundleException(Path, _prefix + name, $"must be {expected}.", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Seq2Seq.Inference.Bundles;
+using Seq2Seq.Inference.Generation;
 using Seq2Seq.Tokenizers;
 
 namespace Seq2Seq.Inference.Families;
@@ -8,15 +9,18 @@ namespace Seq2Seq.Inference.Families;
 /// <summary>
 /// One task a T5 bundle was trained for, as config.json's task_specific_params names it: sources are written
 /// after its prefix ("summarize: ", "translate English to French: "). A translation_{source}_to_{target} entry
-/// is a language pair of ISO 639-1 codes. Its other fields (beam settings, lengths) are not applied: a request's
-/// options and the bundle's generation_config.json are.
+/// is a language pair of ISO 639-1 codes. Its other fields are generation_config.json's (num_beams, max_length,
+/// min_length, length_penalty, no_repeat_ngram_size, early_stopping): read alike over the bundle's defaults, they are
+/// the task's defaults, which a request's options override.
 /// </summary>
 /// <param name="Name">The entry's name, e.g. "summarization" or "translation_en_to_fr".</param>
 /// <param name="Prefix">What every source is written after.</param>
 /// <param name="SourceLanguage">The pair's source language, for a translation entry.</param>
 /// <param name="TargetLanguage">The pair's target language, for a translation entry.</param>
 /// <param name="Tokenizer">The bundle's tokenizer writing the prefix before each source.</param>
-public sealed partial record BundleTask(string Name, string Prefix, string? SourceLanguage, string? TargetLanguage, ITokenizer Tokenizer)
+/// <param name="Defaults">The bundle's generation defaults with the entry's fields applied.</param>
+public sealed partial record BundleTask(string Name, string Prefix, string? SourceLanguage, string? TargetLanguage, ITokenizer Tokenizer,
+    GenerationSettings Defaults)
 {
     private const string Field = "task_specific_params";
 
@@ -24,8 +28,8 @@ public sealed partial record BundleTask(string Name, string Prefix, string? Sour
     /// The tasks of config.json's task_specific_params that have a prefix, in file order; entries without one
     /// (BART's summarization settings) are no task of their own.
     /// </summary>
-    /// <exception cref="ModelBundleException">task_specific_params or an entry's prefix is not of the expected type.</exception>
-    internal static IReadOnlyList<BundleTask> Read(JsonFile config, ITokenizer tokenizer)
+    /// <exception cref="ModelBundleException">task_specific_params, an entry's prefix or another field is not of the expected type or range.</exception>
+    internal static IReadOnlyList<BundleTask> Read(JsonFile config, ITokenizer tokenizer, GenerationSettings defaults)
     {
         var tasks = new List<BundleTask>();
         foreach (var (name, entry) in config.OptionalMembers(Field) ?? [])
@@ -42,7 +46,8 @@ public sealed partial record BundleTask(string Name, string Prefix, string? Sour
 
             var pair = PairName().Match(name);
             tasks.Add(new BundleTask(name, prefix.GetString()!, pair.Success ? pair.Groups[1].Value : null,
-                pair.Success ? pair.Groups[2].Value : null, new PrefixedTokenizer(tokenizer, prefix.GetString()!)));
+                pair.Success ? pair.Groups[2].Value : null, new PrefixedTokenizer(tokenizer, prefix.GetString()!),
+                GenerationDefaults.Over(config.Nested($"{Field}.{name}", entry), defaults)));
         }
 
         return tasks;

@@ -64,7 +64,7 @@ internal sealed class BeamSearch : SequenceSearch
             {
                 if (rank < _beams)
                 {
-                    _finished.Add(Finish(beam, token, score / eosPenalty, FinishReason.Eos, score));
+                    _finished.Add(Finish(beam, token, score / eosPenalty, EndReason(true, generated), score));
                 }
 
                 continue;

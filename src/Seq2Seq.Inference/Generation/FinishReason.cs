@@ -6,6 +6,9 @@ public enum FinishReason
     /// <summary>The sequence ended with the end-of-sequence token.</summary>
     Eos,
 
-    /// <summary>The sequence reached <c>max_new_tokens</c> without an end-of-sequence token.</summary>
+    /// <summary>
+    /// The sequence reached <c>max_new_tokens</c> without an end-of-sequence token, or with the one a bundle's
+    /// forced_eos_token_id puts there.
+    /// </summary>
     Length,
 }

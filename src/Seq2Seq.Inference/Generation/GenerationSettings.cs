@@ -48,6 +48,12 @@ public sealed record GenerationSettings
     /// </summary>
     public int? ForcedBosTokenId { get; init; }
 
+    /// <summary>
+    /// The token a sequence ends with when it reaches <see cref="MaxNewTokens"/> (forced_eos_token_id: BART and mBART
+    /// set their &lt;/s&gt;), as Hugging Face's ForcedEOSTokenLogitsProcessor; null leaves the last token free.
+    /// </summary>
+    public int? ForcedEosTokenId { get; init; }
+
     /// <summary>Tokens never generated (single-token bad_words_ids; Marian lists pad).</summary>
     public IReadOnlyList<int> BadWordIds { get; init; } = [];
 
@@ -136,6 +142,11 @@ public sealed record GenerationSettings
         if (ForcedBosTokenId is { } forced)
         {
             RequireTokenId("forced_bos_token_id", forced);
+        }
+
+        if (ForcedEosTokenId is { } forcedEos)
+        {
+            RequireTokenId("forced_eos_token_id", forcedEos);
         }
     }
 

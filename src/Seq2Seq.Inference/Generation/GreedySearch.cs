@@ -13,7 +13,7 @@ internal sealed class GreedySearch(GenerationSettings settings, int vocabSize) :
         var eos = token == Settings.EosTokenId;
         if (eos || Generated + 1 == Settings.MaxNewTokens)
         {
-            _result = Finish(0, token, _score, eos ? FinishReason.Eos : FinishReason.Length);
+            _result = Finish(0, token, _score, EndReason(eos, Generated + 1));
             IsDone = true;
             return;
         }

@@ -2,8 +2,8 @@ namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
 /// The per-row logits processors of docs/decoding.md ("Logits processors"), applied in its order: repetition penalty,
-/// no-repeat n-grams, the repeat guard, bad words, min length, the forced first token. One instance per request (it
-/// owns scratch space).
+/// no-repeat n-grams, the repeat guard, bad words, min length, the forced first token, the forced last token. One
+/// instance per request (it owns scratch space).
 /// </summary>
 internal sealed class LogitsProcessor
 {
@@ -50,6 +50,12 @@ internal sealed class LogitsProcessor
         if (ids.Length == 1 && _settings.ForcedBosTokenId is { } forced)
         {
             ForceToken(logits, forced);
+        }
+
+        // The next token is the last max_new_tokens allows (Hugging Face: cur_len == max_length - 1, the start counted).
+        if (ids.Length == _settings.MaxNewTokens && _settings.ForcedEosTokenId is { } last)
+        {
+            ForceToken(logits, last);
         }
     }
 

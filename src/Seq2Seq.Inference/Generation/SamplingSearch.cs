@@ -48,7 +48,7 @@ internal sealed class SamplingSearch : SequenceSearch
             var eos = token == Settings.EosTokenId;
             if (eos || Generated + 1 == Settings.MaxNewTokens)
             {
-                _results[s] = Finish(row, token, _scores[s], eos ? FinishReason.Eos : FinishReason.Length);
+                _results[s] = Finish(row, token, _scores[s], EndReason(eos, Generated + 1));
                 _rowOf[s] = -1;
                 continue;
             }

@@ -64,6 +64,13 @@ internal abstract class SequenceSearch
     protected GeneratedSequence Finish(int row, int token, double score, FinishReason reason, double? logProbability = null) =>
         new(Histories.Finish(row, token), score, reason) { Attention = _attention?.Finish(row), LogProbability = logProbability ?? score };
 
+    /// <summary>
+    /// Why a row ends whose token number <paramref name="generated"/> is the end-of-sequence token or not
+    /// (<paramref name="eos"/>): one that forced_eos_token_id put at the length limit ends it by length.
+    /// </summary>
+    protected FinishReason EndReason(bool eos, int generated) =>
+        eos && !(Settings.ForcedEosTokenId is not null && generated == Settings.MaxNewTokens) ? FinishReason.Eos : FinishReason.Length;
+
     /// <summary>New row i = old row parents[i] followed by tokens[i], attention included.</summary>
     protected void AdvanceRows(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens)
     {

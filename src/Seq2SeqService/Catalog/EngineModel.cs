@@ -54,7 +54,7 @@ public sealed class EngineModel(string name, TranslationModel model, SentenceSpl
     public ITranslationModel? ForTask(string task) =>
         model.Tasks.FirstOrDefault(t => t.Name == task) is not { } found ? null
             : _tasks.GetOrAdd(task, _ => new LanguagePairModel(this, found.SourceLanguage ?? SourceLanguage, found.TargetLanguage ?? TargetLanguage,
-                found.Tokenizer, Defaults));
+                found.Tokenizer, found.Defaults with { RepeatGuardSize = Defaults.RepeatGuardSize, Folding = Defaults.Folding }));
 
     public ITranslationModel? ForPair(string source, string target)
     {

@@ -53,11 +53,14 @@ public sealed record ModelInfo(
 /// <param name="Prefix" example="translate English to French: ">What every sentence is written after.</param>
 /// <param name="SourceLanguage" example="en">A translation task's source language, which a request's languages choose it by; null for another task.</param>
 /// <param name="TargetLanguage" example="fr">A translation task's target language; null for another task.</param>
+/// <param name="GenerationDefaults">The model's defaults with the task's own (T5's task_specific_params: num_beams,
+/// max_length, min_length, length_penalty, no_repeat_ngram_size, early_stopping) applied; a request's options win.</param>
 public sealed record TaskInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("prefix")] string Prefix,
     [property: JsonPropertyName("source_language")] string? SourceLanguage,
-    [property: JsonPropertyName("target_language")] string? TargetLanguage);
+    [property: JsonPropertyName("target_language")] string? TargetLanguage,
+    [property: JsonPropertyName("generation_defaults")] GenerationOptions GenerationDefaults);
 
 /// <summary>A language pair a model translates.</summary>
 /// <param name="Source" example="en">ISO 639-1 code of the texts' language.</param>

@@ -40,12 +40,14 @@ public static class DocumentEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
+    private static readonly (string Old, string New)[] RenamedFields = [("source", "source_language"), ("target", "target_language")];
+
     /// <summary>Uploads a document to translate in the background.</summary>
     /// <remarks>
     /// Multipart: <c>file</c> (a format of <c>DocumentFormat.All</c>, docs/documents.md), and either <c>model</c> (a
     /// loaded model's name) or <c>target_language</c> with an optional <c>source_language</c> (language codes, named as
     /// the text API names them; the source is detected when omitted or <c>auto</c>); with none of them, the default
-    /// model. Answers 202 with the job's id, its document key and where to follow it. The document's translated
+    /// model. The first form's <c>source</c> and <c>target</c> are a 400 naming the fields that replace them. Answers 202 with the job's id, its document key and where to follow it. The document's translated
     /// characters are charged to the key's quota now. Errors (problem+json): 400 bad input or unsupported format, 401
     /// key, 413 file too large, 429 rate or quota, 503 the store cannot take it (retry after Retry-After).
     /// </remarks>
@@ -56,6 +58,14 @@ public static class DocumentEndpoints
         if (upload.Problem is { } refused)
         {
             return Problems.Create(upload.Status, "Document refused", refused);
+        }
+
+        // The first form's names are refused, not ignored: a target dropped unseen would translate into the default model's language.
+        var renamed = RenamedFields.Where(f => fields.Get(f.Old) is not null)
+            .ToDictionary(f => f.Old, f => new[] { $"is not a field of POST /documents; its name is {f.New}." });
+        if (renamed.Count > 0)
+        {
+            return Problems.InvalidFields(renamed);
         }
 
         try

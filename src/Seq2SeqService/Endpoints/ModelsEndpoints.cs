@@ -36,7 +36,7 @@ public static class ModelsEndpoints
             m.LengthGuard is { } guard ? new LengthGuardInfo(guard.Factor, guard.Offset) : null,
             m.Languages,
             [.. LanguagePairs.Of(m).Select(p => new LanguagePairInfo(p.Source, p.Target))],
-            [.. m.Tasks.Select(t => new TaskInfo(t.Name, t.Prefix, t.Source, t.Target))])).ToList());
+            [.. m.Tasks.Select(t => new TaskInfo(t.Name, t.Prefix, t.Source, t.Target, DefaultsOf(m.ForTask(t.Name)!)))])).ToList());
     }
 
     private static GenerationOptions DefaultsOf(ITranslationModel model)

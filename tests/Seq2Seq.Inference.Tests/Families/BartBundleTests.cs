@@ -20,6 +20,7 @@ public class BartBundleTests(LoadedModels models)
         model.Languages.Should().BeNull();
         model.DefaultSettings.DecoderStartTokenId.Should().Be(2);
         model.DefaultSettings.ForcedBosTokenId.Should().Be(0);
+        model.DefaultSettings.ForcedEosTokenId.Should().Be(2);
         var pieces = model.Tokenizer.Encode("Hello world").Pieces;
         (pieces[0], pieces[^1]).Should().Be(("<s>", "</s>"));
         string.Concat(pieces[1..^1]).Should().Be("HelloĠworld", "byte-level pieces spell a space as Ġ");
@@ -33,6 +34,29 @@ public class BartBundleTests(LoadedModels models)
         var forced = PyTorchReference.GreedyShouldEqual(model, RepoPaths.TinyBartBundle);
 
         forced.Should().OnlyContain(id => id == 0);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(5, 1)]
+    [InlineData(5, 4)]
+    public void An_output_cut_by_the_length_limit_ends_with_the_forced_eos(int maxNewTokens, int beams)
+    {
+        var model = models[RepoPaths.TinyBartBundle];
+        var source = model.Tokenizer.Encode("The cat is sleeping on the sofa.").Ids;
+        var settings = model.DefaultSettings with { MaxNewTokens = maxNewTokens, NumBeams = beams, NumReturnSequences = 1 };
+
+        var forced = model.Generate([new GenerationRequest(source, settings)])[0].Sequences[0];
+        var free = model.Generate([new GenerationRequest(source, settings with { ForcedEosTokenId = null })])[0].Sequences[0];
+
+        free.TokenIds.Should().HaveCount(maxNewTokens).And.NotContain(2, "the random weights never choose </s> in so few tokens");
+        forced.TokenIds.Should().HaveCount(maxNewTokens);
+        forced.TokenIds[^1].Should().Be(2);
+        forced.FinishReason.Should().Be(FinishReason.Length, "the limit, not the model, ended it");
+        if (beams == 1)
+        {
+            forced.TokenIds[..^1].Should().Equal(free.TokenIds[..^1], "greedy: only the last token is forced");
+        }
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class FamilyRegistryTests : IDisposable
         { RepoPaths.RecurrentBundle, "gru-attention" },
         { RepoPaths.TinyRecurrentBundle, "gru-attention" },
         { RepoPaths.TinyT5Bundle, "t5" },
+        { RepoPaths.TinyT5V1Bundle, "t5" },
         { RepoPaths.TinyBartBundle, "bart" },
     };
 

@@ -115,4 +115,20 @@ public class LogitsProcessorTests
         processor.Apply(later, [0, 3]);
         later.Should().Equal(4f, 2f, 1f, -1f, 0.5f);
     }
+
+    [Fact]
+    public void A_forced_last_token_is_the_only_choice_at_the_step_max_new_tokens_allows_last_and_only_there()
+    {
+        var settings = Fakes.Scripts.Settings(5, maxNewTokens: 3) with { ForcedEosTokenId = 2, BadWordIds = [] };
+        var processor = new LogitsProcessor(settings);
+
+        float[] earlier = [4f, 2f, 1f, -1f, 0.5f];
+        processor.Apply(earlier, [0, 4]);
+        earlier.Should().Equal(4f, 2f, 1f, -1f, 0.5f);
+
+        // Two generated, the start counted: the next token is the third and last.
+        float[] last = [4f, 2f, 1f, -1f, 0.5f];
+        processor.Apply(last, [0, 4, 3]);
+        last.Should().Equal(float.NegativeInfinity, float.NegativeInfinity, 1f, float.NegativeInfinity, float.NegativeInfinity);
+    }
 }

@@ -16,7 +16,8 @@ public class BatchedEqualsUnbatchedTests(LoadedModels models, ITestOutputHelper 
     private static readonly string[] Sentences = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "sentences.en.txt"));
 
     public static TheoryData<string, int> BundlesAndBeams { get; } = BothSearches(RepoPaths.DefaultBundle, RepoPaths.RecurrentBundle,
-        RepoPaths.TinyNllbBundle, RepoPaths.TinyMBartBundle, RepoPaths.TinyM2M100Bundle, RepoPaths.TinyMBartCc25Bundle, RepoPaths.TinyBartBundle, RepoPaths.TinyT5Bundle);
+        RepoPaths.TinyNllbBundle, RepoPaths.TinyMBartBundle, RepoPaths.TinyM2M100Bundle, RepoPaths.TinyMBartCc25Bundle, RepoPaths.TinyBartBundle, RepoPaths.TinyT5Bundle,
+        RepoPaths.TinyT5V1Bundle);
 
     [Theory]
     [MemberData(nameof(BundlesAndBeams))]

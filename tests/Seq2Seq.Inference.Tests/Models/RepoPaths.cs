@@ -11,6 +11,7 @@ internal static class RepoPaths
     public const string TinyMBartBundle = "tiny-mbart";
     public const string MultilingualBundle = "m2m100-tatoeba-en-fr-hi";
     public const string TinyT5Bundle = "tiny-t5";
+    public const string TinyT5V1Bundle = "tiny-t5-v1";
     public const string TinyM2M100Bundle = "tiny-m2m100";
     public const string TinyMBartCc25Bundle = "tiny-mbart-cc25";
     public const string TinyBartBundle = "tiny-bart";

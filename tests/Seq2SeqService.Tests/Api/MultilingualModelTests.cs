@@ -18,8 +18,8 @@ public sealed class MultilingualModelTests(MultilingualModelTests.Host host) : I
         private readonly Lazy<ServiceFactory> first = new(() => new ServiceFactory(new Dictionary<string, string?>
         {
             ["Service:Models:Bundles:0:Path"] = Path.Combine(Bundles.RepoRoot, "models", Bundles.Multilingual),
-            ["Service:Models:Bundles:2:Path"] = Path.Combine(Bundles.RepoRoot, "tests", "fixtures", Bundles.TinyNllb),
-        }));
+            ["Service:Models:Bundles:1:Path"] = Path.Combine(Bundles.RepoRoot, "tests", "fixtures", Bundles.TinyNllb),
+        }, ownBundles: true));
 
         private readonly Lazy<ServiceFactory> defaults = new(() => new ServiceFactory());
 

@@ -30,7 +30,7 @@ public sealed class MultilingualTests(MultilingualTests.Host host) : IClassFixtu
             ["Service:Models:Bundles:1:Path"] = Fixture(Bundles.TinyNllb),
             ["Service:Models:Bundles:1:RepeatGuard"] = "0",
             ["Service:Models:Bundles:1:MaxLengthFactor"] = "100",
-        });
+        }, ownBundles: true);
 
         public TranslationModel Engine { get; } = TranslationModel.Load(Fixture(Bundles.TinyNllb));
 

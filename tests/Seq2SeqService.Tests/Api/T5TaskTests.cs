@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Seq2Seq.Inference;
 using Seq2Seq.Inference.Generation;
@@ -12,8 +13,9 @@ namespace Seq2SeqService.Tests.Api;
 /// A T5 bundle (tests/fixtures/tiny-t5: summarization and translation en→de, en→fr, en→ro by prefix) beside a
 /// bilingual one (tiny-marian, en→fr): the native <c>task</c> writes a task's prefix before every sentence, each
 /// API's language fields choose a translation task, the lists hold the tasks' pairs, and a task the bundle lacks is
-/// a 400 naming its tasks. What each must produce is the engine's own decoding of the prefixed source (the engine
-/// is held to PyTorch and transformers.js elsewhere); the guards are off so that the answer is that decoding, whole.
+/// a 400 naming its tasks, and a task's other fields (beams, lengths) are its defaults under a request's options. What
+/// each must produce is the engine's own decoding of the prefixed source with the task's settings (the engine is held
+/// to PyTorch and transformers.js elsewhere); the guards are off so that the answer is that decoding, whole.
 /// </summary>
 public sealed class T5TaskTests(T5TaskTests.Host host) : IClassFixture<T5TaskTests.Host>
 {
@@ -29,7 +31,7 @@ public sealed class T5TaskTests(T5TaskTests.Host host) : IClassFixture<T5TaskTes
             ["Service:Models:Bundles:1:Path"] = Fixture(Bundles.TinyT5),
             ["Service:Models:Bundles:1:RepeatGuard"] = "0",
             ["Service:Models:Bundles:1:MaxLengthFactor"] = "100",
-        });
+        }, ownBundles: true);
 
         public TranslationModel Engine { get; } = TranslationModel.Load(Fixture(Bundles.TinyT5));
 
@@ -42,11 +44,48 @@ public sealed class T5TaskTests(T5TaskTests.Host host) : IClassFixture<T5TaskTes
 
     private HttpClient Client => host.Factory.CreateClient();
 
-    private string Expected(string text, string? task)
+    private string Expected(string text, string? task, Func<GenerationSettings, GenerationSettings>? options = null)
     {
-        var tokenizer = task is null ? host.Engine.Tokenizer : host.Engine.Tasks.Single(t => t.Name == task).Tokenizer;
-        var result = host.Engine.Generate([new GenerationRequest(tokenizer.Encode(text).Ids, host.Engine.DefaultSettings)])[0];
+        var chosen = task is null ? null : host.Engine.Tasks.Single(t => t.Name == task);
+        var settings = chosen?.Defaults ?? host.Engine.DefaultSettings;
+        var tokenizer = chosen?.Tokenizer ?? host.Engine.Tokenizer;
+        var result = host.Engine.Generate([new GenerationRequest(tokenizer.Encode(text).Ids, options?.Invoke(settings) ?? settings)])[0];
         return host.Engine.DecodeOutput(result.Sequences[0]);
+    }
+
+    [Fact]
+    public async Task A_tasks_fields_are_its_defaults_and_the_models_stay_its_own()
+    {
+        var (_, body, _) = await Client.SendAndReadAsync(HttpMethod.Get, "/models");
+
+        var t5 = body.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == Bundles.TinyT5);
+        var defaults = t5.GetProperty("tasks").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!,
+            t => t.GetProperty("generation_defaults"));
+        // tiny-t5's config.json: summarization num_beams 4, max_length 200, length_penalty 2, no_repeat_ngram_size 3;
+        // the translations num_beams 4, max_length 300; its generation_config.json: max_length 24, greedy.
+        int Of(JsonElement options, string name) => options.GetProperty(name).GetInt32();
+        (Of(defaults["summarization"], "num_beams"), Of(defaults["summarization"], "max_new_tokens"),
+            defaults["summarization"].GetProperty("length_penalty").GetDouble(), Of(defaults["summarization"], "no_repeat_ngram_size"))
+            .Should().Be((4, 199, 2.0, 3));
+        (Of(defaults["translation_en_to_fr"], "num_beams"), Of(defaults["translation_en_to_fr"], "max_new_tokens"),
+            Of(defaults["translation_en_to_fr"], "no_repeat_ngram_size")).Should().Be((4, 299, 0));
+        (Of(t5.GetProperty("generation_defaults"), "num_beams"), Of(t5.GetProperty("generation_defaults"), "max_new_tokens"))
+            .Should().Be((1, 23));
+        var summarization = host.Engine.Tasks.Single(t => t.Name == "summarization").Defaults;
+        (summarization.MinLength, summarization.EarlyStopping).Should().Be((30, true), "not request options, but applied");
+    }
+
+    [Fact]
+    public async Task A_requests_options_win_over_the_tasks_defaults()
+    {
+        var (status, body, _) = await Client.PostAndReadAsync("/translate",
+            Json(new { text = English, model = Bundles.TinyT5, task = "summarization", options = new { num_beams = 1, no_repeat_ngram_size = 0 } }));
+
+        status.Should().Be(HttpStatusCode.OK);
+        var translation = body.GetProperty("translations")[0];
+        translation.GetProperty("text").GetString().Should().Be(Expected(English, "summarization", s => s with { NumBeams = 1, NoRepeatNgramSize = 0 }))
+            .And.NotBe(Expected(English, "summarization"), "the task's beams and n-gram rule would decode otherwise");
+        translation.GetProperty("output_tokens").GetInt32().Should().BeGreaterThanOrEqualTo(29, "the task's min_length 30 holds, the start counted");
     }
 
     [Theory]
@@ -113,6 +152,8 @@ public sealed class T5TaskTests(T5TaskTests.Host host) : IClassFixture<T5TaskTes
         var (status, refused, _) = await Client.PostAndReadAsync("/translate",
             Json(new { text = English, model = Bundles.TinyT5, source_language = "fr", target_language = "en" }));
 
+        body.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString())
+            .Should().Equal([Bundles.Tiny, Bundles.TinyT5], "the host's bundle list replaces appsettings.json's");
         var t5 = body.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == Bundles.TinyT5);
         t5.GetProperty("tasks").EnumerateArray().Select(t => (t.GetProperty("name").GetString(), t.GetProperty("prefix").GetString()))
             .Should().Contain([("summarization", "summarize: "), ("translation_en_to_fr", "translate English to French: ")]);
@@ -129,8 +170,7 @@ public sealed class T5TaskTests(T5TaskTests.Host host) : IClassFixture<T5TaskTes
         var (status, body, _) = await Client.PostAndReadAsync("/translate", Json(new { q = English, source = "en", target = "ro" }));
 
         var targets = languages.EnumerateArray().ToDictionary(l => l.GetProperty("code").GetString()!, l => l.GetProperty("targets").Strings());
-        // The default configuration's third bundle (the multilingual model) stays loaded beside these two and adds en → hi.
-        targets["en"].Should().Contain(["fr", "de", "ro"]);
+        targets["en"].Should().BeEquivalentTo(["fr", "de", "ro"]);
         status.Should().Be(HttpStatusCode.OK);
         body.GetProperty("translatedText").GetString().Should().Be(Expected(English, "translation_en_to_ro"));
     }

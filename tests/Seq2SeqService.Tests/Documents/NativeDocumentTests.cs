@@ -110,6 +110,22 @@ public sealed class NativeDocumentTests
         problem.ToString().Should().Contain(says);
     }
 
+    [Theory]
+    [InlineData("target", "fr", "target_language")]
+    [InlineData("source", "en", "source_language")]
+    [InlineData("target", "", "target_language")]
+    public async Task The_first_forms_language_fields_are_a_400_naming_their_new_names(string field, string value, string name)
+    {
+        using var host = new DocumentHost();
+
+        var (status, problem, response) = await host.Client.PostAndReadAsync("/documents",
+            DocumentHost.Upload("notes.txt", "Good morning.", (field, value)));
+
+        status.Should().Be(HttpStatusCode.BadRequest, problem.ToString());
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        problem.GetProperty("errors").GetProperty(field)[0].GetString().Should().Contain(name);
+    }
+
     [Fact]
     public async Task A_missing_file_and_one_too_large_are_a_400_and_a_413_problem()
     {

@@ -8,12 +8,17 @@ namespace Seq2SeqService.Tests.Infrastructure;
 
 /// <summary>
 /// The service in-process with extra settings and service replacements (e.g. a gated batch runner). Logs only
-/// warnings and worse to keep test output readable, and runs one lane.
+/// warnings and worse to keep test output readable, and runs one lane. With <paramref name="ownBundles"/>, the
+/// settings' <c>Service:Models:Bundles</c> entries are the whole bundle list; otherwise they change appsettings.json's
+/// entries of the same index and leave the others loaded.
 /// </summary>
 public sealed class ServiceFactory(
     IReadOnlyDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+    Action<IServiceCollection>? services = null,
+    bool ownBundles = false) : WebApplicationFactory<Program>
 {
+    private const string BundleList = "Service:Models:Bundles";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // One lane unless a test asks for more: the gated and stepping models' tests count batches and rows, which
@@ -28,7 +33,18 @@ public sealed class ServiceFactory(
             all[key] = value;
         }
 
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(all));
+        builder.ConfigureAppConfiguration(configuration =>
+        {
+            if (ownBundles)
+            {
+                for (var i = 0; i < configuration.Sources.Count; i++)
+                {
+                    configuration.Sources[i] = new HiddenSectionSource(configuration.Sources[i], BundleList);
+                }
+            }
+
+            configuration.AddInMemoryCollection(all);
+        });
 
         if (services is not null)
         {
