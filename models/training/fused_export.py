@@ -10,8 +10,8 @@ What differs from torch.onnx's graphs, and why:
   operators because `cross_attentions` needs its probabilities, which MultiHeadAttention does not return.
 - the swish is `QuickGelu` with alpha 1 (x * sigmoid(x)); every projection is a `Gemm` with its bias over
   [tokens, d_model], so no Add, Reshape or Transpose sits between the matrix products.
-- the output projection reads the shared embedding through FusedMatMul's transB, so the matrix is stored once and
-  ONNX Runtime prepacks it instead of materialising a transposed copy.
+- the output projection is a MatMul over a Transpose of the shared embedding (stored once in the file; ONNX
+  Runtime folds the Transpose at load), as in torch's export, so quantize.py quantizes it the same way.
 Parameters keep their PyTorch names and layout ([out, in] weights, no folding), so onnx_weights.load_bundle
 reads these files back exactly as it reads onnx_export.py's."""
 import math
@@ -218,15 +218,17 @@ def decoder_model(model, with_past):
                              probs_out=CROSS_ATTENTIONS if i == n - 1 else None)
         x = g.residual_norm(x, c, p + ".encoder_attn_layer_norm", f"l{i}_h2")
         x = g.feed_forward(x, p, p + ".final_layer_norm", f"l{i}_h3")
-    # In 3D, so that the last node writes the graph output itself: a Reshape into an output copies it.
+    # In 3D, so that the last node writes the graph output itself: a Reshape into an output copies it. MatMul
+    # over a Transpose of the tied embedding, as torch exports it: ONNX Runtime folds the Transpose at load, and
+    # quantize.py recognises the pattern (it leaves a FusedMatMul float).
     x = g.op("Reshape", [x, shape3], "h_last")
+    embedding_t = g.op("Transpose", [g.param("model.shared.weight")], "embedding_t", perm=[1, 0])
     # Marian's final_logits_bias is a buffer that training leaves at zero: then adding it is a pass over the
     # largest tensor of the step for nothing, and onnx_weights reads its absence as zeros.
     if model.final_logits_bias.any():
-        logits = g.op("FusedMatMul", [x, g.param("model.shared.weight")], "logits_unbiased", domain=MS, transB=1)
-        g.op("Add", [logits, g.param("final_logits_bias")], "logits")
+        g.op("Add", [g.op("MatMul", [x, embedding_t], "logits_unbiased"), g.param("final_logits_bias")], "logits")
     else:
-        g.op("FusedMatMul", [x, g.param("model.shared.weight")], "logits", domain=MS, transB=1)
+        g.op("MatMul", [x, embedding_t], "logits")
 
     f32, i64 = TensorProto.FLOAT, TensorProto.INT64
     new_axes = ["batch_size", "decoder_sequence_length"]

@@ -83,7 +83,7 @@ class FusedExportTest(unittest.TestCase):
                 self.assertEqual(6, len(attention))
                 self.assertFalse([n for n in merged if n.op_type == "Concat" and "present" in "".join(n.output)])
                 logits = [n.op_type for n in merged if "logits" in n.output and n.op_type != "If"]
-                self.assertEqual(["Add", "Add"] if logits_bias else ["FusedMatMul", "FusedMatMul"], logits)
+                self.assertEqual(["Add", "Add"] if logits_bias else ["MatMul", "MatMul"], logits)
 
     @unittest.skipUnless(os.environ.get("ORT_NODE_PACKAGE"), "ORT_NODE_PACKAGE names no onnxruntime-node package")
     def test_onnx_runtime_matches_pytorch(self):
