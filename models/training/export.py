@@ -19,7 +19,8 @@ from bundle_files import write_bundle_files, write_json
 from decode import DecodeSettings
 from export_common import GOLDEN_SETTINGS, add_check_arguments, golden, print_summary
 from marian import MarianMT, MarianSize
-from onnx_export import export_all
+import fused_export
+import onnx_export
 from onnx_weights import load_bundle
 from parity import Report, check_greedy, check_join, check_tensors
 from prep import marian_vocab, read_pairs, train_spm
@@ -87,6 +88,9 @@ def main():
     ap.add_argument("--average", type=int, default=1, help="average the last N snapshots of the run")
     ap.add_argument("--out", required=True, help="bundle folder to write")
     ap.add_argument("--golden", required=True, help="folder for greedy.json and beam4.json")
+    ap.add_argument("--graphs", choices=("fused", "torch"), default="torch",
+                    help="fused: graphs written by fused_export.py (ONNX Runtime contrib operators, issue #27); "
+                         "torch: torch.onnx.export (onnx_export.py)")
     add_check_arguments(ap)
     args = ap.parse_args()
     # One thread: exports run beside the training job on a 2-core machine.
@@ -122,7 +126,7 @@ def main():
     onnx_dir = os.path.join(args.work, "onnx")
     shutil.rmtree(onnx_dir, ignore_errors=True)
     os.makedirs(onnx_dir)
-    paths = export_all(model, onnx_dir)
+    paths = (fused_export if args.graphs == "fused" else onnx_export).export_all(model, onnx_dir)
 
     fits = lambda text: len(sp.encode(text)) < cfg.max_position_embeddings
     dev = read_pairs(os.path.join(args.data, "dev.tsv"))
