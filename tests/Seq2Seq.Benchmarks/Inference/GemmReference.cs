@@ -9,15 +9,28 @@ namespace Seq2Seq.Benchmarks.Inference;
 /// What the cores do on the model's own matrix shapes: a float32 ONNX graph Y = A·W (A [rows, d_model] fed per run,
 /// W [d_model, FFN] and [d_model, vocabulary] random initializers ONNX Runtime prepacks, as it does the model's
 /// weights), run through ONNX Runtime's CPU provider with the engine's intra-op thread count, the two shapes
-/// alternating. The graph is written here as protobuf bytes: no ONNX builder exists among the .NET packages we use,
+/// alternating; with several lanes, each lane on its own thread with its own sessions, as the service's lanes run.
+/// The graph is written here as protobuf bytes: no ONNX builder exists among the .NET packages we use,
 /// and the five messages it needs are small.
 /// </summary>
 internal static class GemmReference
 {
-    /// <summary>GFLOP/s over both shapes together (total FLOPs / total time) after a warm-up, for about <paramref name="seconds"/>.</summary>
-    public static double Measure(int rows, int dModel, int ffn, int vocabulary, int threads, double seconds)
+    /// <summary>GFLOP/s over both shapes and all lanes together (total FLOPs / wall time) after a warm-up, for about
+    /// <paramref name="seconds"/>.</summary>
+    public static double Measure(int rows, int dModel, int ffn, int vocabulary, int threads, double seconds, int lanes = 1)
     {
-        var shapes = new[] { ffn, vocabulary };
+        var flops = new double[lanes];
+        using var ready = new Barrier(lanes + 1);
+        var workers = Enumerable.Range(0, lanes).Select(lane => new Thread(() => flops[lane] = Lane(rows, dModel, [ffn, vocabulary], threads, seconds, ready))).ToArray();
+        Array.ForEach(workers, w => w.Start());
+        ready.SignalAndWait();
+        var started = Stopwatch.GetTimestamp();
+        Array.ForEach(workers, w => w.Join());
+        return flops.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds / 1e9;
+    }
+
+    private static double Lane(int rows, int dModel, int[] shapes, int threads, double seconds, Barrier ready)
+    {
         using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         var sessions = shapes.Select(n => new InferenceSession(MatMulModel(dModel, n), options)).ToArray();
         try
@@ -40,6 +53,7 @@ internal static class GemmReference
             }
 
             RunBoth();
+            ready.SignalAndWait();
             long rounds = 0;
             var started = Stopwatch.GetTimestamp();
             while (Stopwatch.GetElapsedTime(started).TotalSeconds < seconds || rounds < 3)
@@ -48,8 +62,7 @@ internal static class GemmReference
                 rounds++;
             }
 
-            var flops = rounds * shapes.Sum(n => 2.0 * rows * dModel * n);
-            return flops / Stopwatch.GetElapsedTime(started).TotalSeconds / 1e9;
+            return rounds * shapes.Sum(n => 2.0 * rows * dModel * n);
         }
         finally
         {
