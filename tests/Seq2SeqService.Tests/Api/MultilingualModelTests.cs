@@ -18,6 +18,7 @@ public sealed class MultilingualModelTests(MultilingualModelTests.Host host) : I
         private readonly Lazy<ServiceFactory> first = new(() => new ServiceFactory(new Dictionary<string, string?>
         {
             ["Service:Models:Bundles:0:Path"] = Path.Combine(Bundles.RepoRoot, "models", Bundles.Multilingual),
+            ["Service:Models:Bundles:0:Variant"] = "fp32",
             ["Service:Models:Bundles:2:Path"] = Path.Combine(Bundles.RepoRoot, "tests", "fixtures", Bundles.TinyNllb),
         }));
 
