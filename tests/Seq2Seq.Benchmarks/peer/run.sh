@@ -53,8 +53,9 @@ echo "ours: time to ready $(wait_ready "http://127.0.0.1:$ours_port/health/ready
 pids+=($!)
 echo "peer: time to ready $(wait_ready "http://127.0.0.1:$peer_port/ready" "${pids[-1]}") s"
 
-read -r mflop gemm < <(dotnet run -c Release --project "$repo/tests/Seq2Seq.Benchmarks" -- flops --bundle "$bundle" \
-  --sentences "$sentences" | tee /dev/stderr | awk '$1 == "mflop_per_request" { m = $2 } $1 == "gemm_gflops" { g = $2 } END { print m, g }')
+flops=$(dotnet run -c Release --project "$repo/tests/Seq2Seq.Benchmarks" -- flops --bundle "$bundle" --sentences "$sentences")
+echo "$flops"
+read -r mflop gemm < <(awk '$1 == "mflop_per_request" { m = $2 } $1 == "gemm_gflops" { g = $2 } END { print m, g }' <<< "$flops")
 echo "useful work: $mflop MFLOP per request; GEMM reference $gemm GFLOP/s ($(nproc) lanes x 1 thread)"
 
 greedy='{"num_beams": 1}'
