@@ -48,10 +48,13 @@ Service__Models__Bundles__0__Path=$bundle Service__Limits__MaxRequestWork=100000
   Service__Queue__MaxQueuedWork=100000000 dotnet "$work/service/Seq2SeqService.dll" --urls "http://127.0.0.1:$ours_port" \
   > "$work/ours.log" 2>&1 &
 pids+=($!)
-echo "ours: time to ready $(wait_ready "http://127.0.0.1:$ours_port/health/ready" "${pids[-1]}") s"
+# wait_ready's exit ends only its command substitution, so a server that exits stops the run here, with its log.
+ready=$(wait_ready "http://127.0.0.1:$ours_port/health/ready" "${pids[-1]}") || { cat "$work/ours.log" >&2; exit 1; }
+echo "ours: time to ready $ready s"
 (cd "$work" && exec node peer-server.mjs "$work/models" default "$peer_port" > "$work/peer.log" 2>&1) &
 pids+=($!)
-echo "peer: time to ready $(wait_ready "http://127.0.0.1:$peer_port/ready" "${pids[-1]}") s"
+ready=$(wait_ready "http://127.0.0.1:$peer_port/ready" "${pids[-1]}") || { cat "$work/peer.log" >&2; exit 1; }
+echo "peer: time to ready $ready s"
 
 flops=$(dotnet run -c Release --project "$repo/tests/Seq2Seq.Benchmarks" -- flops --bundle "$bundle" --sentences "$sentences")
 echo "$flops"
