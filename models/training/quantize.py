@@ -8,9 +8,13 @@ one per tensor) and the following bias Add is folded into the node. This is the 
 graph optimizer reaches from DynamicQuantizeLinear + MatMulInteger. Token embeddings (a Gather of a float
 table by a graph input) may be stored as int8 with one scale per row and dequantized after the lookup.
 
-The rewrite is generic over graph inputs and outputs and walks If/Loop/Scan subgraphs: a weight used inside
-a subgraph (an outer-scope initializer, as in Optimum's merged decoder) is quantized once and stored in the
-outer graph, so both branches of the merged decoder share it.
+The rewrite is generic over graph inputs, outputs and the other operators (fused com.microsoft attention nodes
+stay as they are; the MatMuls around them are rewritten) and walks If/Loop/Scan subgraphs: a weight used inside
+a subgraph (an outer-scope initializer, as in Optimum's merged decoder, or a Constant node) is quantized once
+and stored in the outer graph, so both branches of the merged decoder share it.
+
+--nbits 8|4 writes `com.microsoft.MatMulNBits` instead (blockwise symmetric weights, int8 activations per block
+with accuracy_level 4): measured slower at batch 64 on this machine (docs/quantization.md), kept to re-measure.
 
     /usr/bin/python3 models/training/quantize.py --bundle models/marian-tatoeba-en-fr
 
@@ -37,6 +41,23 @@ def quantize_weight(w, per_channel):
     return q, scale
 
 
+def quantize_blocks(w, bits, block):
+    """w: [K, N] float -> MatMulNBits' B [N, K/block, block*bits/8] (uint8, default zero point 2^(bits-1), codes
+    packed low bits first) and scales [N, K/block]: symmetric per block of `block` weights along K."""
+    k, n = w.shape
+    blocks = -(-k // block)
+    wt = np.zeros((n, blocks * block), dtype=np.float32)
+    wt[:, :k] = w.T
+    wt = wt.reshape(n, blocks, block)
+    top = 2 ** (bits - 1) - 1
+    absmax = np.abs(wt).max(axis=2)
+    scale = np.where(absmax > 0, absmax / top, 1.0).astype(np.float32)
+    codes = (np.clip(np.rint(wt / scale[:, :, None]), -top, top) + 2 ** (bits - 1)).astype(np.uint8)
+    if bits == 4:
+        codes = codes[:, :, 0::2] | (codes[:, :, 1::2] << 4)
+    return codes, scale
+
+
 def quantize_rows(table):
     """table: [rows, dim] float. Symmetric int8 with one scale per row (an embedding lookup dequantizes a row)."""
     absmax = np.abs(table).max(axis=1)
@@ -46,8 +67,9 @@ def quantize_rows(table):
 
 
 class Quantizer:
-    def __init__(self, model, per_channel, output_projection, embeddings):
+    def __init__(self, model, per_channel, output_projection, embeddings, nbits=None):
         self.model = model
+        self.nbits = nbits
         self.per_channel = per_channel
         self.output_projection = output_projection
         self.embeddings = embeddings
@@ -58,7 +80,7 @@ class Quantizer:
         self.counts = {"matmul": 0, "gemm": 0, "gather": 0, "bias_folded": 0, "kept_fp32": 0}
 
     # Initializers are looked up in the outer graph too: subgraph nodes read them as outer-scope values. torch
-    # stores equal tensors once and reads the copies through Identity nodes.
+    # stores equal tensors once and reads the copies through Identity nodes, and may leave weights in Constant nodes.
     def constant(self, graph, name):
         for t in graph.initializer:
             if t.name == name:
@@ -68,6 +90,9 @@ class Quantizer:
         for node in graph.node:
             if node.op_type == "Identity" and node.output[0] == name:
                 return self.constant(graph, node.input[0])
+            if node.op_type == "Constant" and node.output[0] == name:
+                value = next((a.t for a in node.attribute if a.name == "value"), None)
+                return None if value is None else numpy_helper.to_array(value)
         return None
 
     def add_init(self, array, name):
@@ -171,9 +196,20 @@ class Quantizer:
         return [self.fused(node, w, source, transposed, bias, output)]
 
     def fused(self, node, w, source, transposed, bias, output):
+        if self.nbits:
+            bits, block, level = self.nbits
+            key = (source, transposed, "nbits")
+            if key not in self.cache:
+                q, scale = quantize_blocks(w, bits, block)
+                base = source + ("_T" if transposed else "")
+                self.cache[key] = (self.add_init(q, base + f"_q{bits}"), self.add_init(scale, base + f"_q{bits}_scale"))
+            q, scale = self.cache[key]
+            inputs = [node.input[0], q, scale] + (["", "", bias] if bias else [])
+            return helper.make_node("MatMulNBits", inputs, [output], name=(node.name or output) + "_quant", domain=MS_DOMAIN,
+                                    K=w.shape[0], N=w.shape[1], bits=bits, block_size=block, accuracy_level=level)
         q, scale = self.quantized_weight(source, transposed, w)
         inputs = [node.input[0], q, scale, ""] + ([bias] if bias else [])
-        return helper.make_node("DynamicQuantizeMatMul", inputs, [output], name=node.name + "_quant",
+        return helper.make_node("DynamicQuantizeMatMul", inputs, [output], name=(node.name or output) + "_quant",
                                 domain=MS_DOMAIN)
 
     def gather(self, graph, node):
@@ -221,9 +257,9 @@ def drop_unused_initializers(model):
     return dropped
 
 
-def quantize_file(src, dst, per_channel, output_projection, embeddings):
+def quantize_file(src, dst, per_channel, output_projection, embeddings, nbits=None):
     model = onnx.load(src)
-    q = Quantizer(model, per_channel, output_projection, embeddings)
+    q = Quantizer(model, per_channel, output_projection, embeddings, nbits)
     q.rewrite(model.graph, set())
     dropped = drop_unused_initializers(model)
     if not any(o.domain == MS_DOMAIN for o in model.opset_import):
@@ -274,6 +310,9 @@ def main():
                     help="quantize the MatMul that produces a graph output (the logits)")
     ap.add_argument("--embeddings", choices=["int8", "fp32"], default="int8",
                     help="token embedding tables (Gather by a graph input)")
+    ap.add_argument("--nbits", type=int, choices=[4, 8], help="MatMulNBits with this many bits instead of DynamicQuantizeMatMul")
+    ap.add_argument("--block-size", type=int, default=32, help="MatMulNBits block along K")
+    ap.add_argument("--accuracy-level", type=int, default=4, help="MatMulNBits accuracy_level (4: int8 activations)")
     ap.add_argument("--golden", help="also write greedy.json and beam4.json for the int8 graphs into this folder")
     ap.add_argument("--data", help="prep.py output folder (test.tsv), with --golden")
     ap.add_argument("--n-golden", type=int, default=50, help="test sentences in the golden files")
@@ -291,7 +330,8 @@ def main():
         if not os.path.exists(src):
             continue
         stats = quantize_file(src, os.path.join(out, f"{name}_quantized.onnx"), not args.per_tensor,
-                              args.output_projection == "int8", args.embeddings == "int8")
+                              args.output_projection == "int8", args.embeddings == "int8",
+                              (args.nbits, args.block_size, args.accuracy_level) if args.nbits else None)
         print(name, stats, flush=True)
         done += 1
     if not done:

@@ -18,6 +18,12 @@ if (args.Length > 0 && args[0] == "rowcost")
     return;
 }
 
+if (args.Length > 0 && args[0] == "flops")
+{
+    Seq2Seq.Benchmarks.Inference.FlopsHarness.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "profile")
 {
     Seq2Seq.Benchmarks.Inference.ProfileHarness.Run(args[1..]);

@@ -7,6 +7,9 @@
 # Service:Limits:MaxRequestWork and Service:Queue:MaxQueuedWork, which refuse it with 413 by design
 # (docs/reliability.md); this service therefore runs with both caps raised, which changes nothing for the
 # one-sentence requests.
+# Each peer line ends with the useful GFLOP/s (req/s x useful MFLOP per request, both servers translating the same
+# sentences with the same graphs) and its share of a float32 GEMM of the model's shapes measured by this run on the
+# same cores before the load (the engine benchmark's `flops` command; docs/performance.md#useful-gflops).
 # usage: tests/Seq2Seq.Benchmarks/peer/run.sh [rounds (default 3)] [phases (default "peer mixed")]
 #   (needs dotnet, node, npm; run from anywhere)
 set -euo pipefail
@@ -45,13 +48,25 @@ Service__Models__Bundles__0__Path=$bundle Service__Limits__MaxRequestWork=100000
   Service__Queue__MaxQueuedWork=100000000 dotnet "$work/service/Seq2SeqService.dll" --urls "http://127.0.0.1:$ours_port" \
   > "$work/ours.log" 2>&1 &
 pids+=($!)
-echo "ours: time to ready $(wait_ready "http://127.0.0.1:$ours_port/health/ready" "${pids[-1]}") s"
+# wait_ready's exit ends only its command substitution, so a server that exits stops the run here, with its log.
+ready=$(wait_ready "http://127.0.0.1:$ours_port/health/ready" "${pids[-1]}") || { cat "$work/ours.log" >&2; exit 1; }
+echo "ours: time to ready $ready s"
 (cd "$work" && exec node peer-server.mjs "$work/models" default "$peer_port" > "$work/peer.log" 2>&1) &
 pids+=($!)
-echo "peer: time to ready $(wait_ready "http://127.0.0.1:$peer_port/ready" "${pids[-1]}") s"
+ready=$(wait_ready "http://127.0.0.1:$peer_port/ready" "${pids[-1]}") || { cat "$work/peer.log" >&2; exit 1; }
+echo "peer: time to ready $ready s"
+
+flops=$(dotnet run -c Release --project "$repo/tests/Seq2Seq.Benchmarks" -- flops --bundle "$bundle" --sentences "$sentences")
+echo "$flops"
+read -r mflop gemm < <(awk '$1 == "mflop_per_request" { m = $2 } $1 == "gemm_gflops" { g = $2 } END { print m, g }' <<< "$flops")
+echo "useful work: $mflop MFLOP per request; GEMM reference $gemm GFLOP/s ($(nproc) lanes x 1 thread)"
 
 greedy='{"num_beams": 1}'
 load() { (cd "$work" && node load.mjs "$@"); }
+useful() { # a load.mjs JSON line -> the same line, then useful GFLOP/s and its share of the GEMM reference
+  awk -v m="$mflop" -v g="$gemm" '{ match($0, /"rps":[0-9.]+/); r = substr($0, RSTART + 6, RLENGTH - 6)
+    printf "%s useful %.1f GFLOP/s (%.0f %% of GEMM)\n", $0, r * m / 1000, 100 * r * m / 1000 / g }'
+}
 echo "## first 512 requests after ready, 64 clients (ours), then steady state"
 load "http://127.0.0.1:$ours_port/translate" 64 512 "$sentences" "$greedy"
 for clients in $([[ $phases == *peer* ]] && echo 1 8 64); do
@@ -63,7 +78,7 @@ for clients in $([[ $phases == *peer* ]] && echo 1 8 64); do
     if (( r % 2 )); then order="ours peer"; else order="peer ours"; fi
     for server in $order; do
       port=$([[ $server == ours ]] && echo "$ours_port" || echo "$peer_port")
-      echo "$server $(load "http://127.0.0.1:$port/translate" "$clients" "$requests" "$sentences" "$greedy")"
+      echo "$server $(load "http://127.0.0.1:$port/translate" "$clients" "$requests" "$sentences" "$greedy" | useful)"
     done
   done
 done
