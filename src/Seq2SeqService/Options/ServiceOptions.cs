@@ -9,10 +9,7 @@ public sealed class ModelBundleOptions
     /// <summary>Bundle folder: absolute, or relative to the content root or to the application folder.</summary>
     public string Path { get; set; } = "";
 
-    /// <summary>
-    /// Which graphs to run: <c>fp32</c> (the *.onnx files) or <c>quantized</c> (the *_quantized.onnx files); the default
-    /// bundle's entry in appsettings.json says <c>quantized</c>.
-    /// </summary>
+    /// <summary>Which graphs to run: <c>fp32</c> (the *.onnx files) or <c>quantized</c> (the *_quantized.onnx files).</summary>
     public string Variant { get; set; } = "fp32";
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed class CommandLineTests
 
             await File.WriteAllBytesAsync(Path.Combine(bundle, "encoder_model.onnx"), "not an onnx graph"u8.ToArray());
             var (exitCode, output) = await ServiceProcess.RunAsync(["--urls", $"http://127.0.0.1:{ServiceProcess.FreePort()}"],
-                new Dictionary<string, string> { ["Service__Models__Bundles__0__Path"] = bundle, ["Service__Models__Bundles__0__Variant"] = "fp32" });
+                new Dictionary<string, string> { ["Service__Models__Bundles__0__Path"] = bundle });
 
             exitCode.Should().Be(1);
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(output)

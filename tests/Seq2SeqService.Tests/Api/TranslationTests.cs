@@ -28,15 +28,11 @@ public sealed class TranslationTests
         { Bundles.TinyRecurrent, "beam4" },
     };
 
-    /// <summary>
-    /// The default bundle's entry in appsettings.json selects its int8 graphs (docs/quantization.md); each case alone,
-    /// since an int8 row's result depends slightly on its batch.
-    /// </summary>
     [Fact]
-    public async Task The_default_bundle_serves_its_int8_graphs_and_says_so_in_models()
+    public async Task The_quantized_variant_serves_the_int8_graphs_and_says_so_in_models()
     {
         var golden = Bundles.ReadGolden(Bundles.Default, "quantized/greedy");
-        using var factory = new ServiceFactory();
+        using var factory = new ServiceFactory(new Dictionary<string, string?> { ["Service:Models:Bundles:0:Variant"] = "quantized" });
         var client = factory.CreateClient();
 
         var models = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement.GetProperty("models");
@@ -50,23 +46,23 @@ public sealed class TranslationTests
     }
 
     [Fact]
-    public async Task Models_says_the_other_default_bundles_run_their_fp32_graphs()
+    public async Task Models_says_a_bundle_runs_its_fp32_graphs_by_default()
     {
-        using var factory = new ServiceFactory();
+        using var factory = new ServiceFactory(Bundles.SettingsFor(Bundles.Tiny));
 
         var models = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/models")).RootElement.GetProperty("models");
 
-        models.EnumerateArray().Select(m => m.GetProperty("variant").GetString()).Should().Equal("quantized", "fp32", "fp32");
+        models[0].GetProperty("variant").GetString().Should().Be("fp32");
     }
 
     /// <summary>
-    /// The default bundle ships int8 graphs beside its float ones, so with its fp32 graphs selected a lone greedy
-    /// request decodes speculatively; the output is the golden greedy output either way, and /models says which.
+    /// The default bundle ships int8 graphs beside its float ones, so a lone greedy request decodes
+    /// speculatively; the output is the golden greedy output either way, and /models says which.
     /// </summary>
     [Theory]
     [InlineData(null, 4)]
     [InlineData("8", 8)]
-    public async Task The_default_bundle_on_fp32_drafts_with_its_int8_graphs_and_says_so_in_models(string? draftTokens, int expected)
+    public async Task The_default_bundle_drafts_with_its_int8_graphs_and_says_so_in_models(string? draftTokens, int expected)
     {
         await ServesGoldenGreedyWithDraftTokens(draftTokens is null ? [] : new() { ["Service:Models:Bundles:0:DraftTokens"] = draftTokens }, expected);
         await ServesGoldenGreedyWithDraftTokens(new() { ["Service:Models:Bundles:0:Draft"] = "none" }, 0);
@@ -75,7 +71,7 @@ public sealed class TranslationTests
     private static async Task ServesGoldenGreedyWithDraftTokens(Dictionary<string, string?> settings, int expected)
     {
         var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
-        using var factory = new ServiceFactory(new Dictionary<string, string?>(settings) { [FirstBundleVariant] = "fp32" });
+        using var factory = new ServiceFactory(settings);
         var client = factory.CreateClient();
         var models = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement.GetProperty("models");
         models[0].GetProperty("draft_tokens").GetInt32().Should().Be(expected);
@@ -93,8 +89,7 @@ public sealed class TranslationTests
     public async Task Known_sentences_translate_to_the_golden_outputs(string bundle, string strategy)
     {
         var golden = Bundles.ReadGolden(bundle, strategy);
-        // The golden files of the default bundle are its float graphs'; its int8 ones are served by default.
-        using var factory = new ServiceFactory(new Dictionary<string, string?>(Bundles.SettingsFor(bundle)) { [FirstBundleVariant] = "fp32" });
+        using var factory = new ServiceFactory(Bundles.SettingsFor(bundle));
         var client = factory.CreateClient();
 
         var response = await client.PostAsJsonAsync("/translate", new
@@ -133,7 +128,6 @@ public sealed class TranslationTests
         using var factory = new ServiceFactory(new Dictionary<string, string?>
         {
             ["Service:Batching:MaxBatchSequences"] = "16",
-            [FirstBundleVariant] = "fp32",
         }, services =>
         {
             services.RemoveAll<IModelCatalog>();
@@ -248,7 +242,7 @@ public sealed class TranslationTests
     public async Task A_text_longer_than_the_model_positions_is_split_into_sentences_and_rejoined()
     {
         var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
-        using var factory = new ServiceFactory(new Dictionary<string, string?> { [FirstBundleVariant] = "fp32" });
+        using var factory = new ServiceFactory();
         var client = factory.CreateClient();
         var maxTokens = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement
             .GetProperty("models")[0].GetProperty("limits").GetProperty("max_input_tokens").GetInt32();
@@ -289,9 +283,6 @@ public sealed class TranslationTests
 
         texts[1].Should().Be(texts[0]).And.NotBeEmpty();
     }
-
-    /// <summary>The setting that selects the first bundle's float graphs, whose outputs the fp32 golden files hold.</summary>
-    private const string FirstBundleVariant = "Service:Models:Bundles:0:Variant";
 
     private static double MetricValue(string metrics, string series) =>
         double.Parse(metrics.Split('\n').Single(l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..],

@@ -15,17 +15,10 @@ public static class Bundles
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>
-    /// Settings that make a host serve <paramref name="bundle"/>: the default needs none. Another bundle takes the
-    /// default bundle's entry, and with it the entry's <c>Variant</c> unless reset (appsettings.json sets quantized).
-    /// </summary>
+    /// <summary>Settings that make a host serve <paramref name="bundle"/>: the default needs none.</summary>
     public static Dictionary<string, string?> SettingsFor(string bundle) => bundle is Default or Recurrent or Multilingual
         ? []
-        : new()
-        {
-            ["Service:Models:Bundles:0:Path"] = Path.Combine(RepoRoot, "tests", "fixtures", bundle),
-            ["Service:Models:Bundles:0:Variant"] = "fp32",
-        };
+        : new() { ["Service:Models:Bundles:0:Path"] = Path.Combine(RepoRoot, "tests", "fixtures", bundle) };
 
     public static Golden ReadGolden(string bundle, string strategy)
     {
