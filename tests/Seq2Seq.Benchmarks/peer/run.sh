@@ -45,7 +45,7 @@ wait_ready() { # url, pid -> seconds from now until 200
 }
 
 Service__Models__Bundles__0__Path=$bundle Service__Limits__MaxRequestWork=100000000 \
-  Service__Queue__MaxQueuedWork=100000000 dotnet "$work/service/Seq2SeqService.dll" --urls "http://127.0.0.1:$ours_port" \
+  Service__Queue__MaxQueuedWork=100000000 "$work/service/Seq2SeqService" --urls "http://127.0.0.1:$ours_port" \
   > "$work/ours.log" 2>&1 &
 pids+=($!)
 # wait_ready's exit ends only its command substitution, so a server that exits stops the run here, with its log.
