@@ -22,7 +22,7 @@ import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
 
-from onnx_export import CROSS_ATTENTIONS, DECODER_MASK, make_mask_optional, merge_decoders, past_names, present_names
+from onnx_export import CROSS_ATTENTIONS, DECODER_MASK, finish_decoders, merge_decoders, past_names, present_names
 
 OPSET = 17
 MS = "com.microsoft"
@@ -258,13 +258,6 @@ def export_all(model, out_dir):
     with torch.no_grad():
         onnx.save(encoder_model(model), paths["encoder_model"])
         no_past, with_past = decoder_model(model, False), decoder_model(model, True)
-    onnx.save(merge_decoders(no_past, with_past), paths["decoder_model_merged"])
     onnx.save(no_past, paths["decoder_model"])
     onnx.save(with_past, paths["decoder_with_past_model"])
-    for name in ("decoder_model", "decoder_with_past_model", "decoder_model_merged"):
-        graph = onnx.load(paths[name])
-        make_mask_optional(graph)
-        onnx.save(graph, paths[name])
-    for p in paths.values():
-        onnx.checker.check_model(p)
-    return paths
+    return finish_decoders(paths, merge_decoders(no_past, with_past))

@@ -138,7 +138,12 @@ def export_all(model, out_dir):
                 paths["decoder_with_past_model"], ["encoder_attention_mask", "input_ids"] + ins + [DECODER_MASK],
                 ["logits"] + outs + [CROSS_ATTENTIONS], axes)
 
-    merged = merge_decoders(onnx.load(paths["decoder_model"]), onnx.load(paths["decoder_with_past_model"]))
+    return finish_decoders(paths, merge_decoders(onnx.load(paths["decoder_model"]), onnx.load(paths["decoder_with_past_model"])))
+
+
+def finish_decoders(paths, merged):
+    """Saves the merged decoder, makes the decoder mask optional in the three decoder files and checks all four;
+    returns paths. Shared by both exports, so their files end alike."""
     onnx.save(merged, paths["decoder_model_merged"])
     for name in ("decoder_model", "decoder_with_past_model", "decoder_model_merged"):
         graph = onnx.load(paths[name])
