@@ -1,8 +1,11 @@
+using System.Diagnostics;
+
 namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
 /// A cohort's requests in admission order, which is also the order of their rows in the decoder batch, and the
-/// indices of those completed since the last report.
+/// indices of those completed since the last report. Requests get their first rows here, from the encoder, and
+/// cancelled ones leave their rows here.
 /// </summary>
 internal sealed class CohortEntries
 {
@@ -15,6 +18,9 @@ internal sealed class CohortEntries
     public int Count => _entries.Count;
 
     public CohortEntry this[int index] => _entries[index];
+
+    /// <summary>Whether a request that got rows asked for attention: from then on every step reads it.</summary>
+    public bool TracksAttention { get; private set; }
 
     /// <summary>Completed since <see cref="StartReport"/>; the caller reads it before the next report starts.</summary>
     public IReadOnlyList<int> Completed => _completed;
@@ -31,10 +37,36 @@ internal sealed class CohortEntries
     }
 
     /// <summary>
+    /// Adds entries for the requests and runs the encoder once over the live ones, which get a row each; their
+    /// decoder start tokens come out in <paramref name="startTokens"/>. Null when none is live.
+    /// </summary>
+    public IDecoderState? Encode(IReadOnlyList<GenerationRequest> requests, IModelRunner runner, out int[] startTokens)
+    {
+        var live = AddAll(requests, runner);
+        TracksAttention |= live.Any(e => e.Request.ReturnAttention);
+        startTokens = [.. live.Select(e => e.Request.Settings.DecoderStartTokenId)];
+        if (live.Count == 0)
+        {
+            return null;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var state = runner.Encode([.. live.Select(e => e.Request.SourceIds)]);
+        var encodeTime = Stopwatch.GetElapsedTime(started);
+        foreach (var entry in live)
+        {
+            entry.Rows = 1;
+            entry.EncodeTime = encodeTime;
+        }
+
+        return state;
+    }
+
+    /// <summary>
     /// Adds the requests after checking them all, so a refused admission leaves the cohort as it was; those already
     /// cancelled complete at once. Returns the live ones, in order.
     /// </summary>
-    public List<CohortEntry> AddAll(IReadOnlyList<GenerationRequest> requests, IModelRunner runner)
+    private List<CohortEntry> AddAll(IReadOnlyList<GenerationRequest> requests, IModelRunner runner)
     {
         var entries = requests.Select((request, i) => CohortEntry.For(request, i, runner)).ToList();
         var live = new List<CohortEntry>(entries.Count);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Seq2Seq.Inference.Generation;
 
 /// <summary>
@@ -18,21 +16,19 @@ public sealed class GenerationCohort : IDisposable
     private readonly IModelRunner _runner;
     private readonly CohortEntries _entries = new();
     private readonly NextRows _next = new();
+    private readonly RowTokens _tokens = new();
     private readonly CohortDraft _draft = new();
     private IDecoderState? _state;
-    private int[] _tokens = new int[16];
     private int _steps;
     private RunnerTimings _finalTimings;
-    private bool _tracksAttention;
 
     private GenerationCohort(IModelRunner runner, IReadOnlyList<GenerationRequest> requests, DraftModel? draft)
     {
         _runner = runner;
-        _state = Encode(requests, out var startTokens);
+        _state = _entries.Encode(requests, runner, out var startTokens);
         if (_state is not null)
         {
-            EnsureTokens(startTokens.Length);
-            startTokens.CopyTo(_tokens, 0);
+            _tokens.Set(0, startTokens);
             if (_state.Rows == 1)
             {
                 _draft.Start(draft, _state, _entries[_entries.Live().First().Index].Request);
@@ -98,10 +94,10 @@ public sealed class GenerationCohort : IDisposable
             return _entries.Completed;
         }
 
-        if (_entries.RemoveCancelled(_tokens, _next))
+        if (_entries.RemoveCancelled(_tokens.All, _next))
         {
             _state.Reorder(_next.Parents);
-            _next.Tokens.CopyTo(_tokens);
+            _tokens.Set(0, _next.Tokens);
         }
 
         if (_draft.Serves(_state))
@@ -120,9 +116,8 @@ public sealed class GenerationCohort : IDisposable
         }
         else if (_state.Rows > 0)
         {
-            RunStep(_state, _tokens, 0);
-            EnsureTokens(_next.Count);
-            _next.Tokens.CopyTo(_tokens);
+            RunStep(_state, _tokens.All, 0);
+            _tokens.Set(0, _next.Tokens);
         }
 
         if (_state.Rows == 0)
@@ -151,7 +146,7 @@ public sealed class GenerationCohort : IDisposable
         _entries.StartReport();
         _draft.Dispose();
         var firstNew = _entries.Count;
-        using var state = Encode(requests, out var startTokens);
+        using var state = _entries.Encode(requests, _runner, out var startTokens);
         if (state is null)
         {
             return _entries.Completed;
@@ -161,8 +156,7 @@ public sealed class GenerationCohort : IDisposable
         var rows = _state!.Rows;
         if (state.Rows > 0)
         {
-            EnsureTokens(rows + _next.Count);
-            _next.Tokens.CopyTo(_tokens.AsSpan(rows));
+            _tokens.Set(rows, _next.Tokens);
             _state.Append(state);
         }
         else
@@ -173,70 +167,11 @@ public sealed class GenerationCohort : IDisposable
         return _entries.Completed;
     }
 
-    /// <summary>Adds entries for the requests and encodes the live ones; null when none is live.</summary>
-    private IDecoderState? Encode(IReadOnlyList<GenerationRequest> requests, out int[] startTokens)
-    {
-        var live = _entries.AddAll(requests, _runner);
-        _tracksAttention |= live.Any(e => e.Request.ReturnAttention);
-        startTokens = [.. live.Select(e => e.Request.Settings.DecoderStartTokenId)];
-        if (live.Count == 0)
-        {
-            return null;
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        var state = _runner.Encode([.. live.Select(e => e.Request.SourceIds)]);
-        var encodeTime = Stopwatch.GetElapsedTime(started);
-        foreach (var entry in live)
-        {
-            entry.Rows = 1;
-            entry.EncodeTime = encodeTime;
-        }
-
-        return state;
-    }
-
-    /// <summary>
-    /// One decoder call on <paramref name="state"/>, whose rows belong to the live entries from
-    /// <paramref name="firstEntry"/> on, in order; leaves the continuing rows and their tokens in _next.
-    /// </summary>
+    /// <summary>A <see cref="BatchStep"/> over the rows of the live entries from <paramref name="firstEntry"/> on.</summary>
     private void RunStep(IDecoderState state, ReadOnlySpan<int> tokens, int firstEntry)
     {
-        var rows = state.Rows;
-        var logits = state.Step(tokens[..rows]);
-        var now = Stopwatch.GetTimestamp();
+        BatchStep.Run(state, tokens, _entries, firstEntry, _next, _runner.VocabSize);
         _steps++;
-        var vocab = _runner.VocabSize;
-        var attention = _tracksAttention ? ((IAttentionState)state).Attention : default;
-        var width = _tracksAttention ? ((IAttentionState)state).SourceWidth : 0;
-        _next.Clear();
-        foreach (var (i, offset) in _entries.Live(firstEntry))
-        {
-            var entry = _entries[i];
-            entry.Stepped(now);
-            _next.SourceOffset = offset;
-            var before = _next.Count;
-            if (entry.Request.ReturnAttention)
-            {
-                entry.Search.RecordAttention(attention.Slice(offset * width, entry.Rows * width), width);
-            }
-
-            entry.Search.Advance(logits.Slice(offset * vocab, entry.Rows * vocab), _next);
-            entry.Rows = _next.Count - before;
-            if (entry.Search.IsDone)
-            {
-                _entries.Complete(i, cancelled: false);
-            }
-            else
-            {
-                entry.Appended(_next.Tokens[before]);
-            }
-        }
-
-        if (!_next.IsIdentity(rows))
-        {
-            state.Reorder(_next.Parents);
-        }
     }
 
     /// <summary>Lets the draft's guessing alongside run to its end each step (<see cref="DraftGuesses.LetAheadFinish"/>).</summary>
@@ -244,14 +179,6 @@ public sealed class GenerationCohort : IDisposable
 
     /// <summary>Draft guesses made alongside the model's checks that a later step used (see <see cref="DraftAlongside"/>).</summary>
     internal int GuessesCarried => _draft.Carried;
-
-    private void EnsureTokens(int count)
-    {
-        if (_tokens.Length < count)
-        {
-            Array.Resize(ref _tokens, Math.Max(count, _tokens.Length * 2));
-        }
-    }
 
     private void ReleaseState()
     {
