@@ -22,6 +22,7 @@ writes encoder_model_quantized.onnx and decoder_model_merged_quantized.onnx (or 
 *_quantized.onnx) beside the fp32 files, with the defaults chosen by measurement (docs/quantization.md).
 """
 import argparse
+import json
 import os
 import sys
 
@@ -39,6 +40,15 @@ def quantize_weight(w, per_channel):
     scale = np.where(absmax > 0, absmax / 127.0, 1.0).astype(np.float32)
     q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
     return q, scale
+
+
+def activation_quantization(low, high):
+    """uint8 scale and zero point of a calibrated range, as DynamicQuantizeLinear derives them from a tensor's
+    own range: the range widened to include 0, scale = range / 255, the zero point rounded half to even."""
+    low, high = min(float(low), 0.0), max(float(high), 0.0)
+    scale = np.float32((high - low) / 255.0) if high > low else np.float32(1.0)
+    zero = int(np.clip(np.rint(-low / scale), 0, 255))
+    return float(scale), zero
 
 
 def quantize_blocks(w, bits, block):
@@ -67,9 +77,10 @@ def quantize_rows(table):
 
 
 class Quantizer:
-    def __init__(self, model, per_channel, output_projection, embeddings, nbits=None):
+    def __init__(self, model, per_channel, output_projection, embeddings, nbits=None, ranges=None):
         self.model = model
         self.nbits = nbits
+        self.ranges = ranges
         self.per_channel = per_channel
         self.output_projection = output_projection
         self.embeddings = embeddings
@@ -77,6 +88,7 @@ class Quantizer:
         self.inits = {t.name: t for t in self.main.initializer}
         self.graph_inputs = {i.name for i in self.main.input}
         self.cache = {}
+        self.static_inputs = {}
         self.counts = {"matmul": 0, "gemm": 0, "gather": 0, "bias_folded": 0, "kept_fp32": 0}
 
     # Initializers are looked up in the outer graph too: subgraph nodes read them as outer-scope values. torch
@@ -171,7 +183,7 @@ class Quantizer:
                     return None
                 bias = self.add_init(b.reshape(-1).astype(np.float32), bias + "_vector")
             self.counts["gemm"] += 1
-            return [self.fused(node, w, source, transposed, bias, node.output[0])]
+            return self.fused(graph, node, w, source, transposed, bias, node.output[0])
         w, source, transposed, transpose = self.weight_of(graph, node.input[1], producers)
         if w is None or w.ndim != 2 or w.dtype != np.float32:
             return None
@@ -193,9 +205,10 @@ class Quantizer:
         if transpose is not None and len(consumers.get(transpose.output[0], [])) == 1:
             removed.add(id(transpose))
         self.counts["matmul"] += 1
-        return [self.fused(node, w, source, transposed, bias, output)]
+        return self.fused(graph, node, w, source, transposed, bias, output)
 
-    def fused(self, node, w, source, transposed, bias, output):
+    def fused(self, graph, node, w, source, transposed, bias, output):
+        """The nodes that replace one product."""
         if self.nbits:
             bits, block, level = self.nbits
             key = (source, transposed, "nbits")
@@ -205,12 +218,28 @@ class Quantizer:
                 self.cache[key] = (self.add_init(q, base + f"_q{bits}"), self.add_init(scale, base + f"_q{bits}_scale"))
             q, scale = self.cache[key]
             inputs = [node.input[0], q, scale] + (["", "", bias] if bias else [])
-            return helper.make_node("MatMulNBits", inputs, [output], name=(node.name or output) + "_quant", domain=MS_DOMAIN,
-                                    K=w.shape[0], N=w.shape[1], bits=bits, block_size=block, accuracy_level=level)
+            return [helper.make_node("MatMulNBits", inputs, [output], name=(node.name or output) + "_quant", domain=MS_DOMAIN,
+                                    K=w.shape[0], N=w.shape[1], bits=bits, block_size=block, accuracy_level=level)]
         q, scale = self.quantized_weight(source, transposed, w)
-        inputs = [node.input[0], q, scale, ""] + ([bias] if bias else [])
-        return helper.make_node("DynamicQuantizeMatMul", inputs, [output], name=(node.name or output) + "_quant",
-                                domain=MS_DOMAIN)
+        name = (node.name or output) + "_quant"
+        if self.ranges is None:
+            inputs = [node.input[0], q, scale, ""] + ([bias] if bias else [])
+            return [helper.make_node("DynamicQuantizeMatMul", inputs, [output], name=name, domain=MS_DOMAIN)]
+        if source not in self.ranges:
+            raise ValueError(f"no activation range for {source} (calibrate.py writes one per weight)")
+        base = source + ("_T" if transposed else "")
+        a_scale, a_zero = activation_quantization(*self.ranges[source])
+        a_scale_name = self.add_init(np.array(a_scale, dtype=np.float32), base + "_input_scale")
+        a_zero_name = self.add_init(np.array(a_zero, dtype=np.uint8), base + "_input_zero_point")
+        # Products reading the same tensor with the same range (q, k and v) share one QuantizeLinear.
+        key = (id(graph), node.input[0], a_scale, a_zero)
+        nodes = []
+        if key not in self.static_inputs:
+            self.static_inputs[key] = node.input[0] + f"_uint8_{len(self.static_inputs)}"
+            nodes.append(helper.make_node("QuantizeLinear", [node.input[0], a_scale_name, a_zero_name],
+                                          [self.static_inputs[key]], name=name + "_input"))
+        inputs = [self.static_inputs[key], q, a_scale_name, scale, a_zero_name, "", bias]
+        return nodes + [helper.make_node("MatMulIntegerToFloat", inputs, [output], name=name, domain=MS_DOMAIN)]
 
     def gather(self, graph, node):
         """Gather(table, ids) with ids a graph input: int8 rows, dequantized after the lookup."""
@@ -257,9 +286,9 @@ def drop_unused_initializers(model):
     return dropped
 
 
-def quantize_file(src, dst, per_channel, output_projection, embeddings, nbits=None):
+def quantize_file(src, dst, per_channel, output_projection, embeddings, nbits=None, ranges=None):
     model = onnx.load(src)
-    q = Quantizer(model, per_channel, output_projection, embeddings, nbits)
+    q = Quantizer(model, per_channel, output_projection, embeddings, nbits, ranges)
     q.rewrite(model.graph, set())
     dropped = drop_unused_initializers(model)
     if not any(o.domain == MS_DOMAIN for o in model.opset_import):
@@ -270,6 +299,17 @@ def quantize_file(src, dst, per_channel, output_projection, embeddings, nbits=No
     os.replace(tmp, dst)
     return {**q.counts, "initializers_dropped": dropped, "bytes_fp32": os.path.getsize(src),
             "bytes_int8": os.path.getsize(dst)}
+
+
+def write_ort_config(folder, per_channel):
+    """Optimum's ort_config.json, its `quantization` part: the service serves a bundle's int8 graphs by default
+    when they say `is_static` (Variant auto, docs/quantization.md), since then a row's result does not depend on
+    its batch."""
+    from bundle_files import write_json
+    write_json(os.path.join(folder, "ort_config.json"), {"quantization": {
+        "is_static": True, "format": "QOperator", "activations_dtype": "QUInt8", "activations_symmetric": False,
+        "weights_dtype": "QInt8", "weights_symmetric": True, "per_channel": per_channel, "reduce_range": False,
+        "operators_to_quantize": ["MatMul", "Gemm", "Gather"]}})
 
 
 def write_golden(bundle, folder, data, golden_dir, n):
@@ -313,12 +353,20 @@ def main():
     ap.add_argument("--nbits", type=int, choices=[4, 8], help="MatMulNBits with this many bits instead of DynamicQuantizeMatMul")
     ap.add_argument("--block-size", type=int, default=32, help="MatMulNBits block along K")
     ap.add_argument("--accuracy-level", type=int, default=4, help="MatMulNBits accuracy_level (4: int8 activations)")
+    ap.add_argument("--activations", help="calibrate.py's ranges JSON: static activation scales (QuantizeLinear + "
+                    "MatMulIntegerToFloat), so that a row's result does not depend on its batch; default dynamic")
     ap.add_argument("--golden", help="also write greedy.json and beam4.json for the int8 graphs into this folder")
     ap.add_argument("--data", help="prep.py output folder (test.tsv), with --golden")
     ap.add_argument("--n-golden", type=int, default=50, help="test sentences in the golden files")
     args = ap.parse_args()
     if args.golden and not args.data:
         ap.error("--golden needs --data")
+    if args.activations and args.nbits:
+        ap.error("--activations applies to int8 products, not MatMulNBits")
+    ranges = None
+    if args.activations:
+        with open(args.activations, encoding="utf-8") as f:
+            ranges = json.load(f)["ranges"]
     folder = args.bundle
     if not os.path.exists(os.path.join(folder, "encoder_model.onnx")) and os.path.isdir(os.path.join(folder, "onnx")):
         folder = os.path.join(folder, "onnx")
@@ -331,11 +379,13 @@ def main():
             continue
         stats = quantize_file(src, os.path.join(out, f"{name}_quantized.onnx"), not args.per_tensor,
                               args.output_projection == "int8", args.embeddings == "int8",
-                              (args.nbits, args.block_size, args.accuracy_level) if args.nbits else None)
+                              (args.nbits, args.block_size, args.accuracy_level) if args.nbits else None, ranges)
         print(name, stats, flush=True)
         done += 1
     if not done:
         sys.exit(f"no ONNX graph ({', '.join(GRAPHS)}) in {folder}")
+    if ranges is not None:
+        write_ort_config(args.out or args.bundle, not args.per_tensor)
     if args.golden:
         write_golden(args.bundle, out, args.data, args.golden, args.n_golden)
 

@@ -9,7 +9,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from quantize import quantize_blocks, quantize_file
+from quantize import activation_quantization, quantize_blocks, quantize_file
 
 D = 32
 
@@ -54,11 +54,11 @@ def ops(graph):
 
 
 class QuantizeAnyGraphTest(unittest.TestCase):
-    def quantized(self, nbits=None):
+    def quantized(self, nbits=None, ranges=None):
         with tempfile.TemporaryDirectory() as folder:
             src, dst = os.path.join(folder, "m.onnx"), os.path.join(folder, "m_quantized.onnx")
             onnx.save(model(), src)
-            stats = quantize_file(src, dst, True, True, True, nbits)
+            stats = quantize_file(src, dst, True, True, True, nbits, ranges)
             return onnx.load(dst), stats
 
     def test_every_constant_weight_matmul_is_replaced_in_both_branches_and_attention_is_kept(self):
@@ -92,6 +92,23 @@ class QuantizeAnyGraphTest(unittest.TestCase):
         node = next(n for n in ops(m.graph) if n.op_type == "MatMulNBits")
         attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
         self.assertEqual((attrs["K"], attrs["N"], attrs["bits"], attrs["block_size"], attrs["accuracy_level"]), (D, D, 8, 32, 4))
+
+    def test_static_ranges_quantize_each_input_once_with_the_calibrated_scale(self):
+        ranges = {"wq": [-2.0, 3.0], "wk": [-2.0, 3.0], "wv": [-2.0, 3.0], "outer_w": [-1.0, 1.0], "then_w": [-1.0, 1.0]}
+        with self.assertRaisesRegex(ValueError, "no activation range"):
+            self.quantized(ranges={k: v for k, v in ranges.items() if k != "wv"})
+        m, _ = self.quantized(ranges=ranges)
+        kinds = [n.op_type for n in ops(m.graph)]
+        self.assertNotIn("DynamicQuantizeMatMul", kinds)
+        self.assertEqual(kinds.count("MatMulIntegerToFloat"), 5)
+        # q, k and v read one tensor with one range: one QuantizeLinear; each If branch quantizes in its own scope.
+        self.assertEqual(kinds.count("QuantizeLinear"), 3)
+        inits = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
+        scale, zero = inits["wq_input_scale"], inits["wq_input_zero_point"]
+        self.assertEqual(zero.dtype, np.uint8)
+        self.assertAlmostEqual(float(scale), 5.0 / 255, places=7)
+        self.assertEqual(int(zero), round(2.0 / (5.0 / 255)))
+        self.assertEqual(activation_quantization(0.5, 2.0), (np.float32(2.0 / 255), 0), "the range includes 0")
 
 
 if __name__ == "__main__":

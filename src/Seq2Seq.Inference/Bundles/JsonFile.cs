@@ -47,6 +47,9 @@ internal sealed class JsonFile
         ? new JsonFile(Path, value, $"{_prefix}{name}.")
         : throw new ModelBundleException(Path, _prefix + name, $"must be an object, not {value.GetRawText()}.");
 
+    /// <summary>The object at <paramref name="name"/>, or null when the field is absent.</summary>
+    public JsonFile? OptionalObject(string name) => Has(name) ? Nested(name, _root.GetProperty(name)) : null;
+
     public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public int Int(string name, int? fallback = null)

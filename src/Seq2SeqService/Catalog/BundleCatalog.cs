@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Seq2Seq.Inference;
+using Seq2Seq.Inference.Bundles;
 using Seq2Seq.Inference.Runtime;
 using Seq2SeqService.Options;
 using Seq2SeqService.Segmentation;
@@ -29,7 +30,8 @@ public sealed class BundleCatalog : IModelCatalog, IDisposable
             var folder = Locate(bundle.Path, environment.ContentRootPath, $"{ModelsOptions.Section}:Bundles:{i}:Path");
             BundleVariants.TryParse(bundle.Variant, out var variant);
             BundleDrafts.TryParse(bundle.Draft, out var draft);
-            return new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, variant, draft, bundle.DraftTokens),
+            var graphs = variant ?? VariantChoice.Preferred(folder);
+            return new EngineModel(BundleNames.Of(bundle), TranslationModel.Load(folder, runnerOptions, graphs, draft, bundle.DraftTokens),
                 SentenceSplittingNames.Parse(bundle.SplitSentences)!.Value, new LengthGuard(bundle.MaxLengthFactor, bundle.MaxLengthOffset), bundle.RepeatGuard);
         }));
         Default = settings.Default is { } name ? _models.First(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) : _models[0];

@@ -52,7 +52,7 @@ public static class OptionsRules
         {
             checks.Require(!string.IsNullOrWhiteSpace(options.Bundles[i].Path), $"Bundles:{i}:Path", "is empty");
             checks.Require(BundleVariants.TryParse(options.Bundles[i].Variant, out _), $"Bundles:{i}:Variant",
-                $"= '{options.Bundles[i].Variant}' is not fp32 or quantized");
+                $"= '{options.Bundles[i].Variant}' is not auto, fp32 or quantized");
             checks.Require(BundleDrafts.TryParse(options.Bundles[i].Draft, out _), $"Bundles:{i}:Draft",
                 $"= '{options.Bundles[i].Draft}' is not auto, required or none");
             checks.Range($"Bundles:{i}:DraftTokens", options.Bundles[i].DraftTokens, 1, DraftModel.MaxTokens);
@@ -140,8 +140,21 @@ public static class OptionsRules
 /// <summary>The graphs a bundle's <c>Variant</c> setting selects.</summary>
 public static class BundleVariants
 {
-    public static bool TryParse(string? value, out ModelVariant variant) =>
-        Enum.TryParse(value, ignoreCase: true, out variant) && Enum.IsDefined(variant);
+    public const string Auto = "auto";
+
+    /// <summary>A variant, or null for <c>auto</c> (the bundle's own choice, <see cref="VariantChoice.Preferred"/>).</summary>
+    public static bool TryParse(string? value, out ModelVariant? variant)
+    {
+        variant = null;
+        if (string.Equals(value, Auto, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var known = Enum.TryParse(value, ignoreCase: true, out ModelVariant parsed) && Enum.IsDefined(parsed);
+        variant = known ? parsed : null;
+        return known;
+    }
 
     /// <summary>The setting's spelling of a variant, as /models shows it.</summary>
     public static string Name(ModelVariant variant) => variant.ToString().ToLowerInvariant();

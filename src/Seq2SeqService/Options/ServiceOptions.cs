@@ -9,8 +9,12 @@ public sealed class ModelBundleOptions
     /// <summary>Bundle folder: absolute, or relative to the content root or to the application folder.</summary>
     public string Path { get; set; } = "";
 
-    /// <summary>Which graphs to run: <c>fp32</c> (the *.onnx files) or <c>quantized</c> (the *_quantized.onnx files).</summary>
-    public string Variant { get; set; } = "fp32";
+    /// <summary>
+    /// Which graphs to run: <c>fp32</c> (the *.onnx files), <c>quantized</c> (the *_quantized.onnx files) or
+    /// <c>auto</c>: the int8 graphs when the bundle's ort_config.json says their activation scales are static (a
+    /// row's result then does not depend on its batch), else fp32 (docs/quantization.md#choosing-the-variant).
+    /// </summary>
+    public string Variant { get; set; } = BundleVariants.Auto;
 
     /// <summary>
     /// Speculative decoding for a greedy request that runs alone (docs/decoding.md): <c>auto</c> (the default)

@@ -1,15 +1,15 @@
 // The peer: transformers.js serving the same ONNX files behind a minimal HTTP server.
-// usage: node peer-server.mjs <models root> <model id> <port>
+// usage: node peer-server.mjs <models root> <model id> <port> [dtype: fp32 (default) or q8, the *_quantized.onnx files]
 // POST /translate {"text": "...", "options": {"num_beams": n, "max_new_tokens": n}} -> {"translation": "..."}
 // GET /ready -> 200 once the pipeline is loaded and has translated one sentence.
 import http from 'node:http';
 import { env, pipeline } from '@huggingface/transformers';
 
-const [root, modelId, port] = process.argv.slice(2);
+const [root, modelId, port, dtype = 'fp32'] = process.argv.slice(2);
 env.allowRemoteModels = false;
 env.localModelPath = root;
 const started = performance.now();
-const translator = await pipeline('translation', modelId, { dtype: 'fp32' });
+const translator = await pipeline('translation', modelId, { dtype });
 await translator('Hello.', { max_new_tokens: 8 });
 const readyMs = performance.now() - started;
 

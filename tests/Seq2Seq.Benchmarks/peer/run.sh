@@ -10,7 +10,9 @@
 # Each peer line ends with the useful GFLOP/s (req/s x useful MFLOP per request, both servers translating the same
 # sentences with the same graphs) and its share of a float32 GEMM of the model's shapes measured by this run on the
 # same cores before the load (the engine benchmark's `flops` command; docs/performance.md#useful-gflops).
-# usage: tests/Seq2Seq.Benchmarks/peer/run.sh [rounds (default 3)] [phases (default "peer mixed")]
+# This service serves what the bundle's Variant setting chooses (auto: its static int8 graphs); the peer runs the
+# float graphs, or with PEER_DTYPE=q8 the same int8 files (transformers.js's name for *_quantized.onnx).
+# usage: [PEER_DTYPE=fp32|q8] tests/Seq2Seq.Benchmarks/peer/run.sh [rounds (default 3)] [phases (default "peer mixed")]
 #   (needs dotnet, node, npm; run from anywhere)
 set -euo pipefail
 rounds=${1:-3}
@@ -34,8 +36,9 @@ mkdir -p "$work/models/default/onnx"
 for f in config.json generation_config.json tokenizer.json tokenizer_config.json special_tokens_map.json vocab.json source.spm target.spm; do
   ln -s "$bundle/$f" "$work/models/default/$f"
 done
-ln -s "$bundle/encoder_model.onnx" "$work/models/default/onnx/encoder_model.onnx"
-ln -s "$bundle/decoder_model_merged.onnx" "$work/models/default/onnx/decoder_model_merged.onnx"
+for f in encoder_model decoder_model_merged encoder_model_quantized decoder_model_merged_quantized; do
+  ln -s "$bundle/$f.onnx" "$work/models/default/onnx/$f.onnx"
+done
 dotnet publish "$repo/src/Seq2SeqService" -c Release -o "$work/service" > "$work/publish.log"
 
 wait_ready() { # url, pid -> seconds from now until 200
@@ -50,8 +53,8 @@ Service__Models__Bundles__0__Path=$bundle Service__Limits__MaxRequestWork=100000
 pids+=($!)
 # wait_ready's exit ends only its command substitution, so a server that exits stops the run here, with its log.
 ready=$(wait_ready "http://127.0.0.1:$ours_port/health/ready" "${pids[-1]}") || { cat "$work/ours.log" >&2; exit 1; }
-echo "ours: time to ready $ready s"
-(cd "$work" && exec node peer-server.mjs "$work/models" default "$peer_port" > "$work/peer.log" 2>&1) &
+echo "ours: time to ready $ready s, $(curl -s "http://127.0.0.1:$ours_port/models" | grep -o '"variant":"[a-z0-9]*"' | head -1); peer dtype ${PEER_DTYPE:-fp32}"
+(cd "$work" && exec node peer-server.mjs "$work/models" default "$peer_port" "${PEER_DTYPE:-fp32}" > "$work/peer.log" 2>&1) &
 pids+=($!)
 ready=$(wait_ready "http://127.0.0.1:$peer_port/ready" "${pids[-1]}") || { cat "$work/peer.log" >&2; exit 1; }
 echo "peer: time to ready $ready s"

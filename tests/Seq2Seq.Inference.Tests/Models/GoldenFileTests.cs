@@ -14,12 +14,6 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
     private const string Quantized = "quantized/";
 
     /// <summary>
-    /// A float rounding difference between PyTorch and ONNX Runtime that moves an activation across a
-    /// quantization step changes that activation by a whole step, so int8 scores agree less closely.
-    /// </summary>
-    private const double QuantizedScoreTolerance = 1e-2;
-
-    /// <summary>
     /// Such a step can also reorder two beam candidates that were that close and send the int8 search down
     /// another path (1 of the 50 cases at the last regeneration): at most one case in this many may.
     /// </summary>
@@ -134,7 +128,7 @@ public class GoldenFileTests(LoadedModels models, ITestOutputHelper output)
 
         if (@case.Score is { } score)
         {
-            var tolerance = model.Variant == ModelVariant.Quantized ? QuantizedScoreTolerance : 1e-4;
+            var tolerance = model.Variant == ModelVariant.Quantized ? NearTie.QuantizedTolerance : 1e-4;
             best.Score.Should().BeApproximately(score, tolerance, "source \"{0}\"", @case.Source);
         }
 

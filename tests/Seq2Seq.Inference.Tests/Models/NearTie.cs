@@ -12,6 +12,12 @@ internal static class NearTie
 {
     public const double Tolerance = 1e-4;
 
+    /// <summary>
+    /// A float rounding difference that moves an activation across an int8 quantization step changes that
+    /// activation by a whole step, so int8 scores agree less closely (and only such close decisions may flip).
+    /// </summary>
+    public const double QuantizedTolerance = 1e-2;
+
     public static double Margin(IModelRunner runner, GenerationSettings settings, int[] source, int[] a, int[] b)
     {
         var step = 0;

@@ -60,7 +60,7 @@ public sealed class CommandLineTests
     [InlineData("Service__Auth__ProtectMetrics", "true", "Service:Auth:ProtectMetrics was removed: set Service:Server:OperatorKey")]
     [InlineData("Service__Auth__ProtectSwagger", "false", "Service:Auth:ProtectSwagger was removed: set Service:Server:OperatorKey")]
     [InlineData("Service__Server__MaxConcurrentConnections", "0", "Service:Server:MaxConcurrentConnections = 0 is outside")]
-    [InlineData("Service__Models__Bundles__0__Variant", "int4", "Service:Models:Bundles:0:Variant = 'int4' is not fp32 or quantized")]
+    [InlineData("Service__Models__Bundles__0__Variant", "int4", "Service:Models:Bundles:0:Variant = 'int4' is not auto, fp32 or quantized")]
     [InlineData("Service__Models__Bundles__0__Draft", "yes", "Service:Models:Bundles:0:Draft = 'yes' is not auto, required or none")]
     [InlineData("Service__Models__Bundles__0__DraftTokens", "17", "Service:Models:Bundles:0:DraftTokens = 17 is outside [1, 16]")]
     [InlineData("Service__Models__Bundles__1__Draft", "required", "cannot have a draft")]

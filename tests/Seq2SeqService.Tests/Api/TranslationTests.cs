@@ -20,6 +20,8 @@ public sealed class TranslationTests
     {
         { Bundles.Default, "greedy" },
         { Bundles.Default, "beam4" },
+        { Bundles.Default, "quantized/greedy" },
+        { Bundles.Default, "quantized/beam4" },
         { Bundles.Tiny, "greedy" },
         { Bundles.Tiny, "beam4" },
         { Bundles.Recurrent, "greedy" },
@@ -28,15 +30,23 @@ public sealed class TranslationTests
         { Bundles.TinyRecurrent, "beam4" },
     };
 
-    [Fact]
-    public async Task The_quantized_variant_serves_the_int8_graphs_and_says_so_in_models()
+    /// <summary>
+    /// The default bundle's ort_config.json says its int8 graphs have static activation scales, so <c>auto</c>
+    /// (the default) serves them, as <c>quantized</c> does; they have no draft (only float graphs check one).
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("auto")]
+    [InlineData("quantized")]
+    public async Task The_default_bundle_serves_its_static_int8_graphs_and_says_so_in_models(string? variant)
     {
-        var golden = Bundles.ReadGolden(Bundles.Default, "quantized/greedy");
-        using var factory = new ServiceFactory(new Dictionary<string, string?> { ["Service:Models:Bundles:0:Variant"] = "quantized" });
+        var golden = Bundles.ServedByDefault("greedy");
+        using var factory = new ServiceFactory(variant is null ? new Dictionary<string, string?>() : new() { ["Service:Models:Bundles:0:Variant"] = variant });
         var client = factory.CreateClient();
 
         var models = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement.GetProperty("models");
         models[0].GetProperty("variant").GetString().Should().Be("quantized");
+        models[0].GetProperty("draft_tokens").GetInt32().Should().Be(0);
         foreach (var @case in golden.Cases.Take(5))
         {
             var response = await client.PostAsJsonAsync("/translate", new { text = @case.Source, options = golden.Settings.AsOptions() });
@@ -56,8 +66,8 @@ public sealed class TranslationTests
     }
 
     /// <summary>
-    /// The default bundle ships int8 graphs beside its float ones, so a lone greedy request decodes
-    /// speculatively; the output is the golden greedy output either way, and /models says which.
+    /// Served as fp32, the default bundle has its int8 graphs beside the float ones, so a lone greedy request
+    /// decodes speculatively; the output is the golden greedy output either way, and /models says which.
     /// </summary>
     [Theory]
     [InlineData(null, 4)]
@@ -70,6 +80,7 @@ public sealed class TranslationTests
 
     private static async Task ServesGoldenGreedyWithDraftTokens(Dictionary<string, string?> settings, int expected)
     {
+        settings["Service:Models:Bundles:0:Variant"] = "fp32";
         var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
         using var factory = new ServiceFactory(settings);
         var client = factory.CreateClient();
@@ -89,7 +100,13 @@ public sealed class TranslationTests
     public async Task Known_sentences_translate_to_the_golden_outputs(string bundle, string strategy)
     {
         var golden = Bundles.ReadGolden(bundle, strategy);
-        using var factory = new ServiceFactory(Bundles.SettingsFor(bundle));
+        var settings = Bundles.SettingsFor(bundle);
+        if (bundle == Bundles.Default)
+        {
+            settings["Service:Models:Bundles:0:Variant"] = strategy.StartsWith("quantized/", StringComparison.Ordinal) ? "quantized" : "fp32";
+        }
+
+        using var factory = new ServiceFactory(settings);
         var client = factory.CreateClient();
 
         var response = await client.PostAsJsonAsync("/translate", new
@@ -123,7 +140,7 @@ public sealed class TranslationTests
     [Fact]
     public async Task Sixty_four_concurrent_requests_all_succeed_and_are_served_in_batches()
     {
-        var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
+        var golden = Bundles.ServedByDefault("greedy");
         var gate = new BatchGate();
         using var factory = new ServiceFactory(new Dictionary<string, string?>
         {
@@ -216,7 +233,7 @@ public sealed class TranslationTests
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
-        var golden = Bundles.ReadGolden(Bundles.Default, "greedy").Cases[0];
+        var golden = Bundles.ServedByDefault("greedy").Cases[0];
 
         var response = await http.PostAsJsonAsync("/translate", new { text = golden.Source });
 
@@ -241,7 +258,7 @@ public sealed class TranslationTests
     [Fact]
     public async Task A_text_longer_than_the_model_positions_is_split_into_sentences_and_rejoined()
     {
-        var golden = Bundles.ReadGolden(Bundles.Default, "greedy");
+        var golden = Bundles.ServedByDefault("greedy");
         using var factory = new ServiceFactory();
         var client = factory.CreateClient();
         var maxTokens = JsonDocument.Parse(await client.GetStringAsync("/models")).RootElement

@@ -20,6 +20,12 @@ public static class Bundles
         ? []
         : new() { ["Service:Models:Bundles:0:Path"] = Path.Combine(RepoRoot, "tests", "fixtures", bundle) };
 
+    /// <summary>
+    /// The golden file of what the default bundle serves unless told otherwise: its int8 graphs, whose static
+    /// activation scales make <c>Variant = auto</c> choose them (docs/quantization.md#choosing-the-variant).
+    /// </summary>
+    public static Golden ServedByDefault(string strategy) => ReadGolden(Default, "quantized/" + strategy);
+
     public static Golden ReadGolden(string bundle, string strategy)
     {
         var path = Path.Combine(RepoRoot, "tests", "fixtures", "golden", bundle, strategy + ".json");
