@@ -32,8 +32,10 @@ for i in "${!bundles[@]}"; do
     mkdir -p "$work/models/$model/onnx"
     for f in "$bundle"/*.json; do ln -s "$PWD/$f" "$work/models/$model/"; done
     for f in "$bundle"/*.onnx; do ln -s "$PWD/$f" "$work/models/$model/onnx/"; done
+    # The float graphs, which transformers.js runs here (dtype fp32): the default bundle would serve its int8 graphs,
+    # which the engine's and service's golden-file tests hold instead.
     settings+=("Service__Models__Bundles__${i}__Path=$PWD/$bundle" "Service__Models__Bundles__${i}__RepeatGuard=0"
-        "Service__Models__Bundles__${i}__MaxLengthFactor=100")
+        "Service__Models__Bundles__${i}__MaxLengthFactor=100" "Service__Models__Bundles__${i}__Variant=fp32")
 done
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
