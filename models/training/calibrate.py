@@ -1,4 +1,4 @@
-"""Activation ranges for static int8 (quantize.py --activations static): the float bundle, teacher-forced over
+"""Activation ranges for static int8 (quantize.py --activations RANGES): the float bundle, teacher-forced over
 training pairs, records what enters every linear layer and the output projection.
 
 With the ranges fixed in the graph, a row is quantized with the same scale whatever else is in its batch, so
@@ -7,7 +7,7 @@ A range is the [q, 1 - q] quantiles of the values seen, widened to include 0; --
 Pairs run one at a time, so padding never enters the ranges.
 
     /usr/bin/python3 models/training/calibrate.py --bundle models/marian-tatoeba-en-fr \\
-        --pairs models/training/work/ft-data/train.tsv --out models/marian-tatoeba-en-fr/activation_ranges.json
+        --pairs models/training/work/ft-data/train.tsv --out models/training/calibration/marian-tatoeba-en-fr.json
 
 The JSON maps each weight's initializer name (as quantize.py sees it) to [low, high].
 """

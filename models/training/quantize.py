@@ -1,4 +1,4 @@
-"""Dynamic int8 quantization of an ONNX bundle's graphs, written with the onnx package alone (there is no
+"""int8 quantization of an ONNX bundle's graphs, written with the onnx package alone (there is no
 onnxruntime for Python here).
 
 Every MatMul or Gemm whose weight is a constant (an initializer, possibly behind a Transpose, as torch exports
@@ -13,10 +13,16 @@ stay as they are; the MatMuls around them are rewritten) and walks If/Loop/Scan 
 a subgraph (an outer-scope initializer, as in Optimum's merged decoder, or a Constant node) is quantized once
 and stored in the outer graph, so both branches of the merged decoder share it.
 
+--activations RANGES (calibrate.py's JSON) fixes each product's activation scale instead: a `QuantizeLinear` with
+the calibrated uint8 scale and zero point, then `com.microsoft.MatMulIntegerToFloat`, so that a row's result does
+not depend on its batch; it also writes Optimum's ort_config.json saying so (`is_static`), which makes the
+service serve these graphs by default.
+
 --nbits 8|4 writes `com.microsoft.MatMulNBits` instead (blockwise symmetric weights, int8 activations per block
 with accuracy_level 4): measured slower at batch 64 on this machine (docs/quantization.md), kept to re-measure.
 
-    /usr/bin/python3 models/training/quantize.py --bundle models/marian-tatoeba-en-fr
+    /usr/bin/python3 models/training/quantize.py --bundle models/marian-tatoeba-en-fr \
+        --activations models/training/calibration/marian-tatoeba-en-fr.json
 
 writes encoder_model_quantized.onnx and decoder_model_merged_quantized.onnx (or the separate decoders'
 *_quantized.onnx) beside the fp32 files, with the defaults chosen by measurement (docs/quantization.md).
